@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief Built-in commands: `help` and `status`.
+ *
+ * `status` is asynchronous: it pings every dataplane lcore through the
+ * command rings and answers once every lcore replied or timed out, with the
+ * round trip each ping took. That proves, end to end, that the segment is
+ * attached, every lcore's loop is running and both ring directions work.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/ipc/ipc_msg.h"
+#include "controlplane/cli/cli.h"
+#include "controlplane/cli/cli_cmds.h"
+
+struct status_op {
+	struct cp_cli_req *req;
+	uint32_t n;
+	uint32_t left;
+	uint64_t sent_ns;
+	struct {
+		int64_t rtt_ns;      /**< >= 0, or -ETIMEDOUT / -EPROTO / -ENOBUFS. */
+		uint64_t iterations;
+	} lc[IPC_MAX_LCORES];
+};
+
+static int cmd_help(struct cp_cli_req *req, int argc, char **argv);
+static int cmd_status(struct cp_cli_req *req, int argc, char **argv);
+
+static const struct cp_cli_cmd cli_cmds[] = {
+	{ "help", "[COMMAND]", "list commands, or describe one", cmd_help },
+	{ "status", "", "uptime, ABI version, dataplane lcores and their ping round trip", cmd_status },
+};
+
+const struct cp_cli_cmd *
+cp_cli_commands(uint32_t *n)
+{
+	*n = sizeof(cli_cmds) / sizeof(cli_cmds[0]);
+	return cli_cmds;
+}
+
+static int
+cmd_help(struct cp_cli_req *req, int argc, char **argv)
+{
+	uint32_t n;
+	const struct cp_cli_cmd *c = cp_cli_commands(&n);
+	int shown = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (argc > 0 && strncmp(c[i].path, argv[0], strlen(argv[0])) != 0)
+			continue;
+		cp_buf_printf(&req->out, "  %s%s%s\n      %s\n", c[i].path, c[i].args[0] ? " " : "",
+			      c[i].args, c[i].help);
+		shown++;
+	}
+	if (shown == 0) {
+		cp_buf_printf(&req->out, "error: no command '%s'\n", argv[0]);
+		return CLI_STATUS_USAGE;
+	}
+	return CLI_STATUS_OK;
+}
+
+static void
+status_render(struct status_op *op)
+{
+	struct cp_cli_req *req = op->req;
+	struct cp_ctx *cp = req->cp;
+	const struct ipc_seg_hdr *h = cp->dp.shm.hdr;
+	uint64_t now = cp_now_ns();
+	int failed = 0;
+
+	cp_buf_printf(&req->out, "dataplane:     up %.1f s, pid %u\n",
+		      (double)(now - h->created_mono_ns) / 1e9, h->dp_pid);
+	cp_buf_printf(&req->out, "lcores:        %u\n", op->n);
+	cp_buf_printf(&req->out, "%-6s %-4s %14s %14s\n", "lcore", "id", "ping_rtt_us", "iterations");
+	for (uint32_t i = 0; i < op->n; i++) {
+		const struct ipc_lcore_desc *ld = ipc_shm_lcore(&cp->dp.shm, i);
+
+		if (op->lc[i].rtt_ns >= 0) {
+			cp_buf_printf(&req->out, "%-6u %-4u %14.1f %14llu\n", i, ld->lcore_id,
+				      (double)op->lc[i].rtt_ns / 1e3,
+				      (unsigned long long)op->lc[i].iterations);
+		} else {
+			cp_buf_printf(&req->out, "%-6u %-4u %14s %14s\n", i, ld->lcore_id,
+				      op->lc[i].rtt_ns == -ETIMEDOUT ? "timeout"
+				      : op->lc[i].rtt_ns == -ENOBUFS ? "ring-full"
+								     : "refused",
+				      "-");
+			failed++;
+		}
+	}
+	cp_cli_req_finish(req, failed == 0 ? CLI_STATUS_OK : CLI_STATUS_ERR);
+}
+
+static void
+status_on_pong(void *arg, const struct ipc_hdr *reply, uint32_t lcore_idx, uint64_t now_ns)
+{
+	struct status_op *op = arg;
+
+	if (reply == NULL) {
+		op->lc[lcore_idx].rtt_ns = -ETIMEDOUT;
+	} else if (reply->type != IPC_MSG_PONG) {
+		op->lc[lcore_idx].rtt_ns = -EPROTO;
+	} else {
+		const struct ipc_msg_pong *pong = (const struct ipc_msg_pong *)(const void *)reply;
+
+		op->lc[lcore_idx].rtt_ns = (int64_t)(now_ns - pong->cp_send_ns);
+		op->lc[lcore_idx].iterations = pong->dp_iterations;
+	}
+	if (--op->left == 0) {
+		struct cp_cli_req *req = op->req;
+
+		req->op = NULL;
+		req->op_cancel = NULL;
+		status_render(op);
+		free(op);
+	}
+}
+
+static void
+status_cancel(struct cp_cli_req *req)
+{
+	cp_dplink_cancel(&req->cp->dp, req->op);
+	free(req->op);
+}
+
+static int
+cmd_status(struct cp_cli_req *req, int argc, char **argv)
+{
+	struct cp_ctx *cp = req->cp;
+	uint64_t now = cp_now_ns();
+	struct status_op *op;
+
+	(void)argv;
+	if (argc != 0) {
+		cp_buf_printf(&req->out, "usage: status\n");
+		return CLI_STATUS_USAGE;
+	}
+	cp_buf_printf(&req->out, "controlplane:  up %.1f s, pid %u\n",
+		      (double)(now - cp->start_ns) / 1e9, (unsigned)getpid());
+	cp_buf_printf(&req->out, "abi version:   %u\n", IPC_ABI_VERSION);
+	cp_buf_printf(&req->out, "segment:       /dev/shm/%s\n", cp->shm_name);
+	if (!cp_dplink_is_up(&cp->dp)) {
+		cp_buf_printf(&req->out, "dataplane:     down (%s)\n",
+			      cp->attach_err[0] != '\0' ? cp->attach_err : "not attached");
+		return CLI_STATUS_ERR;
+	}
+	op = cp_xcalloc(1, sizeof(*op));
+	op->req = req;
+	op->n = cp->dp.n_lcores;
+	op->left = op->n;
+	op->sent_ns = now;
+	req->op = op;
+	req->op_cancel = status_cancel;
+	for (uint32_t i = 0; i < op->n; i++) {
+		struct ipc_msg_ping ping;
+		int rc;
+
+		memset(&ping, 0, sizeof(ping));
+		ipc_hdr_init(&ping.hdr, IPC_MSG_PING, sizeof(ping), 0);
+		ping.cookie = i;
+		ping.cp_send_ns = now;
+		rc = cp_dplink_request(&cp->dp, i, &ping.hdr, sizeof(ping), CP_STATUS_PING_TIMEOUT_NS,
+				       now, status_on_pong, op);
+		if (rc != 0) {
+			op->lc[i].rtt_ns = rc == -ENOBUFS ? -ENOBUFS : -EPROTO;
+			op->left--;
+		}
+	}
+	if (op->left == 0) {
+		req->op = NULL;
+		req->op_cancel = NULL;
+		status_render(op);
+		free(op);
+	}
+	return CP_CLI_PENDING;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief struct cp_ctx: the controlplane's process context, passed to everything.
+ */
+#ifndef CONTROLPLANE_CP_H
+#define CONTROLPLANE_CP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/ipc/ipc_shm.h"
+#include "controlplane/dplink.h"
+
+struct cp_cli_server;
+
+struct cp_ctx {
+	struct cp_dplink dp;          /**< The link to the dataplane's segment. */
+	char shm_name[IPC_SHM_NAME_MAX];
+	uint64_t start_ns;            /**< CLOCK_MONOTONIC at start. */
+	uint64_t next_attach_ns;      /**< When to try attaching again while detached. */
+	char attach_err[256];         /**< Why the last attach failed (for `status`). */
+	struct cp_cli_server *cli;    /**< The CLI socket server, NULL in unit tests. */
+	bool stop;                    /**< Leave the event loop. */
+};
+
+#endif /* CONTROLPLANE_CP_H */

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief Request/reply over the shared rings, with a bounded pending table.
+ *
+ * The pending table is a small open array scanned linearly: commands are rare
+ * (operator actions, circuit set-up later gets its own path), and the bound
+ * CP_DPLINK_PENDING_MAX keeps both memory and the scan fixed.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "controlplane/dplink.h"
+
+union evt_buf {
+	struct ipc_hdr hdr;
+	struct ipc_msg_pong pong;
+	struct ipc_msg_cmd_error err;
+	uint8_t bytes[IPC_EVT_SLOT];
+};
+
+void
+cp_dplink_init(struct cp_dplink *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->shm.fd = -1;
+	l->next_req_id = 1;
+}
+
+int
+cp_dplink_attach(struct cp_dplink *l, const char *name, char *err, size_t errlen)
+{
+	int rc;
+
+	if (l->attached)
+		return 0;
+	rc = ipc_shm_attach(name, &l->shm, err, errlen);
+	if (rc != 0)
+		return rc;
+	l->n_lcores = l->shm.hdr->n_lcores;
+	for (uint32_t i = 0; i < l->n_lcores; i++) {
+		if (ipc_ring_prod_init(&l->cmd[i], ipc_shm_ring(&l->shm, i, IPC_RING_CMD),
+				       ipc_shm_ring_size(&l->shm, IPC_RING_CMD)) != 0 ||
+		    ipc_ring_cons_init(&l->evt[i], ipc_shm_ring(&l->shm, i, IPC_RING_EVT),
+				       ipc_shm_ring_size(&l->shm, IPC_RING_EVT)) != 0) {
+			ipc_shm_close(&l->shm);
+			l->n_lcores = 0;
+			return -EBADMSG;
+		}
+	}
+	l->attached = true;
+	return 0;
+}
+
+static void
+pending_fire(struct cp_dplink *l, struct cp_dplink_pending *p, const struct ipc_hdr *reply,
+	     uint64_t now_ns)
+{
+	struct cp_dplink_pending copy = *p;
+
+	/* Free the slot before the callback, which may send a new request. */
+	memset(p, 0, sizeof(*p));
+	l->n_pending--;
+	copy.cb(copy.arg, reply, copy.lcore_idx, now_ns);
+}
+
+void
+cp_dplink_detach(struct cp_dplink *l, uint64_t now_ns)
+{
+	for (uint32_t i = 0; i < CP_DPLINK_PENDING_MAX && l->n_pending != 0; i++)
+		if (l->pending[i].req_id != 0)
+			pending_fire(l, &l->pending[i], NULL, now_ns);
+	if (l->attached)
+		ipc_shm_close(&l->shm);
+	l->attached = false;
+	l->n_lcores = 0;
+}
+
+bool
+cp_dplink_is_up(const struct cp_dplink *l)
+{
+	return l->attached && ipc_shm_owner_is_alive(&l->shm);
+}
+
+int
+cp_dplink_request(struct cp_dplink *l, uint32_t lcore_idx, struct ipc_hdr *msg, size_t len,
+		  uint64_t timeout_ns, uint64_t now_ns, cp_dplink_cb *cb, void *arg)
+{
+	struct cp_dplink_pending *slot = NULL;
+	int rc;
+
+	if (!l->attached)
+		return -ENOTCONN;
+	if (lcore_idx >= l->n_lcores || len < sizeof(*msg) || len > l->cmd[lcore_idx].slot_size)
+		return -EINVAL;
+	if (l->n_pending >= CP_DPLINK_PENDING_MAX)
+		return -EBUSY;
+	for (uint32_t i = 0; i < CP_DPLINK_PENDING_MAX; i++) {
+		if (l->pending[i].req_id == 0) {
+			slot = &l->pending[i];
+			break;
+		}
+	}
+	if (slot == NULL)
+		return -EBUSY;
+	msg->req_id = l->next_req_id++;
+	if (l->next_req_id == 0)
+		l->next_req_id = 1;
+	msg->len = (uint16_t)len;
+	rc = ipc_ring_push(&l->cmd[lcore_idx], msg, len);
+	if (rc != 0) {
+		l->stats.cmd_full++;
+		return rc;
+	}
+	l->stats.cmd_sent++;
+	slot->req_id = msg->req_id;
+	slot->lcore_idx = lcore_idx;
+	slot->deadline_ns = now_ns + timeout_ns;
+	slot->cb = cb;
+	slot->arg = arg;
+	l->n_pending++;
+	return 0;
+}
+
+static struct cp_dplink_pending *
+pending_find(struct cp_dplink *l, uint32_t req_id, uint32_t lcore_idx)
+{
+	if (req_id == 0)
+		return NULL;
+	for (uint32_t i = 0; i < CP_DPLINK_PENDING_MAX; i++)
+		if (l->pending[i].req_id == req_id && l->pending[i].lcore_idx == lcore_idx)
+			return &l->pending[i];
+	return NULL;
+}
+
+uint32_t
+cp_dplink_poll(struct cp_dplink *l, uint64_t now_ns)
+{
+	uint32_t total = 0;
+	union evt_buf m;
+
+	for (uint32_t lc = 0; l->attached && lc < l->n_lcores; lc++) {
+		struct ipc_ring_cons *c = &l->evt[lc];
+		uint32_t idx, n = ipc_ring_cons_peek(c, CP_DPLINK_POLL_BATCH, &idx);
+
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t len = c->slot_size < sizeof(m) ? c->slot_size : sizeof(m);
+			struct cp_dplink_pending *p;
+			uint16_t type = 0;
+
+			if (!l->attached) /* a callback detached the link */
+				return total + i;
+			memcpy(m.bytes, ipc_ring_cons_slot(c, idx + i), len);
+			l->stats.evt_rx++;
+			if (ipc_msg_validate(m.bytes, len, IPC_DIR_EVT, &type) != 0) {
+				l->stats.evt_bad++;
+				continue;
+			}
+			if (type == IPC_MSG_CMD_ERROR)
+				l->stats.cmd_errors++;
+			p = pending_find(l, m.hdr.req_id, lc);
+			if (p == NULL) {
+				l->stats.evt_unmatched++;
+				continue;
+			}
+			pending_fire(l, p, &m.hdr, now_ns);
+		}
+		if (n != 0 && l->attached)
+			ipc_ring_cons_release(c, n);
+		total += n;
+	}
+	for (uint32_t i = 0; i < CP_DPLINK_PENDING_MAX && l->n_pending != 0; i++) {
+		if (l->pending[i].req_id != 0 && (int64_t)(now_ns - l->pending[i].deadline_ns) >= 0) {
+			l->stats.timeouts++;
+			pending_fire(l, &l->pending[i], NULL, now_ns);
+		}
+	}
+	return total;
+}
+
+void
+cp_dplink_cancel(struct cp_dplink *l, void *arg)
+{
+	for (uint32_t i = 0; i < CP_DPLINK_PENDING_MAX && l->n_pending != 0; i++) {
+		if (l->pending[i].req_id != 0 && l->pending[i].arg == arg) {
+			memset(&l->pending[i], 0, sizeof(l->pending[i]));
+			l->n_pending--;
+		}
+	}
+}

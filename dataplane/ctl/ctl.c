@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief Command dispatch on the dataplane (DPDK ip_pipeline thread.c style).
+ *
+ * Each slot is copied out of shared memory before it is validated, so the
+ * controlplane cannot change a message between the check and its use. The
+ * work per call is bounded by DP_CTL_BATCH.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "common/ipc/ipc_msg.h"
+#include "dataplane/base/dp_ctr.h"
+#include "dataplane/ctl/ctl.h"
+
+typedef void(dp_ctl_handler_fn)(struct dp_lcore *lc, const void *msg);
+
+union ctl_msg_buf {
+	struct ipc_hdr hdr;
+	uint8_t bytes[IPC_CMD_SLOT];
+	uint64_t align;
+};
+
+int
+dp_ctl_send_evt(struct dp_lcore *lc, const void *msg, size_t len)
+{
+	if (ipc_ring_push(&lc->evt, msg, len) != 0) {
+		DP_CTR_INC(lc, ipc_evt_full);
+		return -ENOBUFS;
+	}
+	DP_CTR_INC(lc, ipc_evt_tx);
+	return 0;
+}
+
+static void
+ctl_ping(struct dp_lcore *lc, const void *msg)
+{
+	const struct ipc_msg_ping *ping = msg;
+	struct ipc_msg_pong pong;
+
+	memset(&pong, 0, sizeof(pong));
+	ipc_hdr_init(&pong.hdr, IPC_MSG_PONG, sizeof(pong), ping->hdr.req_id);
+	pong.cookie = ping->cookie;
+	pong.cp_send_ns = ping->cp_send_ns;
+	pong.dp_tsc = lc->now_tsc;
+	pong.dp_iterations = lc->iterations;
+	pong.lcore_id = lc->lcore_id;
+	dp_ctl_send_evt(lc, &pong, sizeof(pong));
+}
+
+static dp_ctl_handler_fn *const ctl_handlers[IPC_MSG_TYPE_MAX + 1] = {
+	[IPC_MSG_PING] = ctl_ping,
+};
+
+static void
+ctl_refuse(struct dp_lcore *lc, const struct ipc_hdr *h, int err)
+{
+	struct ipc_msg_cmd_error e;
+
+	DP_CTR_INC(lc, ipc_cmd_bad);
+	memset(&e, 0, sizeof(e));
+	ipc_hdr_init(&e.hdr, IPC_MSG_CMD_ERROR, sizeof(e), h->req_id);
+	e.bad_type = h->type;
+	e.bad_len = h->len;
+	e.err = err;
+	dp_ctl_send_evt(lc, &e, sizeof(e));
+}
+
+uint32_t
+dp_ctl_poll(struct dp_lcore *lc)
+{
+	union ctl_msg_buf m;
+	uint32_t idx, n;
+
+	n = ipc_ring_cons_peek(&lc->cmd, DP_CTL_BATCH, &idx);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t len = lc->cmd.slot_size < sizeof(m) ? lc->cmd.slot_size : sizeof(m);
+		uint16_t type = 0;
+		int rc;
+
+		memcpy(m.bytes, ipc_ring_cons_slot(&lc->cmd, idx + i), len);
+		rc = ipc_msg_validate(m.bytes, len, IPC_DIR_CMD, &type);
+		if (rc == 0 && ctl_handlers[type] == NULL)
+			rc = -ENOTSUP;
+		if (rc != 0) {
+			ctl_refuse(lc, &m.hdr, rc);
+			continue;
+		}
+		ctl_handlers[type](lc, m.bytes);
+	}
+	if (n != 0) {
+		ipc_ring_cons_release(&lc->cmd, n);
+		DP_CTR_ADD(lc, ipc_cmd_rx, n);
+	}
+	return n;
+}

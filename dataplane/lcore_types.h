@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief struct dp_lcore: everything one dataplane lcore touches.
+ *
+ * Exposed deliberately (CONVENTIONS.md §17, §21): every module on the packet
+ * path takes `struct dp_lcore *lc` as its first parameter and reaches its own
+ * per-lcore state through it, inline. There is one context per lcore, owned
+ * by that lcore only; nothing in it is shared except the segment memory its
+ * ring handles and counter block point into (which has its own SPSC and
+ * single-writer rules). Tests build one on the stack with dp_lcore_init().
+ *
+ * Hot fields first; cold, set-up-only fields after.
+ */
+#ifndef DATAPLANE_LCORE_TYPES_H
+#define DATAPLANE_LCORE_TYPES_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "common/ipc/ipc_ring.h"
+#include "common/ipc/ipc_stats.h"
+
+struct dp_lcore {
+	/* Hot: read or written every iteration. */
+	uint64_t now_tsc;               /**< rte_rdtsc() read once per iteration. */
+	uint64_t iterations;            /**< Main-loop iterations so far. */
+	struct ipc_ctr_block *ctr;      /**< This lcore's counter block (in the segment). */
+	const atomic_int *stop;         /**< Non-zero: leave the main loop. */
+	uint64_t busy_acc;              /**< Busy cycles not yet flushed to counters. */
+	uint64_t total_acc;             /**< Loop cycles not yet flushed to counters. */
+	uint64_t iter_acc;              /**< Iterations not yet flushed to counters. */
+
+	/* Command rings: polled every DP_CTL_POLL_MASK + 1 iterations. */
+	alignas(RTE_CACHE_LINE_SIZE) struct ipc_ring_cons cmd; /**< controlplane → us */
+	struct ipc_ring_prod evt;       /**< us → controlplane */
+	struct ipc_ring_prod cell_up;   /**< cells for the controlplane */
+	struct ipc_ring_cons cell_down; /**< cells from the controlplane */
+
+	/* Cold. */
+	alignas(RTE_CACHE_LINE_SIZE) uint32_t lcore_id; /**< DPDK lcore id. */
+	uint32_t idx;                   /**< Index in the segment's lcore table. */
+	uint64_t tsc_hz;
+};
+
+#endif /* DATAPLANE_LCORE_TYPES_H */

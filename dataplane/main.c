@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief chive-dataplane: EAL start-up, the shared segment, lcore launch, clean shutdown.
+ *
+ * Usage: chive-dataplane [EAL options] -- [--shm NAME]
+ *
+ * Start-up: EAL init; create the shared segment (one ring set and counter
+ * block per enabled lcore); publish the counter directory; bind one
+ * struct dp_lcore per lcore; mark the segment READY; run dp_lcore_run() on
+ * every lcore, the main one included.
+ *
+ * Shutdown on SIGINT or SIGTERM: the handler only sets a flag; every lcore
+ * leaves its loop; the segment is marked STOPPING and unlinked; EAL is
+ * cleaned up; and the per-instance DPDK runtime directory is removed, so
+ * nothing is left in /dev/shm, /dev/hugepages or /var/run/dpdk.
+ *
+ * EAL defaults added when the operator did not choose: a per-instance
+ * --file-prefix (chive-NAME), and either --in-memory (with hugepages: no
+ * hugepage files or shared config on disk) or --no-shconf (with --no-huge).
+ * Chive uses its own segment, not DPDK multi-process, so it needs neither.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include "common/ipc/ipc_shm.h"
+#include "dataplane/base/dp_ctr.h"
+#include "dataplane/base/dp_log.h"
+#include "dataplane/lcore.h"
+
+#define DP_EAL_ARGS_MAX 128
+
+static atomic_int dp_stop;
+static struct dp_lcore dp_lcores[RTE_MAX_LCORE] __rte_cache_aligned;
+static struct dp_lcore *dp_lcore_by_id[RTE_MAX_LCORE];
+
+static void
+dp_on_signal(int sig)
+{
+	(void)sig;
+	atomic_store(&dp_stop, 1);
+}
+
+static int
+dp_lcore_main(void *arg)
+{
+	struct dp_lcore *lc = dp_lcore_by_id[rte_lcore_id()];
+
+	(void)arg;
+	return lc != NULL ? dp_lcore_run(lc) : 0;
+}
+
+static void
+dp_usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s [EAL options] -- [--shm NAME]\n"
+		"  --shm NAME   shared segment /dev/shm/NAME for chive-controlplane (default: chive)\n",
+		prog);
+}
+
+static bool
+argv_has(int argc, char **argv, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strncmp(argv[i], opt, n) == 0 && (argv[i][n] == '\0' || argv[i][n] == '='))
+			return true;
+	return false;
+}
+
+/* Find the value of --shm among the application options (after "--"). */
+static const char *
+app_shm_name(int argc, char **argv)
+{
+	bool app = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (!app) {
+			app = strcmp(argv[i], "--") == 0;
+			continue;
+		}
+		if (strcmp(argv[i], "--shm") == 0 && i + 1 < argc)
+			return argv[i + 1];
+		if (strncmp(argv[i], "--shm=", 6) == 0)
+			return argv[i] + 6;
+	}
+	return "chive";
+}
+
+/* Remove the files EAL left in its per-prefix runtime directory, then the directory. */
+static void
+dp_remove_runtime_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) < (int)sizeof(path))
+			unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+	/* EAL's parent directory (/var/run/dpdk), if no other instance uses it. */
+	if (snprintf(path, sizeof(path), "%s", dir) < (int)sizeof(path) &&
+	    strrchr(path, '/') != NULL && strrchr(path, '/') != path) {
+		*strrchr(path, '/') = '\0';
+		rmdir(path);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static char prefix_arg[IPC_SHM_NAME_MAX + 32];
+	char *eal_argv[DP_EAL_ARGS_MAX];
+	char runtime_dir[PATH_MAX] = "";
+	char err[256];
+	struct ipc_seg_geom geom;
+	struct ipc_shm shm;
+	const char *shm_name;
+	int eal_argc = 0, n, rc, opt, idx;
+	uint32_t lcore_id, i;
+	static const struct option opts[] = {
+		{ "shm", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	if (argc + 4 >= DP_EAL_ARGS_MAX) {
+		fprintf(stderr, "chive-dataplane: too many arguments\n");
+		return 2;
+	}
+	shm_name = app_shm_name(argc, argv);
+	/* EAL options first, then our defaults, then "--" and the application's. */
+	eal_argv[eal_argc++] = argv[0];
+	for (idx = 1; idx < argc && strcmp(argv[idx], "--") != 0; idx++)
+		eal_argv[eal_argc++] = argv[idx];
+	if (!argv_has(argc, argv, "--file-prefix")) {
+		snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=chive-%s", shm_name);
+		eal_argv[eal_argc++] = prefix_arg;
+	}
+	if (argv_has(argc, argv, "--no-huge")) {
+		if (!argv_has(argc, argv, "--no-shconf"))
+			eal_argv[eal_argc++] = (char *)(uintptr_t)"--no-shconf";
+	} else if (!argv_has(argc, argv, "--in-memory")) {
+		eal_argv[eal_argc++] = (char *)(uintptr_t)"--in-memory";
+	}
+	for (; idx < argc; idx++)
+		eal_argv[eal_argc++] = argv[idx];
+	eal_argv[eal_argc] = NULL;
+
+	n = rte_eal_init(eal_argc, eal_argv);
+	if (n < 0) {
+		fprintf(stderr, "chive-dataplane: EAL initialisation failed: %s\n",
+			rte_strerror(rte_errno));
+		return 1;
+	}
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
+
+	/* Application options: what follows EAL's. */
+	eal_argc -= n;
+	eal_argv[n] = argv[0];
+	optind = 1;
+	while ((opt = getopt_long(eal_argc, eal_argv + n, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			break; /* already read by app_shm_name() */
+		case 'h':
+			dp_usage(argv[0]);
+			rc = 0;
+			goto out_eal;
+		default:
+			dp_usage(argv[0]);
+			rc = 2;
+			goto out_eal;
+		}
+	}
+
+	signal(SIGINT, dp_on_signal);
+	signal(SIGTERM, dp_on_signal);
+
+	ipc_seg_geom_default(&geom, rte_lcore_count());
+	i = 0;
+	RTE_LCORE_FOREACH(lcore_id)
+		geom.lcore_ids[i++] = lcore_id;
+	rc = ipc_shm_create(shm_name, &geom, (uint32_t)getpid(), &shm, err, sizeof(err));
+	if (rc != 0) {
+		DP_LOG(ERR, main, "cannot create shared segment: %s\n", err);
+		rc = 1;
+		goto out_eal;
+	}
+	shm.hdr->tsc_hz = rte_get_tsc_hz();
+	rc = dp_ctr_publish(ipc_shm_ctr_dir(&shm));
+	if (rc != 0) {
+		DP_LOG(ERR, main, "cannot publish counters: %s\n", strerror(-rc));
+		rc = 1;
+		goto out_shm;
+	}
+	for (i = 0; i < geom.n_lcores; i++) {
+		struct dp_lcore *lc = &dp_lcores[geom.lcore_ids[i]];
+
+		if (dp_lcore_init(lc, &shm, i, &dp_stop, rte_get_tsc_hz()) != 0) {
+			DP_LOG(ERR, main, "cannot bind lcore %u to the segment\n", geom.lcore_ids[i]);
+			rc = 1;
+			goto out_shm;
+		}
+		dp_lcore_by_id[geom.lcore_ids[i]] = lc;
+	}
+	ipc_shm_publish(&shm);
+	DP_LOG(NOTICE, main, "ready: %u lcores, segment /dev/shm/%s (ABI %u)\n", geom.n_lcores,
+	       shm_name, IPC_ABI_VERSION);
+
+	rte_eal_mp_remote_launch(dp_lcore_main, NULL, CALL_MAIN);
+	rte_eal_mp_wait_lcore();
+	DP_LOG(NOTICE, main, "stopping\n");
+	rc = 0;
+
+out_shm:
+	ipc_shm_close(&shm);
+out_eal:
+	rte_eal_cleanup();
+	if (runtime_dir[0] != '\0')
+		dp_remove_runtime_dir(runtime_dir);
+	return rc;
+}

@@ -1,0 +1,7 @@
+# drivers/: NIC and kernel glue. DRV_PLAIN_* are plain C (no DPDK) and may be
+# linked into the unit-test runner; DRV_DPDK_* see DPDK headers.
+DRV_PLAIN_SRCS :=
+DRV_DPDK_SRCS :=
+DRV_PLAIN_OBJS := $(DRV_PLAIN_SRCS:%.c=$(O)/%.o)
+DRV_DPDK_OBJS := $(DRV_DPDK_SRCS:%.c=$(O)/%.o)
+DRV_OBJS := $(DRV_PLAIN_OBJS) $(DRV_DPDK_OBJS)

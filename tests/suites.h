@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief One extern CU_SuiteInfo per test file (CONVENTIONS.md §24).
+ *
+ * A new test file adds its suite here and to the table of the runner that
+ * links it (tests/runner_unit.c for plain C, tests/runner_dp.c for DPDK).
+ */
+#ifndef TESTS_SUITES_H
+#define TESTS_SUITES_H
+
+#include <CUnit/CUnit.h>
+
+/* Unit runner: common/ */
+extern CU_SuiteInfo suite_byteorder;
+extern CU_SuiteInfo suite_ipc_ring;
+extern CU_SuiteInfo suite_ipc_msg;
+extern CU_SuiteInfo suite_ipc_stats;
+extern CU_SuiteInfo suite_ipc_shm;
+extern CU_SuiteInfo suite_wire_cell;
+extern CU_SuiteInfo suite_wire_relay;
+/* Unit runner: controlplane/ */
+extern CU_SuiteInfo suite_cli_proto;
+extern CU_SuiteInfo suite_cli;
+extern CU_SuiteInfo suite_dplink;
+
+/* DP runner: dataplane/ */
+extern CU_SuiteInfo suite_dp_eal;
+extern CU_SuiteInfo suite_dp_ctl;
+extern CU_SuiteInfo suite_dp_ctr;
+
+#endif /* TESTS_SUITES_H */
