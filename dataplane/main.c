@@ -20,7 +20,6 @@
  * hugepage files or shared config on disk) or --no-shconf (with --no-huge).
  * Chive uses its own segment, not DPDK multi-process, so it needs neither.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -39,6 +38,7 @@
 
 #include "common/ipc/ipc_shm.h"
 #include "dataplane/base/dp_ctr.h"
+#include "dataplane/base/dp_eal.h"
 #include "dataplane/base/dp_log.h"
 #include "dataplane/lcore.h"
 
@@ -101,32 +101,6 @@ app_shm_name(int argc, char **argv)
 			return argv[i] + 6;
 	}
 	return "chive";
-}
-
-/* Remove the files EAL left in its per-prefix runtime directory, then the directory. */
-static void
-dp_remove_runtime_dir(const char *dir)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) < (int)sizeof(path))
-			unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-	/* EAL's parent directory (/var/run/dpdk), if no other instance uses it. */
-	if (snprintf(path, sizeof(path), "%s", dir) < (int)sizeof(path) &&
-	    strrchr(path, '/') != NULL && strrchr(path, '/') != path) {
-		*strrchr(path, '/') = '\0';
-		rmdir(path);
-	}
 }
 
 int
@@ -241,6 +215,6 @@ out_shm:
 out_eal:
 	rte_eal_cleanup();
 	if (runtime_dir[0] != '\0')
-		dp_remove_runtime_dir(runtime_dir);
+		dp_eal_remove_runtime_dir(runtime_dir);
 	return rc;
 }

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief Tests of ipc_msg_validate(): every refusal, and the direction rules.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "common/ipc/ipc_msg.h"
+#include "tests/suites.h"
+
+static uint8_t slot[IPC_CELL_SLOT];
+
+static void
+setup(void)
+{
+	memset(slot, 0, sizeof(slot));
+}
+
+static void
+put_hdr(uint16_t type, uint16_t len)
+{
+	struct ipc_hdr h;
+
+	ipc_hdr_init(&h, type, len, 42);
+	memcpy(slot, &h, sizeof(h));
+}
+
+static void
+test_msg_valid_ping_on_cmd_ring(void)
+{
+	uint16_t type = 0;
+
+	put_hdr(IPC_MSG_PING, sizeof(struct ipc_msg_ping));
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_CMD_SLOT, IPC_DIR_CMD, &type), 0);
+	CU_ASSERT_EQUAL(type, IPC_MSG_PING);
+}
+
+static void
+test_msg_valid_cell_on_cell_rings(void)
+{
+	uint16_t type = 0;
+
+	put_hdr(IPC_MSG_CELL_UP, sizeof(struct ipc_msg_cell));
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_CELL_SLOT, IPC_DIR_CELL_UP, &type), 0);
+	put_hdr(IPC_MSG_CELL_DOWN, sizeof(struct ipc_msg_cell));
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_CELL_SLOT, IPC_DIR_CELL_DOWN, &type), 0);
+	CU_ASSERT_EQUAL(type, IPC_MSG_CELL_DOWN);
+}
+
+static void
+test_msg_len_shorter_than_header_is_emsgsize(void)
+{
+	uint16_t type = 0;
+
+	put_hdr(IPC_MSG_PING, 7);
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_CMD_SLOT, IPC_DIR_CMD, &type), -EMSGSIZE);
+}
+
+static void
+test_msg_len_longer_than_slot_is_emsgsize(void)
+{
+	uint16_t type = 0;
+
+	put_hdr(IPC_MSG_PING, IPC_CMD_SLOT + 1);
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_CMD_SLOT, IPC_DIR_CMD, &type), -EMSGSIZE);
+}
+
+static void
+test_msg_slot_smaller_than_header_is_emsgsize(void)
+{
+	uint16_t type = 0;
+
+	put_hdr(IPC_MSG_PING, sizeof(struct ipc_msg_ping));
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, 4, IPC_DIR_CMD, &type), -EMSGSIZE);
+}
+
+static void
+test_msg_unknown_type_is_enotsup(void)
+{
+	uint16_t type = 0;
+
+	put_hdr(IPC_MSG_TYPE_MAX + 1, 16);
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_CMD_SLOT, IPC_DIR_CMD, &type), -ENOTSUP);
+	CU_ASSERT_EQUAL(type, IPC_MSG_TYPE_MAX + 1);
+	put_hdr(0, 16);
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_CMD_SLOT, IPC_DIR_CMD, &type), -ENOTSUP);
+}
+
+static void
+test_msg_event_type_on_command_ring_is_enotsup(void)
+{
+	uint16_t type = 0;
+
+	put_hdr(IPC_MSG_PONG, sizeof(struct ipc_msg_pong));
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_CMD_SLOT, IPC_DIR_CMD, &type), -ENOTSUP);
+}
+
+static void
+test_msg_wrong_size_for_type_is_einval(void)
+{
+	uint16_t type = 0;
+
+	put_hdr(IPC_MSG_PING, sizeof(struct ipc_msg_ping) - 8);
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_CMD_SLOT, IPC_DIR_CMD, &type), -EINVAL);
+	put_hdr(IPC_MSG_PING, sizeof(struct ipc_msg_ping) + 8);
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_CMD_SLOT, IPC_DIR_CMD, &type), -EINVAL);
+}
+
+static void
+test_msg_type_names(void)
+{
+	CU_ASSERT_STRING_EQUAL(ipc_msg_type_name(IPC_MSG_PING), "ping");
+	CU_ASSERT_STRING_EQUAL(ipc_msg_type_name(IPC_MSG_CMD_ERROR), "cmd_error");
+	CU_ASSERT_STRING_EQUAL(ipc_msg_type_name(999), "unknown");
+	CU_ASSERT_STRING_EQUAL(ipc_msg_type_name(0), "unknown");
+}
+
+static CU_TestInfo ipc_msg_tests[] = {
+	{ "valid_ping_on_cmd_ring", test_msg_valid_ping_on_cmd_ring },
+	{ "valid_cell_on_cell_rings", test_msg_valid_cell_on_cell_rings },
+	{ "len_shorter_than_header_is_emsgsize", test_msg_len_shorter_than_header_is_emsgsize },
+	{ "len_longer_than_slot_is_emsgsize", test_msg_len_longer_than_slot_is_emsgsize },
+	{ "slot_smaller_than_header_is_emsgsize", test_msg_slot_smaller_than_header_is_emsgsize },
+	{ "unknown_type_is_enotsup", test_msg_unknown_type_is_enotsup },
+	{ "event_type_on_command_ring_is_enotsup", test_msg_event_type_on_command_ring_is_enotsup },
+	{ "wrong_size_for_type_is_einval", test_msg_wrong_size_for_type_is_einval },
+	{ "type_names", test_msg_type_names },
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo suite_ipc_msg = {
+	.pName = "common/ipc_msg",
+	.pSetUpFunc = setup,
+	.pTests = ipc_msg_tests,
+};

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief Dataplane command handling: PING answered, bad commands refused and
+ * counted, a full event ring dropped and counted, batches bounded.
+ *
+ * The test plays the controlplane on a real segment: it pushes commands into
+ * lcore 0's command ring and reads its event ring, while dp_ctl_poll() and
+ * dp_lcore_iterate() run on a struct dp_lcore built on the test's stack.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include "common/ipc/ipc_msg.h"
+#include "common/ipc/ipc_shm.h"
+#include "dataplane/base/dp_ctr.h"
+#include "dataplane/ctl/ctl.h"
+#include "dataplane/lcore.h"
+#include "tests/suites.h"
+
+#define T_EVT_SLOTS 4u
+
+static struct ipc_shm shm;
+static char name[IPC_SHM_NAME_MAX];
+static struct dp_lcore lc;
+static atomic_int stop;
+static struct ipc_ring_prod cp_cmd; /* the test as controlplane */
+static struct ipc_ring_cons cp_evt;
+
+static void
+setup(void)
+{
+	struct ipc_seg_geom g;
+	char err[256];
+
+	snprintf(name, sizeof(name), "chive-dptest-%d-ctl", (int)getpid());
+	ipc_seg_geom_default(&g, 1);
+	g.lcore_ids[0] = 7;
+	g.ring_slots[IPC_RING_EVT] = T_EVT_SLOTS;
+	CU_ASSERT_FATAL(ipc_shm_create(name, &g, (uint32_t)getpid(), &shm, err, sizeof(err)) == 0);
+	CU_ASSERT_FATAL(dp_ctr_publish(ipc_shm_ctr_dir(&shm)) == 0);
+	CU_ASSERT_FATAL(dp_lcore_init(&lc, &shm, 0, &stop, 2000000000u) == 0);
+	CU_ASSERT_FATAL(ipc_ring_prod_init(&cp_cmd, ipc_shm_ring(&shm, 0, IPC_RING_CMD),
+					   ipc_shm_ring_size(&shm, IPC_RING_CMD)) == 0);
+	CU_ASSERT_FATAL(ipc_ring_cons_init(&cp_evt, ipc_shm_ring(&shm, 0, IPC_RING_EVT),
+					   ipc_shm_ring_size(&shm, IPC_RING_EVT)) == 0);
+}
+
+static void
+teardown(void)
+{
+	ipc_shm_close(&shm);
+}
+
+static void
+push_ping(uint32_t req_id, uint64_t cookie)
+{
+	struct ipc_msg_ping ping;
+
+	memset(&ping, 0, sizeof(ping));
+	ipc_hdr_init(&ping.hdr, IPC_MSG_PING, sizeof(ping), req_id);
+	ping.cookie = cookie;
+	ping.cp_send_ns = cookie * 10;
+	CU_ASSERT_FATAL(ipc_ring_push(&cp_cmd, &ping, sizeof(ping)) == 0);
+}
+
+static void
+push_raw(uint16_t type, uint16_t len, uint32_t req_id)
+{
+	uint8_t buf[IPC_CMD_SLOT];
+	struct ipc_hdr h;
+
+	memset(buf, 0, sizeof(buf));
+	ipc_hdr_init(&h, type, len, req_id);
+	memcpy(buf, &h, sizeof(h));
+	CU_ASSERT_FATAL(ipc_ring_push(&cp_cmd, buf, sizeof(buf)) == 0);
+}
+
+/* Pop one event; returns its validated type or 0. */
+static uint16_t
+pop_evt(void *buf, size_t len)
+{
+	uint16_t type = 0;
+
+	if (ipc_ring_pop(&cp_evt, buf, len) < 0)
+		return 0;
+	if (ipc_msg_validate(buf, (uint32_t)len, IPC_DIR_EVT, &type) != 0)
+		return 0;
+	return type;
+}
+
+static void
+test_ctl_ping_is_answered_with_pong(void)
+{
+	uint8_t buf[IPC_EVT_SLOT];
+	struct ipc_msg_pong pong;
+
+	lc.now_tsc = 123456;
+	lc.iterations = 99;
+	push_ping(77, 5);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 1);
+	CU_ASSERT_EQUAL_FATAL(pop_evt(buf, sizeof(buf)), IPC_MSG_PONG);
+	memcpy(&pong, buf, sizeof(pong));
+	CU_ASSERT_EQUAL(pong.hdr.req_id, 77);
+	CU_ASSERT_EQUAL(pong.cookie, 5);
+	CU_ASSERT_EQUAL(pong.cp_send_ns, 50);
+	CU_ASSERT_EQUAL(pong.dp_tsc, 123456);
+	CU_ASSERT_EQUAL(pong.dp_iterations, 99);
+	CU_ASSERT_EQUAL(pong.lcore_id, 7);
+	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_cmd_rx), 1);
+	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_evt_tx), 1);
+	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_cmd_bad), 0);
+}
+
+static void
+test_ctl_empty_ring_is_no_work(void)
+{
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 0);
+	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_cmd_rx), 0);
+}
+
+static void
+expect_refusal(uint32_t req_id, uint16_t bad_type, int err)
+{
+	uint8_t buf[IPC_EVT_SLOT];
+	struct ipc_msg_cmd_error e;
+
+	CU_ASSERT_EQUAL_FATAL(pop_evt(buf, sizeof(buf)), IPC_MSG_CMD_ERROR);
+	memcpy(&e, buf, sizeof(e));
+	CU_ASSERT_EQUAL(e.hdr.req_id, req_id);
+	CU_ASSERT_EQUAL(e.bad_type, bad_type);
+	CU_ASSERT_EQUAL(e.err, err);
+}
+
+static void
+test_ctl_oversized_length_is_refused_and_counted(void)
+{
+	push_raw(IPC_MSG_PING, IPC_CMD_SLOT + 100, 9);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 1);
+	expect_refusal(9, IPC_MSG_PING, -EMSGSIZE);
+	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_cmd_bad), 1);
+}
+
+static void
+test_ctl_wrong_length_for_type_is_refused(void)
+{
+	push_raw(IPC_MSG_PING, sizeof(struct ipc_msg_ping) + 8, 10);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 1);
+	expect_refusal(10, IPC_MSG_PING, -EINVAL);
+}
+
+static void
+test_ctl_unknown_type_is_refused(void)
+{
+	push_raw(0x7777, 16, 11);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 1);
+	expect_refusal(11, 0x7777, -ENOTSUP);
+	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_cmd_bad), 1);
+}
+
+static void
+test_ctl_event_type_sent_as_command_is_refused(void)
+{
+	push_raw(IPC_MSG_PONG, sizeof(struct ipc_msg_pong), 12);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 1);
+	expect_refusal(12, IPC_MSG_PONG, -ENOTSUP);
+}
+
+static void
+test_ctl_bad_command_does_not_block_the_next(void)
+{
+	uint8_t buf[IPC_EVT_SLOT];
+
+	push_raw(0x7777, 16, 1);
+	push_ping(2, 0);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 2);
+	CU_ASSERT_EQUAL(pop_evt(buf, sizeof(buf)), IPC_MSG_CMD_ERROR);
+	CU_ASSERT_EQUAL(pop_evt(buf, sizeof(buf)), IPC_MSG_PONG);
+}
+
+/* The event ring holds T_EVT_SLOTS; further answers are dropped and counted, never waited for. */
+static void
+test_ctl_full_event_ring_drops_and_counts(void)
+{
+	uint8_t buf[IPC_EVT_SLOT];
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < T_EVT_SLOTS + 2; i++)
+		push_ping(i + 1, i);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), T_EVT_SLOTS + 2);
+	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_evt_tx), T_EVT_SLOTS);
+	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_evt_full), 2);
+	CU_ASSERT_EQUAL(ipc_ring_full_count(ipc_shm_ring(&shm, 0, IPC_RING_EVT)), 2);
+	while (pop_evt(buf, sizeof(buf)) == IPC_MSG_PONG)
+		n++;
+	CU_ASSERT_EQUAL(n, T_EVT_SLOTS);
+	/* The commands were all consumed: the ring is empty again. */
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 0);
+}
+
+static void
+test_ctl_poll_is_bounded_by_batch(void)
+{
+	for (uint32_t i = 0; i < DP_CTL_BATCH + 8; i++)
+		push_raw(0x7777, 16, i + 1);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), DP_CTL_BATCH);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 8);
+}
+
+static void
+test_lcore_iterate_polls_commands_every_16th_iteration(void)
+{
+	uint32_t work = 0;
+
+	push_ping(1, 1);
+	for (int i = 0; i < 15; i++)
+		work += dp_lcore_iterate(&lc, (uint64_t)i);
+	CU_ASSERT_EQUAL(work, 0);
+	CU_ASSERT_EQUAL(dp_lcore_iterate(&lc, 15), 1);
+	CU_ASSERT_EQUAL(lc.iterations, 16);
+	CU_ASSERT_EQUAL(lc.now_tsc, 15);
+}
+
+static void
+test_lcore_run_returns_when_stop_is_set(void)
+{
+	atomic_store(&stop, 1);
+	CU_ASSERT_EQUAL(dp_lcore_run(&lc), 0);
+	atomic_store(&stop, 0);
+	CU_ASSERT_EQUAL(lc.iterations, 0);
+}
+
+static CU_TestInfo dp_ctl_tests[] = {
+	{ "ping_is_answered_with_pong", test_ctl_ping_is_answered_with_pong },
+	{ "empty_ring_is_no_work", test_ctl_empty_ring_is_no_work },
+	{ "oversized_length_is_refused_and_counted",
+	  test_ctl_oversized_length_is_refused_and_counted },
+	{ "wrong_length_for_type_is_refused", test_ctl_wrong_length_for_type_is_refused },
+	{ "unknown_type_is_refused", test_ctl_unknown_type_is_refused },
+	{ "event_type_sent_as_command_is_refused", test_ctl_event_type_sent_as_command_is_refused },
+	{ "bad_command_does_not_block_the_next", test_ctl_bad_command_does_not_block_the_next },
+	{ "full_event_ring_drops_and_counts", test_ctl_full_event_ring_drops_and_counts },
+	{ "poll_is_bounded_by_batch", test_ctl_poll_is_bounded_by_batch },
+	{ "iterate_polls_commands_every_16th_iteration",
+	  test_lcore_iterate_polls_commands_every_16th_iteration },
+	{ "run_returns_when_stop_is_set", test_lcore_run_returns_when_stop_is_set },
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo suite_dp_ctl = {
+	.pName = "dataplane/ctl",
+	.pSetUpFunc = setup,
+	.pTearDownFunc = teardown,
+	.pTests = dp_ctl_tests,
+};
