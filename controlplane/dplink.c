@@ -82,6 +82,15 @@ cp_dplink_is_up(const struct cp_dplink *l)
 	return l->attached && ipc_shm_owner_is_alive(&l->shm);
 }
 
+static bool
+pending_id_in_use(const struct cp_dplink *l, uint32_t req_id)
+{
+	for (uint32_t i = 0; i < CP_DPLINK_PENDING_MAX; i++)
+		if (l->pending[i].req_id == req_id)
+			return true;
+	return false;
+}
+
 int
 cp_dplink_request(struct cp_dplink *l, uint32_t lcore_idx, struct ipc_hdr *msg, size_t len,
 		  uint64_t timeout_ns, uint64_t now_ns, cp_dplink_cb *cb, void *arg)
@@ -103,9 +112,14 @@ cp_dplink_request(struct cp_dplink *l, uint32_t lcore_idx, struct ipc_hdr *msg, 
 	}
 	if (slot == NULL)
 		return -EBUSY;
-	msg->req_id = l->next_req_id++;
-	if (l->next_req_id == 0)
-		l->next_req_id = 1;
+	if (timeout_ns > CP_DPLINK_TIMEOUT_MAX_NS)
+		timeout_ns = CP_DPLINK_TIMEOUT_MAX_NS;
+	/* After the 32-bit id wraps, skip ids still pending (at most n_pending tries). */
+	do {
+		msg->req_id = l->next_req_id++;
+		if (l->next_req_id == 0)
+			l->next_req_id = 1;
+	} while (pending_id_in_use(l, msg->req_id));
 	msg->len = (uint16_t)len;
 	rc = ipc_ring_push(&l->cmd[lcore_idx], msg, len);
 	if (rc != 0) {

@@ -25,6 +25,8 @@
 
 /** Most requests in flight at once. */
 #define CP_DPLINK_PENDING_MAX 1024u
+/** Longest timeout a request may ask for (longer ones are cut to this), ns. */
+#define CP_DPLINK_TIMEOUT_MAX_NS (UINT64_C(3600) * 1000000000u)
 /** Most events drained from one lcore's event ring per cp_dplink_poll(). */
 #define CP_DPLINK_POLL_BATCH 256u
 
@@ -86,8 +88,9 @@ bool cp_dplink_is_up(const struct cp_dplink *l);
 
 /**
  * Send command @p msg (@p len bytes, header type and len filled in) to lcore
- * index @p lcore_idx; its req_id is assigned here. @p cb runs once, with the
- * reply or with NULL after @p timeout_ns.
+ * index @p lcore_idx; its req_id is assigned here (never 0, never one still
+ * pending). @p cb runs once, with the reply or with NULL after @p timeout_ns
+ * (at most CP_DPLINK_TIMEOUT_MAX_NS).
  *
  * @return
  *   0; -ENOTCONN when detached; -EINVAL for a bad lcore index or length;

@@ -50,6 +50,10 @@ cmd_help(struct cp_cli_req *req, int argc, char **argv)
 	const struct cp_cli_cmd *c = cp_cli_commands(&n);
 	int shown = 0;
 
+	if (argc > 1) {
+		cp_buf_printf(&req->out, "usage: help [COMMAND]\n");
+		return CLI_STATUS_USAGE;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (argc > 0 && strncmp(c[i].path, argv[0], strlen(argv[0])) != 0)
 			continue;
@@ -62,6 +66,22 @@ cmd_help(struct cp_cli_req *req, int argc, char **argv)
 		return CLI_STATUS_USAGE;
 	}
 	return CLI_STATUS_OK;
+}
+
+/* How a ping failed: timed out, command ring full, our pending table full, or refused. */
+static const char *
+status_failure_name(int64_t rc)
+{
+	switch (rc) {
+	case -ETIMEDOUT:
+		return "timeout";
+	case -ENOBUFS:
+		return "ring-full";
+	case -EBUSY:
+		return "cp-busy";
+	default:
+		return "refused";
+	}
 }
 
 static void
@@ -86,9 +106,7 @@ status_render(struct status_op *op)
 				      (unsigned long long)op->lc[i].iterations);
 		} else {
 			cp_buf_printf(&req->out, "%-6u %-4u %14s %14s\n", i, ld->lcore_id,
-				      op->lc[i].rtt_ns == -ETIMEDOUT ? "timeout"
-				      : op->lc[i].rtt_ns == -ENOBUFS ? "ring-full"
-								     : "refused",
+				      status_failure_name(op->lc[i].rtt_ns),
 				      "-");
 			failed++;
 		}
@@ -108,7 +126,8 @@ status_on_pong(void *arg, const struct ipc_hdr *reply, uint32_t lcore_idx, uint6
 	} else {
 		const struct ipc_msg_pong *pong = (const struct ipc_msg_pong *)(const void *)reply;
 
-		op->lc[lcore_idx].rtt_ns = (int64_t)(now_ns - pong->cp_send_ns);
+		/* Our own send time, not the echoed one: the reply proves only liveness. */
+		op->lc[lcore_idx].rtt_ns = (int64_t)(now_ns - op->sent_ns);
 		op->lc[lcore_idx].iterations = pong->dp_iterations;
 	}
 	if (--op->left == 0) {
@@ -167,7 +186,7 @@ cmd_status(struct cp_cli_req *req, int argc, char **argv)
 		rc = cp_dplink_request(&cp->dp, i, &ping.hdr, sizeof(ping), CP_STATUS_PING_TIMEOUT_NS,
 				       now, status_on_pong, op);
 		if (rc != 0) {
-			op->lc[i].rtt_ns = rc == -ENOBUFS ? -ENOBUFS : -EPROTO;
+			op->lc[i].rtt_ns = rc == -ENOBUFS || rc == -EBUSY ? rc : -EPROTO;
 			op->left--;
 		}
 	}

@@ -16,10 +16,11 @@ cli_proto_split(char *line, char **argv, int max)
 	int argc = 0;
 	char *p;
 
-	if (len > 0 && line[len - 1] == '\n')
+	if (len > 0 && line[len - 1] == '\n') {
 		line[--len] = '\0';
-	if (len > 0 && line[len - 1] == '\r')
-		line[--len] = '\0';
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+	}
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)line[i];
 

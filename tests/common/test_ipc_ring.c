@@ -229,13 +229,22 @@ test_ring_reserve_gives_partial_burst_when_nearly_full(void)
 	CU_ASSERT_EQUAL(ipc_ring_cons_peek(&cons, 64, &idx), T_SLOTS);
 }
 
-/* A consumer index moved outside the window by a broken peer makes the ring full, not unsafe. */
+/*
+ * A consumer index moved outside the window by a broken peer makes the ring
+ * full, not unsafe. (The producer re-reads the shared tail only when its
+ * cached copy says the ring is full, so fill it first.)
+ */
 static void
 test_ring_corrupt_tail_reads_as_full(void)
 {
-	atomic_store(&ring->tail, 12345);
+	for (uint64_t i = 0; i < T_SLOTS; i++)
+		CU_ASSERT_EQUAL_FATAL(push_u64(i), 0);
+	atomic_store(&ring->tail, T_SLOTS + 5); /* "ahead" of head: impossible */
 	CU_ASSERT_EQUAL(push_u64(1), -ENOBUFS);
 	CU_ASSERT_EQUAL(ipc_ring_full_count(ring), 1);
+	atomic_store(&ring->tail, 12345);
+	CU_ASSERT_EQUAL(push_u64(2), -ENOBUFS);
+	CU_ASSERT_EQUAL(ipc_ring_full_count(ring), 2);
 }
 
 /* A producer index moved outside the window makes the ring empty, not unsafe. */
@@ -262,7 +271,7 @@ producer_main(void *arg)
 	struct ipc_ring_prod *p = arg;
 	uint64_t x = 0x9e3779b97f4a7c15u;
 
-	for (uint64_t seq = 0; seq < T_THREAD_MSGS;) {
+	for (uint64_t seq = 0; seq < T_THREAD_MSGS; seq++) {
 		struct thread_msg m;
 
 		x ^= x << 13;
@@ -270,8 +279,8 @@ producer_main(void *arg)
 		x ^= x << 17;
 		m.seq = seq;
 		m.val = x;
-		if (ipc_ring_push(p, &m, sizeof(m)) == 0)
-			seq++;
+		while (ipc_ring_push(p, &m, sizeof(m)) != 0)
+			; /* full: the consumer is behind; retry the same message */
 	}
 	return NULL;
 }
