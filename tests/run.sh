@@ -19,11 +19,9 @@ total_fail=0
 log_dir=$O/test-logs
 mkdir -p "$log_dir"
 
-# Sanitizer runtime options, used only when the binaries were built with SAN=1.
-# DPDK's EAL keeps some allocations until exit; leak checking stays on for
-# everything else through the suppressions file.
+# Sanitizer runtime options, used only when the binaries were built with SAN=1:
+# leaks, address errors and undefined behaviour all fail the run.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_odr_violation=0}
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 # run_one NAME CMD...: run a runner, tee its output, add up its RESULT line.
