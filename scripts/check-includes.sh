@@ -51,7 +51,8 @@ allowed() {
 }
 
 while IFS= read -r dir; do
-	if ls "$dir"/*.c "$dir"/*.h >/dev/null 2>&1 && [ ! -f "$dir/.may_include" ]; then
+	if [ -n "$(find "$dir" -maxdepth 1 -name '*.[ch]' -print -quit)" ] &&
+		[ ! -f "$dir/.may_include" ]; then
 		echo "$dir: no .may_include (every dataplane layer directory needs one)"
 		bad=1
 	fi
