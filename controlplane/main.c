@@ -60,8 +60,11 @@ main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
-			if (strlen(optarg) >= sizeof(cp.shm_name)) {
-				fprintf(stderr, "chive-controlplane: --shm name too long\n");
+			if (!ipc_shm_name_is_valid(optarg)) {
+				fprintf(stderr,
+					"chive-controlplane: invalid --shm name '%s' "
+					"(1-62 of A-Z a-z 0-9 . _ -)\n",
+					optarg);
 				return 2;
 			}
 			snprintf(cp.shm_name, sizeof(cp.shm_name), "%s", optarg);

@@ -126,6 +126,12 @@ main(int argc, char **argv)
 		return 2;
 	}
 	shm_name = app_shm_name(argc, argv);
+	if (!ipc_shm_name_is_valid(shm_name)) {
+		fprintf(stderr,
+			"chive-dataplane: invalid --shm name '%s' (1-62 of A-Z a-z 0-9 . _ -)\n",
+			shm_name);
+		return 2;
+	}
 	/* EAL options first, then our defaults, then "--" and the application's. */
 	eal_argv[eal_argc++] = argv[0];
 	for (idx = 1; idx < argc && strcmp(argv[idx], "--") != 0; idx++)

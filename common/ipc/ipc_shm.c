@@ -255,8 +255,8 @@ ipc_seg_validate(const void *mem, size_t mapped_size, char *err, size_t errlen)
 	return 0;
 }
 
-static bool
-shm_name_is_valid(const char *name)
+bool
+ipc_shm_name_is_valid(const char *name)
 {
 	size_t len = strnlen(name, IPC_SHM_NAME_MAX);
 
@@ -308,7 +308,7 @@ ipc_shm_create(const char *name, const struct ipc_seg_geom *g, uint32_t pid, str
 
 	memset(out, 0, sizeof(*out));
 	out->fd = -1;
-	if (!shm_name_is_valid(name)) {
+	if (!ipc_shm_name_is_valid(name)) {
 		seg_err(err, errlen, "invalid segment name '%s' (use letters, digits, '-', '_', '.')",
 			name);
 		return -EINVAL;
@@ -378,7 +378,7 @@ ipc_shm_attach(const char *name, struct ipc_shm *out, char *err, size_t errlen)
 
 	memset(out, 0, sizeof(*out));
 	out->fd = -1;
-	if (!shm_name_is_valid(name)) {
+	if (!ipc_shm_name_is_valid(name)) {
 		seg_err(err, errlen, "invalid segment name '%s'", name);
 		return -EINVAL;
 	}

@@ -44,6 +44,13 @@ struct ipc_shm {
 	char name[IPC_SHM_NAME_MAX];
 };
 
+/**
+ * Return true if @p name is a usable segment name: 1–62 characters from
+ * [A-Za-z0-9._-], not starting with '.'. (It also becomes part of paths such
+ * as EAL's --file-prefix, so nothing else is allowed.)
+ */
+bool ipc_shm_name_is_valid(const char *name);
+
 /** Fill @p g with Chive's default ring geometry for @p n_lcores lcores. */
 void ipc_seg_geom_default(struct ipc_seg_geom *g, uint32_t n_lcores);
 

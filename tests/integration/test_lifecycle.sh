@@ -33,6 +33,16 @@ else
 	not_ok "chivectl_without_controlplane_fails_clearly" "rc=$rc out=$out"
 fi
 
+# --- bad segment names are refused before anything is created
+"$BIN/chive-dataplane" --no-huge --no-pci -- --shm ../../etc/x >"$IT_DIR/badname.log" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "invalid --shm name" "$IT_DIR/badname.log" &&
+	ok "dataplane_refuses_bad_segment_name" || not_ok "dataplane_refuses_bad_segment_name" "rc=$rc"
+"$BIN/chive-controlplane" --shm 'a/b' --socket "$SOCK" >"$IT_DIR/badname.log" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "invalid --shm name" "$IT_DIR/badname.log" &&
+	ok "controlplane_refuses_bad_segment_name" || not_ok "controlplane_refuses_bad_segment_name" "rc=$rc"
+
 # --- start both; the controlplane may come first and waits for the dataplane
 start_cp "$SHM" "$SOCK"
 check "controlplane_listens" wait_until 10 test -S "$SOCK"
