@@ -22,10 +22,13 @@
 
 #include "common/ipc/ipc_ring.h"
 #include "common/ipc/ipc_stats.h"
+#include "dataplane/net/net_types.h"
+#include "dataplane/net/tcp_types.h"
 
 struct dp_lcore {
 	/* Hot: read or written every iteration. */
 	uint64_t now_tsc;               /**< rte_rdtsc() read once per iteration. */
+	uint64_t now_us;                /**< now_tsc in µs (the stack's clock; tests set it directly). */
 	uint64_t iterations;            /**< Main-loop iterations so far. */
 	struct ipc_ctr_block *ctr;      /**< This lcore's counter block (in the segment). */
 	const atomic_int *stop;         /**< Non-zero: leave the main loop. */
@@ -38,6 +41,12 @@ struct dp_lcore {
 	struct ipc_ring_prod evt;       /**< us → controlplane */
 	struct ipc_ring_prod cell_up;   /**< cells for the controlplane */
 	struct ipc_ring_cons cell_down; /**< cells from the controlplane */
+
+	/* L2/L3: interface, ARP cache, TX staging. */
+	alignas(RTE_CACHE_LINE_SIZE) struct dp_net net;
+
+	/* TCP: tcbs, connection table, timers. */
+	struct dp_tcp_lcore tcp;
 
 	/* Cold. */
 	alignas(RTE_CACHE_LINE_SIZE) uint32_t lcore_id; /**< DPDK lcore id. */

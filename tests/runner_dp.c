@@ -18,6 +18,11 @@ static CU_SuiteInfo *const dp_suites[] = {
 	&suite_dp_eal,
 	&suite_dp_ctl,
 	&suite_dp_ctr,
+	&suite_net,
+	&suite_fault,
+	&suite_port,
+	&suite_tcp_cc,
+	&suite_tcp,
 };
 
 int

@@ -23,10 +23,17 @@ extern CU_SuiteInfo suite_wire_relay;
 extern CU_SuiteInfo suite_cli_proto;
 extern CU_SuiteInfo suite_cli;
 extern CU_SuiteInfo suite_dplink;
+/* Unit runner: plain-C drivers/ */
+extern CU_SuiteInfo suite_rss;
 
 /* DP runner: dataplane/ */
 extern CU_SuiteInfo suite_dp_eal;
 extern CU_SuiteInfo suite_dp_ctl;
 extern CU_SuiteInfo suite_dp_ctr;
+extern CU_SuiteInfo suite_net;
+extern CU_SuiteInfo suite_fault;
+extern CU_SuiteInfo suite_port;
+extern CU_SuiteInfo suite_tcp_cc;
+extern CU_SuiteInfo suite_tcp;
 
 #endif /* TESTS_SUITES_H */

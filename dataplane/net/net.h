@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief L2/L3 entry points: Ethernet demux, ARP, IPv4, ICMP echo, TX staging.
+ *
+ * Receive: dp_eth_input() takes a burst from the NIC and consumes every mbuf:
+ * ARP and ICMP are answered here, TCP segments go to dp_tcp_input() as one
+ * sub-burst, everything else is dropped and counted (/dp/eth/..., /dp/arp/...,
+ * /dp/ip/..., /dp/icmp/... counters, declared in net_ctr.def).
+ *
+ * Transmit: dp_ip4_output() prepends an IPv4 header to an L4 packet and hands
+ * it to the Ethernet layer, which resolves the next hop through the ARP cache
+ * (holding a few packets while a request is out) and stages the frame;
+ * dp_net_tx_flush() sends the staged frames and frees whatever the NIC
+ * refused (counted). TX staging never fails.
+ *
+ * mbuf conventions: on input, TCP segments reach dp_tcp_input() with the data
+ * pointer at the IPv4 header, m->l2_len = 14, m->l3_len = IPv4 header length,
+ * and the IPv4 header already validated (version, IHL, total length within
+ * the frame — the frame is trimmed to the IP total length — header checksum,
+ * not a fragment, destination is us). On output, the L4 header is at the data
+ * pointer and there is headroom for IPv4 and Ethernet headers.
+ */
+#ifndef DATAPLANE_NET_NET_H
+#define DATAPLANE_NET_NET_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "dataplane/lcore_types.h"
+
+/** Headroom the layers below TCP need: Ethernet (14) + IPv4 without options (20). */
+#define DP_NET_HDRS_LEN 34
+
+/**
+ * Configure the lcore's interface: @p port_id / @p txq, our @p mac and IPv4
+ * @p ip / @p netmask / @p gateway (host order), and the mbuf @p pool.
+ * Clears the ARP cache and TX staging.
+ */
+void dp_net_init(struct dp_lcore *lc, uint16_t port_id, uint16_t txq,
+		 const struct rte_ether_addr *mac, uint32_t ip, uint32_t netmask, uint32_t gateway,
+		 struct rte_mempool *pool);
+
+/** Consume a burst of received frames (Ethernet at the data pointer). */
+void dp_eth_input(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
+
+/**
+ * Send an L4 packet @p m (L4 header at the data pointer, @p proto an IPPROTO_*)
+ * to @p dst_ip (host order), from our address. Consumes @p m in every case
+ * (an unroutable or oversized packet is freed and counted). Prepends the IPv4
+ * header (TTL 64, DF set, next IP id), sets m->l2_len/l3_len/l4_len.
+ * Checksums: the IPv4 header's always; for IPPROTO_TCP also the TCP checksum
+ * (the caller leaves it 0): by the port when it offloads (pseudo-header
+ * filled in, RTE_MBUF_F_TX_IPV4 | _IP_CKSUM | _TCP_CKSUM), else in software
+ * over every segment of the mbuf chain. Other protocols (ICMP) bring their
+ * own checksum.
+ */
+void dp_ip4_output(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t dst_ip, uint8_t proto);
+
+/** Send a gratuitous ARP announcing our address (at start-up). */
+void dp_arp_announce(struct dp_lcore *lc);
+
+/** Age the ARP cache: retry or fail INCOMPLETE entries, at most a bounded number per call. */
+void dp_arp_timers(struct dp_lcore *lc);
+
+/** Stage a complete frame for transmission (flushes first if staging is full). */
+void dp_net_tx_stage(struct dp_lcore *lc, struct rte_mbuf *m);
+
+/** Send every staged frame; free and count what the NIC refused. */
+void dp_net_tx_flush(struct dp_lcore *lc);
+
+#endif /* DATAPLANE_NET_NET_H */

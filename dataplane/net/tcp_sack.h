@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief The sender's SACK scoreboard and RFC 6675 loss recovery helpers.
+ *
+ * The scoreboard remembers which byte ranges above SND.UNA the receiver has
+ * selectively acknowledged (RFC 2018), merged and sorted, in a fixed array
+ * (bounded memory per connection). From it the core computes, per RFC 6675:
+ * IsLost() (§4), the pipe (SetPipe, §4) and NextSeg() (§4 rules 1 and 3;
+ * rule 2, new data, is the caller's since it knows the send queue).
+ *
+ * Plain C (no DPDK); sequence numbers are compared modulo 2^32.
+ */
+#ifndef DATAPLANE_NET_TCP_SACK_H
+#define DATAPLANE_NET_TCP_SACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/** Most disjoint SACKed ranges remembered; beyond it the highest ranges are kept. */
+#define DP_TCP_SACK_SB_MAX 16
+/** Most SACK blocks in one TCP option (RFC 2018 §3: 4, or 3 with timestamps). */
+#define DP_TCP_SACK_OPT_MAX 4
+/** RFC 6675 DupThresh. */
+#define DP_TCP_SACK_DUPTHRESH 3
+
+/** A half-open range [start, end) of sequence space. */
+struct dp_tcp_sack_blk {
+	uint32_t start;
+	uint32_t end;
+};
+
+/** The scoreboard. Invariant: blk[0..n) sorted, disjoint, non-adjacent, all above snd_una. */
+struct dp_tcp_sack_sb {
+	uint32_t n;
+	uint32_t sacked_bytes;   /**< Sum of the ranges' lengths. */
+	uint32_t high_sacked;    /**< Highest SACKed sequence + 1 (valid if n > 0). */
+	uint32_t dsack_count;    /**< D-SACK blocks seen (RFC 2883): spurious retransmits. */
+	uint32_t invalid_count;  /**< Blocks ignored: outside [SND.UNA, SND.NXT] or empty. */
+	struct dp_tcp_sack_blk blk[DP_TCP_SACK_SB_MAX];
+};
+
+/** Empty the scoreboard. */
+void dp_tcp_sack_sb_reset(struct dp_tcp_sack_sb *sb);
+
+/**
+ * Add the SACK blocks of one incoming ACK.
+ *
+ * Blocks must lie within [snd_una, snd_nxt]; others are ignored (counted
+ * in invalid_count), except that a first block at or below snd_una, or
+ * inside the second block of the same option, is a D-SACK (RFC 2883 §4) and
+ * counted in dsack_count. Ranges are merged.
+ *
+ * @return
+ *   Bytes newly marked SACKed by this ACK, counted as each block is merged
+ *   (before the DP_TCP_SACK_SB_MAX limit may evict a range).
+ */
+uint32_t dp_tcp_sack_sb_update(struct dp_tcp_sack_sb *sb, uint32_t snd_una, uint32_t snd_nxt,
+			       const struct dp_tcp_sack_blk *blks, uint32_t n);
+
+/** SND.UNA advanced to @p snd_una: forget everything below it. */
+void dp_tcp_sack_sb_ack(struct dp_tcp_sack_sb *sb, uint32_t snd_una);
+
+/** True if every byte of [seq, seq+len) is SACKed. */
+bool dp_tcp_sack_sb_is_sacked(const struct dp_tcp_sack_sb *sb, uint32_t seq, uint32_t len);
+
+/**
+ * RFC 6675 IsLost(seq): true if at least DupThresh discontiguous SACKed
+ * sequences exist above @p seq, or more than (DupThresh - 1) * @p mss bytes
+ * above it are SACKed.
+ */
+bool dp_tcp_sack_sb_is_lost(const struct dp_tcp_sack_sb *sb, uint32_t seq, uint32_t mss);
+
+/**
+ * RFC 6675 SetPipe(): bytes believed in flight between @p snd_una and
+ * @p snd_nxt, with @p mss as the SMSS of IsLost(). A byte that is not SACKed
+ * counts once if it is not lost, and once more if it was retransmitted (at
+ * or below @p high_rxt), so a retransmitted byte not yet lost counts twice.
+ *
+ * @p high_rxt is RFC 6675's HighRxt, inclusive: the last byte retransmitted
+ * in this recovery, snd_una - 1 when none was.
+ */
+uint32_t dp_tcp_sack_sb_pipe(const struct dp_tcp_sack_sb *sb, uint32_t snd_una, uint32_t snd_nxt,
+			     uint32_t high_rxt, uint32_t mss);
+
+/**
+ * RFC 6675 NextSeg() rules 1 and 3 (rule 2, new data, is the caller's and
+ * sits between them; rule 4 is the caller's too).
+ *
+ * @param high_rxt
+ *   HighRxt, inclusive as for dp_tcp_sack_sb_pipe().
+ * @param rule3
+ *   false: rule 1 only (the lowest unSACKed, lost range above high_rxt);
+ *   true: rule 3 (the lowest unSACKed range above high_rxt that is not lost,
+ *   provided something above it is SACKed).
+ * @param seq, len
+ *   Set to the range to (re)transmit, at most @p mss bytes.
+ * @return
+ *   true if such a range exists.
+ */
+bool dp_tcp_sack_sb_next_seg(const struct dp_tcp_sack_sb *sb, uint32_t snd_una, uint32_t snd_nxt,
+			     uint32_t high_rxt, uint32_t mss, bool rule3, uint32_t *seq,
+			     uint32_t *len);
+
+#endif /* DATAPLANE_NET_TCP_SACK_H */
