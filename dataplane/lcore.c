@@ -13,15 +13,24 @@
 #include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_ethdev.h>
 
 #include "dataplane/base/dp_ctr.h"
 #include "dataplane/ctl/ctl.h"
 #include "dataplane/lcore.h"
+#include "dataplane/net/net.h"
+#include "dataplane/net/tcp.h"
+#include "drivers/fault.h"
 
 /* Poll the command ring every 16 iterations; commands are rare and slow-path. */
 #define DP_CTL_POLL_MASK 15u
 /* Flush locally accumulated loop counters every 1024 iterations. */
 #define DP_CTR_FLUSH_MASK 1023u
+/* Age the ARP cache every 1024 iterations. */
+#define DP_ARP_POLL_MASK 1023u
+/* Receive burst; the array has room for what fault injection may add. */
+#define DP_RX_BURST 32u
+#define DP_RX_CAP (DP_RX_BURST + 16u)
 
 int
 dp_lcore_init(struct dp_lcore *lc, const struct ipc_shm *shm, uint32_t idx, const atomic_int *stop,
@@ -34,6 +43,7 @@ dp_lcore_init(struct dp_lcore *lc, const struct ipc_shm *shm, uint32_t idx, cons
 	lc->lcore_id = ipc_shm_lcore(shm, idx)->lcore_id;
 	lc->stop = stop;
 	lc->tsc_hz = tsc_hz;
+	lc->us_mult = tsc_hz != 0 ? (uint64_t)(((unsigned __int128)1000000 << 32) / tsc_hz) : 0;
 	lc->ctr = ipc_shm_ctr_block(shm, idx);
 	if (ipc_ring_cons_init(&lc->cmd, ipc_shm_ring(shm, idx, IPC_RING_CMD),
 			       ipc_shm_ring_size(shm, IPC_RING_CMD)) != 0 ||
@@ -58,13 +68,40 @@ dp_lcore_flush_ctrs(struct dp_lcore *lc)
 	lc->total_acc = 0;
 }
 
+/* Receive one burst from the lcore's queue (through fault injection when configured). */
+static uint32_t
+lcore_rx(struct dp_lcore *lc)
+{
+	struct rte_mbuf *pkts[DP_RX_CAP];
+	uint16_t n = rte_eth_rx_burst(lc->rx_port, lc->rx_queue, pkts, DP_RX_BURST);
+
+	if (lc->rx_fault != NULL) {
+		n = drv_fault_apply(lc->rx_fault, pkts, n, DP_RX_CAP, lc->now_us);
+		if (n < DP_RX_CAP)
+			n = (uint16_t)(n + drv_fault_drain(lc->rx_fault, pkts + n,
+							   (uint16_t)(DP_RX_CAP - n), lc->now_us));
+	}
+	if (n != 0)
+		dp_eth_input(lc, pkts, n);
+	return n;
+}
+
 uint32_t
 dp_lcore_iterate(struct dp_lcore *lc, uint64_t now)
 {
 	uint32_t work = 0;
 
 	lc->now_tsc = now;
+	if (lc->us_mult != 0)
+		lc->now_us = (uint64_t)(((unsigned __int128)now * lc->us_mult) >> 32);
 	lc->iterations++;
+	if (lc->has_port) {
+		work += lcore_rx(lc);
+		work += dp_tcp_poll(lc);
+		if ((lc->iterations & DP_ARP_POLL_MASK) == 0)
+			dp_arp_timers(lc);
+		dp_net_tx_flush(lc);
+	}
 	if ((lc->iterations & DP_CTL_POLL_MASK) == 0)
 		work += dp_ctl_poll(lc);
 	return work;

@@ -25,6 +25,9 @@
 #include "dataplane/net/net_types.h"
 #include "dataplane/net/tcp_types.h"
 
+struct dp_diag_state;
+struct drv_fault;
+
 struct dp_lcore {
 	/* Hot: read or written every iteration. */
 	uint64_t now_tsc;               /**< rte_rdtsc() read once per iteration. */
@@ -47,6 +50,15 @@ struct dp_lcore {
 
 	/* TCP: tcbs, connection table, timers. */
 	struct dp_tcp_lcore tcp;
+
+	/* The NIC queue this lcore polls (has_port = 0: none; it serves only its rings). */
+	uint8_t has_port;
+	uint16_t rx_port, rx_queue;
+	struct drv_fault *rx_fault;    /**< Fault injection on receive (tests), or NULL. */
+	uint64_t us_mult;              /**< now_us = (tsc * us_mult) >> 32. */
+
+	/* Applications on TCP (today the diagnostic services), allocated at start-up. */
+	struct dp_diag_state *diag;
 
 	/* Cold. */
 	alignas(RTE_CACHE_LINE_SIZE) uint32_t lcore_id; /**< DPDK lcore id. */

@@ -35,12 +35,21 @@
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_random.h>
 
 #include "common/ipc/ipc_shm.h"
 #include "dataplane/base/dp_ctr.h"
 #include "dataplane/base/dp_eal.h"
 #include "dataplane/base/dp_log.h"
+#include "dataplane/config.h"
+#include "dataplane/diag/diag.h"
 #include "dataplane/lcore.h"
+#include "dataplane/net/net.h"
+#include "dataplane/net/tcp.h"
+#include "drivers/fault.h"
+#include "drivers/port.h"
 
 #define DP_EAL_ARGS_MAX 128
 
@@ -62,15 +71,6 @@ dp_lcore_main(void *arg)
 
 	(void)arg;
 	return lc != NULL ? dp_lcore_run(lc) : 0;
-}
-
-static void
-dp_usage(const char *prog)
-{
-	fprintf(stderr,
-		"usage: %s [EAL options] -- [--shm NAME]\n"
-		"  --shm NAME   shared segment /dev/shm/NAME for chive-controlplane (default: chive)\n",
-		prog);
 }
 
 static bool
@@ -103,6 +103,102 @@ app_shm_name(int argc, char **argv)
 	return "chive";
 }
 
+/* What net_setup() created, for net_teardown(). */
+struct net_setup {
+	struct rte_mempool *pool;
+	struct drv_port *port;
+	struct dp_lcore *lc;
+	struct drv_fault *rx_fault, *tx_fault;
+};
+
+/*
+ * Bring up the network on lcore @p lc: mbuf pool, port (one queue: multi-queue
+ * operation needs cross-lcore hand-off of flows, which arrives with circuits),
+ * interface, TCP, diagnostic services, fault injection, gratuitous ARP.
+ */
+static int
+net_setup(struct net_setup *ns, const struct dp_config *c, struct dp_lcore *lc, char *err,
+	  size_t errlen)
+{
+	struct drv_port_conf pc = { .n_queues = 1, .mtu = c->mtu };
+	struct rte_ether_addr mac;
+	uint8_t key[16];
+	int rc;
+
+	ns->lc = lc;
+	ns->pool = rte_pktmbuf_pool_create("dp_pool", c->mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					   (int)rte_socket_id());
+	if (ns->pool == NULL) {
+		snprintf(err, errlen, "cannot create a pool of %u mbufs: %s", c->mbufs,
+			 rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	rc = drv_port_open(c->port, &pc, ns->pool, &ns->port, err, errlen);
+	if (rc != 0)
+		return rc;
+	memcpy(mac.addr_bytes, ns->port->mac, sizeof(mac.addr_bytes));
+	dp_net_init(lc, ns->port->port_id, 0, &mac, c->ip, c->netmask, c->gateway, ns->pool);
+	lc->net.mtu = ns->port->mtu;
+	lc->net.tx_csum_ip = ns->port->tx_ip4_csum;
+	lc->net.tx_csum_tcp = ns->port->tx_tcp_csum;
+	lc->net.rx_csum = ns->port->rx_tcp_csum && ns->port->rx_ip4_csum;
+	lc->net.tcp_input = dp_tcp_input;
+	lc->has_port = 1;
+	lc->rx_port = ns->port->port_id;
+	lc->rx_queue = 0;
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)rte_rand();
+	rc = dp_tcp_create(lc, &c->tcp, key);
+	memset(key, 0, sizeof(key));
+	if (rc != 0) {
+		snprintf(err, errlen, "TCP: %s", strerror(-rc));
+		return rc;
+	}
+	if (ns->port->rss_predictable)
+		dp_tcp_set_rss(lc, drv_rss_sym_key, DRV_RSS_KEY_LEN, ns->port->reta.queue,
+			       ns->port->reta.size, 0);
+	if (c->fault_rx_on || c->fault_tx_on) {
+		ns->rx_fault = rte_zmalloc("fault_rx", sizeof(*ns->rx_fault), RTE_CACHE_LINE_SIZE);
+		ns->tx_fault = rte_zmalloc("fault_tx", sizeof(*ns->tx_fault), RTE_CACHE_LINE_SIZE);
+		if (ns->rx_fault == NULL || ns->tx_fault == NULL ||
+		    drv_fault_init(ns->rx_fault, &c->fault_rx, ns->pool) != 0 ||
+		    drv_fault_init(ns->tx_fault, &c->fault_tx, ns->pool) != 0) {
+			snprintf(err, errlen, "cannot set up fault injection");
+			return -EINVAL;
+		}
+		lc->rx_fault = ns->rx_fault;
+		lc->net.tx_fault = ns->tx_fault;
+	}
+	rc = dp_diag_start(lc, &c->diag);
+	if (rc != 0) {
+		snprintf(err, errlen, "diagnostic services: %s", strerror(-rc));
+		return rc;
+	}
+	dp_arp_announce(lc);
+	DP_LOG(NOTICE, main, "port %s (%s): %u.%u.%u.%u, MTU %u, lcore %u\n", c->port,
+	       ns->port->driver, c->ip >> 24, (c->ip >> 16) & 255, (c->ip >> 8) & 255, c->ip & 255,
+	       ns->port->mtu, lc->lcore_id);
+	return 0;
+}
+
+static void
+net_teardown(struct net_setup *ns)
+{
+	if (ns->lc != NULL) {
+		dp_diag_stop(ns->lc);
+		dp_tcp_destroy(ns->lc);
+		dp_net_tx_flush(ns->lc);
+		ns->lc->has_port = 0;
+	}
+	drv_fault_fini(ns->rx_fault);
+	drv_fault_fini(ns->tx_fault);
+	rte_free(ns->rx_fault);
+	rte_free(ns->tx_fault);
+	drv_port_close(ns->port);
+	rte_mempool_free(ns->pool);
+	memset(ns, 0, sizeof(*ns));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -113,13 +209,10 @@ main(int argc, char **argv)
 	struct ipc_seg_geom geom;
 	struct ipc_shm shm;
 	const char *shm_name;
-	int eal_argc = 0, n, rc, opt, idx;
+	int eal_argc = 0, n, rc, idx;
 	uint32_t lcore_id, i;
-	static const struct option opts[] = {
-		{ "shm", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	static struct dp_config cfg;
+	struct net_setup ns;
 
 	if (argc + 4 >= DP_EAL_ARGS_MAX) {
 		fprintf(stderr, "chive-dataplane: too many arguments\n");
@@ -161,20 +254,14 @@ main(int argc, char **argv)
 	/* Application options: what follows EAL's. */
 	eal_argc -= n;
 	eal_argv[n] = argv[0];
-	optind = 1;
-	while ((opt = getopt_long(eal_argc, eal_argv + n, "h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 's':
-			break; /* already read by app_shm_name() */
-		case 'h':
-			dp_usage(argv[0]);
-			rc = 0;
-			goto out_eal;
-		default:
-			dp_usage(argv[0]);
-			rc = 2;
-			goto out_eal;
-		}
+	dp_config_default(&cfg);
+	rc = dp_config_parse(&cfg, eal_argc, eal_argv + n, err, sizeof(err));
+	if (rc != 0) {
+		if (rc < 0)
+			fprintf(stderr, "chive-dataplane: %s\n", err);
+		dp_config_usage(argv[0]);
+		rc = rc > 0 ? 0 : 2;
+		goto out_eal;
 	}
 
 	signal(SIGINT, dp_on_signal);
@@ -207,6 +294,15 @@ main(int argc, char **argv)
 		}
 		dp_lcore_by_id[geom.lcore_ids[i]] = lc;
 	}
+	memset(&ns, 0, sizeof(ns));
+	if (cfg.port[0] != '\0') {
+		rc = net_setup(&ns, &cfg, dp_lcore_by_id[geom.lcore_ids[0]], err, sizeof(err));
+		if (rc != 0) {
+			DP_LOG(ERR, main, "%s\n", err);
+			rc = 1;
+			goto out_net;
+		}
+	}
 	ipc_shm_publish(&shm);
 	DP_LOG(NOTICE, main, "ready: %u lcores, segment /dev/shm/%s (ABI %u)\n", geom.n_lcores,
 	       shm_name, IPC_ABI_VERSION);
@@ -216,6 +312,8 @@ main(int argc, char **argv)
 	DP_LOG(NOTICE, main, "stopping\n");
 	rc = 0;
 
+out_net:
+	net_teardown(&ns);
 out_shm:
 	ipc_shm_close(&shm);
 out_eal:

@@ -22,7 +22,9 @@ static CU_SuiteInfo *const dp_suites[] = {
 	&suite_fault,
 	&suite_port,
 	&suite_tcp_cc,
+	&suite_tcp_sack,
 	&suite_tcp,
+	&suite_tcp_loss,
 };
 
 int

@@ -22,6 +22,7 @@ static CU_SuiteInfo *const unit_suites[] = {
 	&suite_cli_proto,
 	&suite_cli,
 	&suite_dplink,
+	&suite_stats,
 	&suite_rss,
 };
 

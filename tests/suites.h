@@ -23,6 +23,7 @@ extern CU_SuiteInfo suite_wire_relay;
 extern CU_SuiteInfo suite_cli_proto;
 extern CU_SuiteInfo suite_cli;
 extern CU_SuiteInfo suite_dplink;
+extern CU_SuiteInfo suite_stats;
 /* Unit runner: plain-C drivers/ */
 extern CU_SuiteInfo suite_rss;
 
@@ -34,6 +35,8 @@ extern CU_SuiteInfo suite_net;
 extern CU_SuiteInfo suite_fault;
 extern CU_SuiteInfo suite_port;
 extern CU_SuiteInfo suite_tcp_cc;
+extern CU_SuiteInfo suite_tcp_sack;
 extern CU_SuiteInfo suite_tcp;
+extern CU_SuiteInfo suite_tcp_loss;
 
 #endif /* TESTS_SUITES_H */

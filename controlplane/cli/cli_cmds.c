@@ -16,6 +16,7 @@
 #include "common/ipc/ipc_msg.h"
 #include "controlplane/cli/cli.h"
 #include "controlplane/cli/cli_cmds.h"
+#include "controlplane/stats/stats.h"
 
 struct status_op {
 	struct cp_cli_req *req;
@@ -30,10 +31,13 @@ struct status_op {
 
 static int cmd_help(struct cp_cli_req *req, int argc, char **argv);
 static int cmd_status(struct cp_cli_req *req, int argc, char **argv);
+static int cmd_counters(struct cp_cli_req *req, int argc, char **argv);
 
 static const struct cp_cli_cmd cli_cmds[] = {
 	{ "help", "[COMMAND]", "list commands, or describe one", cmd_help },
 	{ "status", "", "uptime, ABI version, dataplane lcores and their ping round trip", cmd_status },
+	{ "counters", "[FILTER]", "dataplane counters summed over lcores (names containing FILTER)",
+	  cmd_counters },
 };
 
 const struct cp_cli_cmd *
@@ -197,4 +201,34 @@ cmd_status(struct cp_cli_req *req, int argc, char **argv)
 		free(op);
 	}
 	return CP_CLI_PENDING;
+}
+
+static int
+cmd_counters(struct cp_cli_req *req, int argc, char **argv)
+{
+	struct cp_ctx *cp = req->cp;
+	struct cp_stat *st;
+	int n;
+
+	if (argc > 1) {
+		cp_buf_printf(&req->out, "usage: counters [FILTER]\n");
+		return CLI_STATUS_USAGE;
+	}
+	if (!cp_dplink_is_up(&cp->dp)) {
+		cp_buf_printf(&req->out, "dataplane:     down (%s)\n",
+			      cp->attach_err[0] != '\0' ? cp->attach_err : "not attached");
+		return CLI_STATUS_ERR;
+	}
+	st = cp_xcalloc(cp->dp.shm.hdr->ctr_max, sizeof(*st));
+	n = cp_stats_read(&cp->dp.shm, argc == 1 ? argv[0] : NULL, st, cp->dp.shm.hdr->ctr_max);
+	if (n < 0) {
+		free(st);
+		cp_buf_printf(&req->out, "error: counter directory busy; try again\n");
+		return CLI_STATUS_ERR;
+	}
+	for (int i = 0; i < n; i++)
+		cp_buf_printf(&req->out, "%-40s %20llu\n", st[i].desc.name,
+			      (unsigned long long)st[i].total);
+	free(st);
+	return CLI_STATUS_OK;
 }

@@ -47,7 +47,7 @@
 #include "dataplane/net/net.h"
 
 static const struct rte_ether_addr arp_bcast = {
-	.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+	.addr_bytes = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
 };
 static const struct rte_ether_addr arp_zero;
 
@@ -67,8 +67,7 @@ arp_send(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t op, const struct rte_
 	struct rte_arp_hdr *ah;
 	uint32_t be;
 
-	if (m != NULL &&
-	    (m->nb_segs != 1 || !RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1)) {
+	if (m != NULL && (m->nb_segs != 1 || !RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1)) {
 		rte_pktmbuf_free(m);
 		m = NULL;
 	}
@@ -115,7 +114,8 @@ fail:
 static bool
 arp_request(struct dp_lcore *lc, uint32_t ip, const struct rte_ether_addr *poll)
 {
-	if (!arp_send(lc, NULL, RTE_ARP_OP_REQUEST, poll != NULL ? poll : &arp_bcast, &arp_zero, ip))
+	if (!arp_send(lc, NULL, RTE_ARP_OP_REQUEST, poll != NULL ? poll : &arp_bcast, &arp_zero,
+		      ip))
 		return false;
 	DP_CTR_INC(lc, arp_tx_request);
 	return true;
@@ -325,7 +325,8 @@ dp_arp_input(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
 		}
 		/* RFC 826: merge into an existing entry; create one on a request to us. */
 		if (arp_sip_is_learnable(sip))
-			dp_arp_update(lc, sip, &sha, is_req && for_us && dp_net_is_onlink(net, sip));
+			dp_arp_update(lc, sip, &sha,
+				      is_req && for_us && dp_net_is_onlink(net, sip));
 		if (is_req && for_us) {
 			/* RFC 826: swap, fill in our address, opcode reply, send to the asker. */
 			if (arp_send(lc, m, RTE_ARP_OP_REPLY, &sha, &sha, sip))

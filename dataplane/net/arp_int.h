@@ -70,10 +70,10 @@ _Static_assert(DP_ARP_CACHE_SIZE <= UINT16_MAX, "arp_cursor is 16 bits");
 _Static_assert(DP_ARP_HOLD <= UINT8_MAX && DP_ARP_TRIES <= UINT8_MAX, "8-bit entry fields");
 
 /** Add @p v to counter @p id unless it is 0 (burst-local counters, flushed once). */
-#define DP_NET_CTR_FLUSH(lc, id, v)                     \
-	do {                                            \
-		if ((v) != 0)                           \
-			DP_CTR_ADD((lc), id, (v));      \
+#define DP_NET_CTR_FLUSH(lc, id, v)                                                                \
+	do {                                                                                       \
+		if ((v) != 0)                                                                      \
+			DP_CTR_ADD((lc), id, (v));                                                 \
 	} while (0)
 
 /** Home slot of @p ip (host order): Fibonacci hash, mapped onto the table by a multiply. */

@@ -18,6 +18,7 @@
  * staged in lc->net.tx and sent by dp_net_tx_flush() with one
  * rte_eth_tx_burst(); whatever the NIC refuses is freed and counted
  * (l3fwd's send_burst). Staging never fails: a full stage is flushed first.
+ * When lc->net.tx_fault is set (tests), the flush goes through drivers/fault.
  */
 #include <stdint.h>
 #include <string.h>
@@ -33,11 +34,14 @@
 #include "dataplane/lcore_types.h"
 #include "dataplane/net/arp_int.h"
 #include "dataplane/net/net.h"
+#include "drivers/fault.h"
+
+/** Room a fault-injected flush leaves for copies and held frames coming due. */
+#define DP_NET_FAULT_SPARE 16
 
 void
-dp_net_init(struct dp_lcore *lc, uint16_t port_id, uint16_t txq,
-	    const struct rte_ether_addr *mac, uint32_t ip, uint32_t netmask, uint32_t gateway,
-	    struct rte_mempool *pool)
+dp_net_init(struct dp_lcore *lc, uint16_t port_id, uint16_t txq, const struct rte_ether_addr *mac,
+	    uint32_t ip, uint32_t netmask, uint32_t gateway, struct rte_mempool *pool)
 {
 	struct dp_net *n = &lc->net;
 
@@ -58,7 +62,7 @@ dp_net_init(struct dp_lcore *lc, uint16_t port_id, uint16_t txq,
 	if (n->mtu == 0)
 		n->mtu = RTE_ETHER_MTU;
 	n->ip_id = 0;
-	/* tcp_input, tx_csum_ip, tx_csum_tcp and rx_csum belong to their set-up code: kept. */
+	/* tcp_input, tx_fault, tx_csum_ip, tx_csum_tcp, rx_csum and a set mtu are kept. */
 }
 
 void
@@ -71,20 +75,54 @@ dp_net_tx_stage(struct dp_lcore *lc, struct rte_mbuf *m)
 	n->tx[n->tx_n++] = m;
 }
 
+/* Send pkts[0 .. k) on the lcore's TX queue; free and count what the NIC refuses. */
+static inline void
+net_tx_burst(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t k)
+{
+	const struct dp_net *n = &lc->net;
+	uint16_t sent = rte_eth_tx_burst(n->port_id, n->txq, pkts, k);
+
+	DP_NET_CTR_FLUSH(lc, net_tx_pkts, sent);
+	if (unlikely(sent < k)) {
+		rte_pktmbuf_free_bulk(&pkts[sent], k - sent);
+		DP_CTR_ADD(lc, net_tx_drop_nic, (uint64_t)(k - sent));
+	}
+}
+
+/*
+ * Flush through the configured fault injection (tests only): the staged
+ * frames may be dropped, copied, delayed or reordered, and frames held from
+ * earlier flushes go out once due, so this runs even with nothing staged.
+ */
+static void __rte_noinline __rte_cold
+net_tx_flush_fault(struct dp_lcore *lc)
+{
+	struct dp_net *n = &lc->net;
+	struct rte_mbuf *b[DP_TX_BURST + DP_NET_FAULT_SPARE];
+	uint16_t k = n->tx_n;
+
+	memcpy(b, n->tx, k * sizeof(b[0]));
+	n->tx_n = 0;
+	k = drv_fault_apply(n->tx_fault, b, k, (uint16_t)RTE_DIM(b), lc->now_us);
+	if (k < RTE_DIM(b))
+		k = (uint16_t)(k + drv_fault_drain(n->tx_fault, b + k, (uint16_t)(RTE_DIM(b) - k),
+						   lc->now_us));
+	if (k != 0)
+		net_tx_burst(lc, b, k);
+}
+
 void
 dp_net_tx_flush(struct dp_lcore *lc)
 {
 	struct dp_net *n = &lc->net;
-	uint16_t sent;
 
+	if (unlikely(n->tx_fault != NULL)) {
+		net_tx_flush_fault(lc);
+		return;
+	}
 	if (n->tx_n == 0)
 		return;
-	sent = rte_eth_tx_burst(n->port_id, n->txq, n->tx, n->tx_n);
-	DP_NET_CTR_FLUSH(lc, net_tx_pkts, sent);
-	if (unlikely(sent < n->tx_n)) {
-		rte_pktmbuf_free_bulk(&n->tx[sent], n->tx_n - sent);
-		DP_CTR_ADD(lc, net_tx_drop_nic, (uint64_t)(n->tx_n - sent));
-	}
+	net_tx_burst(lc, n->tx, n->tx_n);
 	n->tx_n = 0;
 }
 

@@ -91,7 +91,8 @@ ip4_is_bcast_mcast(const struct dp_net *n, uint32_t a)
 {
 	if (a >= UINT32_C(0xe0000000)) /* multicast, class E, 255.255.255.255 */
 		return true;
-	return n->netmask != UINT32_MAX && dp_net_is_onlink(n, a) && (a & ~n->netmask) == ~n->netmask;
+	return n->netmask != UINT32_MAX && dp_net_is_onlink(n, a) &&
+	       (a & ~n->netmask) == ~n->netmask;
 }
 
 /* RFC 1122 §3.2.1.3: sources a host MUST silently discard (plus our own address). */

@@ -46,6 +46,7 @@ struct dp_arp_entry {
 };
 
 struct dp_lcore;
+struct drv_fault;
 
 /** Where TCP segments go after IPv4 validation (dp_tcp_input; tests may hook their own). */
 typedef void(dp_net_l4_input_fn)(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
@@ -68,6 +69,7 @@ struct dp_net {
 	dp_net_l4_input_fn *tcp_input; /**< NULL: TCP is dropped and counted (/dp/ip/no_l4). */
 
 	/* TX staging: flushed by dp_net_tx_flush() once per loop iteration (and when full). */
+	struct drv_fault *tx_fault;  /**< Fault injection on transmit (tests, drivers/fault.h), or NULL. */
 	uint16_t tx_n;
 	struct rte_mbuf *tx[DP_TX_BURST];
 

@@ -717,7 +717,12 @@ dp_tcp_send_space(struct dp_lcore *lc, uint32_t h)
 
 	if (t == NULL || (t->flags & TCB_F_FIN_QUEUED))
 		return 0;
-	return t->sq_len >= lc->tcp.conf->sndbuf ? 0 : lc->tcp.conf->sndbuf - t->sq_len;
+	if (t->sq_len >= lc->tcp.conf->sndbuf) {
+		/* Asking and finding none registers interest: `writable` follows. */
+		t->flags |= TCB_F_WANT_WRITABLE;
+		return 0;
+	}
+	return lc->tcp.conf->sndbuf - t->sq_len;
 }
 
 int
@@ -747,11 +752,10 @@ dp_tcp_recv(struct dp_lcore *lc, uint32_t h, void *buf, uint32_t len)
 {
 	struct dp_tcb *t = tcp_tcb_get(lc, h);
 	uint8_t *out = buf;
-	uint32_t done = 0, wnd_before;
+	uint32_t done = 0;
 
 	if (t == NULL)
 		return -EBADF;
-	wnd_before = tcp_rcv_window(lc, t);
 	while (done < len && t->rq_head != NULL) {
 		struct rte_mbuf *m = t->rq_head;
 		uint32_t avail = m->data_len - t->rq_off;
@@ -776,7 +780,8 @@ dp_tcp_recv(struct dp_lcore *lc, uint32_t h, void *buf, uint32_t len)
 		uint32_t thresh = lc->tcp.conf->rcvbuf / 2 < t->rmss ? lc->tcp.conf->rcvbuf / 2
 								    : t->rmss;
 
-		if (wnd - wnd_before >= thresh || wnd_before < t->rmss) {
+		/* Compare with the edge last advertised, not with this call's start. */
+		if (seq_geq(t->rcv_nxt + wnd, t->rcv_adv + thresh)) {
 			t->flags |= TCB_F_ACK_NOW;
 			tcp_work_add(lc, t);
 		}

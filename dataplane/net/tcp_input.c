@@ -23,6 +23,7 @@
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
+#include "common/base/byteorder.h"
 #include "dataplane/base/dp_ctr.h"
 #include "dataplane/net/net.h"
 #include "dataplane/net/tcp_int.h"
@@ -96,8 +97,8 @@ parse_options(const uint8_t *p, uint32_t len, struct seg *s)
 				for (uint32_t b = 0; b < n && s->n_sack < DP_TCP_SACK_OPT_MAX; b++) {
 					const uint8_t *q = p + i + 2 + 8 * b;
 
-					s->sack[s->n_sack].start = rte_be_to_cpu_32(*(const unaligned_uint32_t *)q);
-					s->sack[s->n_sack].end = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(q + 4));
+					s->sack[s->n_sack].start = be32_get(q);
+					s->sack[s->n_sack].end = be32_get(q + 4);
 					s->n_sack++;
 				}
 			}
@@ -105,8 +106,8 @@ parse_options(const uint8_t *p, uint32_t len, struct seg *s)
 		case 8:
 			if (olen == 10) {
 				s->has_ts = 1;
-				s->tsval = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(p + i + 2));
-				s->tsecr = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(p + i + 6));
+				s->tsval = be32_get(p + i + 2);
+				s->tsecr = be32_get(p + i + 6);
 			}
 			break;
 		default:
@@ -240,7 +241,12 @@ conn_established(struct dp_lcore *lc, struct dp_tcb *t)
 	tcp_set_state(lc, t, DP_TCP_STATE_ESTABLISHED);
 	t->cc_ops->init(&t->cc, tcp_eff_mss(t), lc->tcp.conf->iw_segs, lc->now_us);
 	t->recover = t->iss;
-	t->high_rxt = t->snd_una;
+	t->high_rxt = t->snd_una - 1;
+	/* RFC 6298 §5.7: a SYN that timed out, and no RTT sample: data starts at RTO 3 s. */
+	if (t->syn_tries != 0 && t->srtt_us == 0)
+		t->rto_us = 3000000 > lc->tcp.conf->rto_max_us ? lc->tcp.conf->rto_max_us : 3000000;
+	else
+		tcp_rto_restore(lc, t);
 	t->syn_tries = 0;
 	if (lc->tcp.conf->keepalive_idle_us != 0)
 		tcp_timer_set(lc, t, DP_TCP_T_KEEPALIVE, lc->now_us + lc->tcp.conf->keepalive_idle_us);
@@ -275,7 +281,9 @@ listen_input(struct dp_lcore *lc, int li, struct seg *s)
 			t->iss = s->ack - 1;
 			t->snd_una = t->snd_nxt = t->snd_max = s->ack;
 			t->irs = s->seq - 1;
-			t->rcv_nxt = t->last_ack_sent = t->rcv_adv = s->seq;
+			t->rcv_nxt = t->last_ack_sent = s->seq;
+			/* The cookie SYN-ACK offered 65535 bytes, unscaled (tcp_send_synack_cookie). */
+			t->rcv_adv = s->seq + 65535;
 			t->smss = mss;
 			t->snd_wnd = t->max_snd_wnd = s->wnd;
 			t->snd_wl1 = s->seq;
@@ -625,11 +633,11 @@ enter_recovery(struct dp_lcore *lc, struct dp_tcb *t)
 	t->fast_recoveries++;
 	DP_CTR_INC(lc, tcp_fast_recovery);
 	t->cwnd_rec = t->cc.ssthresh + 3 * mss; /* RFC 6582 §3.2 step 2 (used without SACK) */
-	t->high_rxt = t->snd_una;
+	t->high_rxt = t->snd_una - 1;
 	/* RFC 6675 §5 (4.2) / RFC 6582 §3.2 step 2: retransmit the first unacknowledged segment. */
 	t->rtt_start_us = 0;
 	tcp_retransmit(lc, t, t->snd_una);
-	t->high_rxt = t->snd_una + (t->sq_len < mss ? t->sq_len : mss);
+	t->high_rxt = t->snd_una + (t->sq_len < mss ? t->sq_len : mss) - 1; /* inclusive */
 	tcp_timer_rearm_rto(lc, t);
 }
 
@@ -671,8 +679,8 @@ ack_input(struct dp_lcore *lc, struct dp_tcb *t, struct seg *s)
 		if (seq_lt(t->snd_nxt, t->snd_una))
 			t->snd_nxt = t->snd_una;
 		dp_tcp_sack_sb_ack(&t->sb, t->snd_una);
-		if (seq_lt(t->high_rxt, t->snd_una))
-			t->high_rxt = t->snd_una;
+		if (seq_lt(t->high_rxt, t->snd_una - 1))
+			t->high_rxt = t->snd_una - 1;
 		/* RTT (RFC 6298 §3, Karn): only from a segment sent once. */
 		if (t->rtt_start_us != 0 && seq_gt(s->ack, t->rtt_seq)) {
 			tcp_rtt_sample(lc, t, (uint32_t)(lc->now_us - t->rtt_start_us));

@@ -66,6 +66,7 @@ enum dp_tcp_timer {
 #define TCB_F_NODELAY 0x2000u      /**< Nagle off. */
 #define TCB_F_RECOVERY 0x4000u     /**< In fast recovery (RFC 6582 / RFC 6675). */
 #define TCB_F_ACCEPTED 0x8000u     /**< The app has accepted (passive) or been told connected. */
+#define TCB_F_SWS_OVERRIDE 0x10000u /**< Next output may send a small segment (RFC 9293 §3.8.6.2.1 (4)). */
 
 /** tcb->events: application events waiting for delivery. */
 #define TCB_EV_ACCEPTED 0x01u
@@ -146,7 +147,7 @@ struct dp_tcb {
 	const struct dp_tcp_cc_ops *cc_ops;
 	struct dp_tcp_sack_sb sb;
 	uint32_t recover;         /**< RFC 6582 / RFC 6675 RecoveryPoint. */
-	uint32_t high_rxt;        /**< RFC 6675 HighRxt. */
+	uint32_t high_rxt;        /**< RFC 6675 HighRxt: the last byte retransmitted (inclusive). */
 	uint32_t cwnd_rec;        /**< NewReno (no SACK) inflated window during recovery. */
 
 	/* Timers. */

@@ -22,6 +22,7 @@
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
+#include "common/base/byteorder.h"
 #include "dataplane/base/dp_ctr.h"
 #include "dataplane/net/net.h"
 #include "dataplane/net/tcp_int.h"
@@ -67,11 +68,15 @@ static uint16_t
 tcp_wnd_field(struct dp_lcore *lc, struct dp_tcb *t, bool syn)
 {
 	uint32_t wnd = tcp_rcv_window(lc, t), field;
+	uint32_t buf = lc->tcp.conf->rcvbuf;
+	uint32_t sws = buf / 2 < t->rmss ? buf / 2 : t->rmss;
 	uint8_t ws = syn ? 0 : t->rcv_wscale;
 
-	/* RFC 9293 §3.8.6: a window already offered is not withdrawn. */
-	if (seq_lt(t->rcv_nxt + wnd, t->rcv_adv))
-		wnd = t->rcv_adv - t->rcv_nxt;
+	/* RFC 9293 §3.8.6: a window already offered is not withdrawn; and §3.8.6.2.2
+	 * (receiver SWS avoidance): the right edge moves only by min(RCV.BUFF/2, MSS)
+	 * or more. */
+	if (seq_lt(t->rcv_nxt + wnd, t->rcv_adv + sws))
+		wnd = seq_gt(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
 	field = wnd >> ws;
 	if (field > 65535)
 		field = 65535;
@@ -90,8 +95,8 @@ opt_ts(uint8_t *p, uint32_t tsval, uint32_t tsecr)
 	p[1] = TCP_OPT_NOP;
 	p[2] = TCP_OPT_TS;
 	p[3] = 10;
-	*(unaligned_uint32_t *)(p + 4) = rte_cpu_to_be_32(tsval);
-	*(unaligned_uint32_t *)(p + 8) = rte_cpu_to_be_32(tsecr);
+	be32_put(p + 4, tsval);
+	be32_put(p + 8, tsecr);
 	return TCP_TS_OPT_LEN;
 }
 
@@ -112,8 +117,8 @@ opt_data(struct dp_lcore *lc, const struct dp_tcb *t, uint8_t *p, bool sack)
 		p[len++] = TCP_OPT_SACK;
 		p[len++] = (uint8_t)(2 + 8 * n);
 		for (uint32_t i = 0; i < n; i++) {
-			*(unaligned_uint32_t *)(p + len) = rte_cpu_to_be_32(t->rcv_sack[i].start);
-			*(unaligned_uint32_t *)(p + len + 4) = rte_cpu_to_be_32(t->rcv_sack[i].end);
+			be32_put(p + len, t->rcv_sack[i].start);
+			be32_put(p + len + 4, t->rcv_sack[i].end);
 			len += 8;
 		}
 	}
@@ -199,6 +204,11 @@ seg_send(struct dp_lcore *lc, struct dp_tcb *t, uint32_t seq, uint32_t len, uint
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
 
+	/* Payload and options must fit the peer's MSS (RFC 6691): a full segment has no
+	 * room for SACK blocks, which then ride on the next pure ACK instead. */
+	if (len != 0 && olen > ((t->flags & TCB_F_TS_OK) ? TCP_TS_OPT_LEN : 0) &&
+	    len + olen > (uint32_t)(t->smss < t->rmss ? t->smss : t->rmss))
+		olen = opt_data(lc, t, opts, false);
 	hlen = TCP_HDR_LEN + olen;
 	m = seg_alloc(lc, hlen + len, &th);
 	if (m == NULL)
@@ -246,7 +256,7 @@ tcp_send_syn(struct dp_lcore *lc, struct dp_tcb *t)
 	memset(p, TCP_OPT_NOP, olen);
 	p[0] = TCP_OPT_MSS;
 	p[1] = 4;
-	*(unaligned_uint16_t *)(p + 2) = rte_cpu_to_be_16(t->rmss);
+	be16_put(p + 2, t->rmss);
 	p += 4;
 	if (sack) {
 		p[0] = TCP_OPT_SACK_PERM;
@@ -256,8 +266,8 @@ tcp_send_syn(struct dp_lcore *lc, struct dp_tcb *t)
 	if (ts) {
 		p[0] = TCP_OPT_TS;
 		p[1] = 10;
-		*(unaligned_uint32_t *)(p + 2) = rte_cpu_to_be_32(ts_now(lc));
-		*(unaligned_uint32_t *)(p + 6) = rte_cpu_to_be_32(synack ? t->ts_recent : 0);
+		be32_put(p + 2, ts_now(lc));
+		be32_put(p + 6, synack ? t->ts_recent : 0);
 		p += 10;
 	}
 	if (ws) {
@@ -322,7 +332,7 @@ tcp_send_synack_cookie(struct dp_lcore *lc, uint32_t laddr, uint16_t lport, uint
 	p = (uint8_t *)th + TCP_HDR_LEN;
 	p[0] = TCP_OPT_MSS;
 	p[1] = 4;
-	*(unaligned_uint16_t *)(p + 2) = rte_cpu_to_be_16(mss);
+	be16_put(p + 2, mss);
 	DP_CTR_INC(lc, tcp_syncookies_sent);
 	DP_CTR_INC(lc, tcp_tx_segs);
 	dp_ip4_output(lc, m, raddr, IPPROTO_TCP);
@@ -417,7 +427,7 @@ output_sack_recovery(struct dp_lcore *lc, struct dp_tcb *t)
 					    &seq, &len)) {
 			if (!send_range(lc, t, seq, len, true))
 				break;
-			t->high_rxt = seq + len;
+			t->high_rxt = seq + len - 1; /* inclusive: the last byte resent */
 			sent++;
 			continue;
 		}
@@ -442,7 +452,7 @@ output_sack_recovery(struct dp_lcore *lc, struct dp_tcb *t)
 					    &seq, &len)) {
 			if (!send_range(lc, t, seq, len, true))
 				break;
-			t->high_rxt = seq + len;
+			t->high_rxt = seq + len - 1;
 			sent++;
 			continue;
 		}
@@ -455,6 +465,7 @@ void
 tcp_output(struct dp_lcore *lc, struct dp_tcb *t)
 {
 	uint32_t mss, wnd, sent = 0;
+	bool held = false;
 
 	if (t->state == DP_TCP_STATE_CLOSED || t->state == DP_TCP_STATE_LISTEN ||
 	    t->state == DP_TCP_STATE_TIME_WAIT || (t->flags & TCB_F_DEAD))
@@ -490,10 +501,15 @@ tcp_output(struct dp_lcore *lc, struct dp_tcb *t)
 			len = avail < mss ? avail : mss;
 			if (len > allow) {
 				/* Sender SWS avoidance: a partial segment only if it is at least half
-				 * the largest window the peer offered. */
-				if (allow == 0 || allow < t->max_snd_wnd / 2)
+				 * the largest window the peer offered, or once the override timer
+				 * (the persist timer) fired (RFC 9293 §3.8.6.2.1). */
+				if (allow == 0 ||
+				    (allow < t->max_snd_wnd / 2 && !(t->flags & TCB_F_SWS_OVERRIDE))) {
+					held = true;
 					break;
+				}
 				len = allow;
+				t->flags &= ~TCB_F_SWS_OVERRIDE;
 			}
 			/* Nagle (RFC 9293 §3.7.4) when enabled: hold a short segment while data is unacknowledged. */
 			if (len < mss && len == avail && !(t->flags & TCB_F_NODELAY) &&
@@ -509,9 +525,11 @@ tcp_output(struct dp_lcore *lc, struct dp_tcb *t)
 		}
 	if (sent == 0 && (t->flags & TCB_F_ACK_NOW))
 		tcp_send_ack(lc, t);
-	/* Zero window with data waiting and nothing in flight: probe (RFC 9293 §3.8.6.1). */
-	if (t->snd_wnd == 0 && seq_lt(t->snd_nxt, data_end(t)) && t->snd_una == t->snd_max &&
-	    t->tmr[DP_TCP_T_PERSIST] == 0) {
+	/* Data held back by a closed or small window with nothing in flight: no ACK will come
+	 * to restart output, so the persist timer probes a zero window (RFC 9293 §3.8.6.1)
+	 * or overrides silly-window avoidance (§3.8.6.2.1 (4)). */
+	if ((t->snd_wnd == 0 || held) && seq_lt(t->snd_nxt, data_end(t)) &&
+	    t->snd_una == t->snd_max && t->tmr[DP_TCP_T_PERSIST] == 0) {
 		uint64_t d = (uint64_t)t->rto_us << (t->persist_backoff < 6 ? t->persist_backoff : 6);
 
 		tcp_timer_set(lc, t, DP_TCP_T_PERSIST, lc->now_us + d);

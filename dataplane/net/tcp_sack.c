@@ -301,8 +301,7 @@ dp_tcp_sack_sb_pipe(const struct dp_tcp_sack_sb *sb, uint32_t snd_una, uint32_t 
 
 bool
 dp_tcp_sack_sb_next_seg(const struct dp_tcp_sack_sb *sb, uint32_t snd_una, uint32_t snd_nxt,
-			uint32_t high_rxt, uint32_t mss, bool rule3, uint32_t *seq,
-			uint32_t *len)
+			uint32_t high_rxt, uint32_t mss, bool rule3, uint32_t *seq, uint32_t *len)
 {
 	uint32_t lost = sack_lost_holes(sb, mss);
 	/*

@@ -174,7 +174,7 @@ on_rto(struct dp_lcore *lc, struct dp_tcb *t)
 	t->recover = t->snd_max;
 	/* RFC 2018 §8: after a timeout, SACK information may not be relied on. */
 	dp_tcp_sack_sb_reset(&t->sb);
-	t->high_rxt = t->snd_una;
+	t->high_rxt = t->snd_una - 1;
 	t->snd_nxt = t->snd_una;
 	tcp_retransmit(lc, t, t->snd_una);
 	t->snd_nxt = t->snd_una + ((t->sq_len < tcp_eff_mss(t)) ? t->sq_len : tcp_eff_mss(t));
@@ -199,13 +199,19 @@ on_timer(struct dp_lcore *lc, struct dp_tcb *t, enum dp_tcp_timer k)
 		}
 		break;
 	case DP_TCP_T_PERSIST:
-		if (t->snd_wnd == 0 && t->snd_una == t->snd_max && t->sq_len != 0) {
-			tcp_send_zwp(lc, t);
-			if (t->persist_backoff < 6)
-				t->persist_backoff++;
-			tcp_timer_set(lc, t, DP_TCP_T_PERSIST,
-				      lc->now_us + ((uint64_t)t->rto_us << t->persist_backoff));
+		if (t->snd_una != t->snd_max || t->sq_len == 0)
+			break;
+		if (t->snd_wnd != 0) {
+			/* A small window: send what fits (SWS override), then normal output. */
+			t->flags |= TCB_F_SWS_OVERRIDE;
+			tcp_output(lc, t);
+			break;
 		}
+		tcp_send_zwp(lc, t);
+		if (t->persist_backoff < 6)
+			t->persist_backoff++;
+		tcp_timer_set(lc, t, DP_TCP_T_PERSIST,
+			      lc->now_us + ((uint64_t)t->rto_us << t->persist_backoff));
 		break;
 	case DP_TCP_T_KEEPALIVE:
 		if (c->keepalive_idle_us == 0 || t->state != DP_TCP_STATE_ESTABLISHED)

@@ -31,10 +31,12 @@
 #include "dataplane/lcore_types.h"
 #include "dataplane/net/arp_int.h"
 #include "dataplane/net/net.h"
+#include "drivers/fault.h"
 #include "tests/harness/eal_fixture.h"
 #include "tests/suites.h"
 
-#define T_IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
+#define T_IP(a, b, c, d) \
+	(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
 #define T_OUR_IP T_IP(10, 0, 0, 1)
 #define T_PEER_IP T_IP(10, 0, 0, 2)
 #define T_GW_IP T_IP(10, 0, 0, 254)
@@ -1249,6 +1251,27 @@ test_tx_flush_frees_and_counts_what_the_nic_refused(void)
 	rte_pktmbuf_free_bulk(out, got);
 }
 
+static void
+test_tx_flush_goes_through_fault_injection(void)
+{
+	static struct drv_fault fault;
+	const struct drv_fault_conf drop_all = { .seed = 1, .drop_ppm = DRV_FAULT_PPM };
+	struct rte_mbuf *out[4];
+	uint8_t f[64];
+
+	CU_ASSERT_EQUAL_FATAL(drv_fault_init(&fault, &drop_all, NULL), 0);
+	lc.net.tx_fault = &fault;
+	t_arp(f, &bcast_mac, 1, &our_mac, T_OUR_IP, zero6, T_PEER_IP);
+	for (int i = 0; i < 3; i++)
+		dp_net_tx_stage(&lc, t_mbuf(f, 60));
+	dp_net_tx_flush(&lc);
+	CU_ASSERT_EQUAL(lc.net.tx_n, 0);
+	CU_ASSERT_EQUAL(fault.dropped, 3);
+	CU_ASSERT_EQUAL(t_rx(out, 4), 0);
+	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, net_tx_pkts), 0);
+	drv_fault_fini(&fault);
+}
+
 static CU_TestInfo net_tests[] = {
 	{ "arp_request_for_us_is_answered_and_requester_learned",
 	  test_arp_request_for_us_is_answered_and_requester_learned },
@@ -1316,6 +1339,7 @@ static CU_TestInfo net_tests[] = {
 	{ "icmp_echo_request_in_a_chain_is_answered", test_icmp_echo_request_in_a_chain_is_answered },
 	{ "tx_flush_frees_and_counts_what_the_nic_refused",
 	  test_tx_flush_frees_and_counts_what_the_nic_refused },
+	{ "tx_flush_goes_through_fault_injection", test_tx_flush_goes_through_fault_injection },
 	CU_TEST_INFO_NULL,
 };
 

@@ -368,6 +368,51 @@ test_tcp_sendable_is_window_minus_flight_and_queue(void)
 	CU_ASSERT_EQUAL(dp_tcp_sendable(tp.lc, tp.app.h), 14480 - 4000);
 }
 
+/* A full data segment has no room for SACK blocks: it must still fit the MSS (RFC 6691). */
+static void
+test_tcp_full_segment_with_pending_sack_fits_the_mss(void)
+{
+	static uint8_t d[4000];
+	uint8_t small[100] = { 0 };
+	uint32_t iss, pseq = tp_accept(NULL, &iss);
+
+	/* Out-of-order data: SACK blocks are now owed. */
+	tp_send(TP_PEER_PORT, TP_PORT, TP_ACK, pseq + 1000, iss + 1, 65535, NULL, small,
+		sizeof(small));
+	tp_collect();
+	CU_ASSERT_EQUAL_FATAL(tp.out[0].n_sack, 1);
+	dp_tcp_send(tp.lc, tp.app.h, d, sizeof(d));
+	CU_ASSERT_FATAL(tp_advance(0) >= 2);
+	for (uint32_t i = 0; i < tp.n_out; i++) {
+		uint32_t opts = (tp.out[i].has_ts ? 12 : 0) +
+				(tp.out[i].n_sack != 0 ? 4 + 8 * tp.out[i].n_sack : 0);
+
+		CU_ASSERT(tp.out[i].len + opts <= 1460);
+	}
+	CU_ASSERT_EQUAL(tp.out[0].len, 1448);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_ip_drop_too_big), 0);
+}
+
+/* A small window and nothing in flight: the override timer sends what fits (RFC 9293 §3.8.6.2.1). */
+static void
+test_tcp_small_window_is_used_after_the_sws_override_timeout(void)
+{
+	static uint8_t d[20000];
+	uint32_t iss, pseq = tp_accept(NULL, &iss);
+
+	/* The peer offers 8 << 7 = 1024 bytes: less than an MSS and than half its
+	 * largest window (65535 << 7). */
+	tp_send(TP_PEER_PORT, TP_PORT, TP_ACK, pseq, iss + 1, 8, NULL, NULL, 0);
+	tp_collect();
+	dp_tcp_send(tp.lc, tp.app.h, d, sizeof(d));
+	CU_ASSERT_EQUAL(tp_advance(0), 0);
+	/* The persist timer (one RTO, at least 200 ms) overrides the hold. */
+	CU_ASSERT_EQUAL(tp_advance(100000), 0);
+	CU_ASSERT_EQUAL_FATAL(tp_advance(1000000), 1);
+	CU_ASSERT_EQUAL(tp.out[0].len, 1024);
+	CU_ASSERT_EQUAL(tp.out[0].seq, iss + 1);
+}
+
 /* ---- closing ---- */
 
 static void
@@ -707,6 +752,10 @@ static CU_TestInfo tcp_tests[] = {
 	{ "send_respects_peer_window_and_mss", test_tcp_send_respects_peer_window_and_mss },
 	{ "initial_window_is_ten_segments", test_tcp_initial_window_is_ten_segments },
 	{ "sendable_is_window_minus_flight_and_queue", test_tcp_sendable_is_window_minus_flight_and_queue },
+	{ "small_window_is_used_after_the_sws_override_timeout",
+	  test_tcp_small_window_is_used_after_the_sws_override_timeout },
+	{ "full_segment_with_pending_sack_fits_the_mss",
+	  test_tcp_full_segment_with_pending_sack_fits_the_mss },
 	{ "passive_close", test_tcp_passive_close },
 	{ "active_close_goes_through_time_wait", test_tcp_active_close_goes_through_time_wait },
 	{ "time_wait_reacks_retransmitted_fin", test_tcp_time_wait_reacks_retransmitted_fin },

@@ -188,7 +188,8 @@ run_merge_cases(const struct merge_case *c, size_t n)
 			struct dp_tcp_sack_sb sb;
 
 			sb_build(&sb, bases[b], 20000, &start);
-			CU_ASSERT_EQUAL(sb_option(&sb, bases[b], 0, 20000, &c[i].add, 1), c[i].added);
+			CU_ASSERT_EQUAL(sb_option(&sb, bases[b], 0, 20000, &c[i].add, 1),
+					c[i].added);
 			assert_board(&sb, bases[b], c[i].exp, c[i].n);
 			CU_ASSERT_EQUAL(sb.dsack_count, 0);
 			CU_ASSERT_EQUAL(sb.invalid_count, 0);
@@ -302,8 +303,8 @@ test_tcp_sack_blocks_outside_the_window_are_ignored_and_counted(void)
 {
 	static const struct reject_case cases[] = {
 		{ 1000, { 11000, 12000 } }, /* wholly above snd_nxt */
-		{ 1000, { 9500, 10500 } },  /* straddles snd_nxt */
-		{ 1000, { 500, 1500 } },    /* straddles snd_una: not at or below it */
+		{ 1000, { 9500, 10500 } }, /* straddles snd_nxt */
+		{ 1000, { 500, 1500 } }, /* straddles snd_una: not at or below it */
 		{ 1000, { 10000, 10001 } }, /* starts at snd_nxt */
 	};
 
@@ -316,8 +317,8 @@ test_tcp_sack_empty_or_inverted_block_is_ignored_and_counted(void)
 	static const struct reject_case cases[] = {
 		{ 1000, { 3000, 3000 } }, /* empty */
 		{ 1000, { 4000, 3000 } }, /* inverted */
-		{ 1000, { 500, 500 } },   /* empty below snd_una is no D-SACK either */
-		{ 1000, { 900, 500 } },   /* inverted below snd_una */
+		{ 1000, { 500, 500 } }, /* empty below snd_una is no D-SACK either */
+		{ 1000, { 900, 500 } }, /* inverted below snd_una */
 	};
 
 	run_reject_cases(cases, ARRAY_SIZE(cases));
@@ -438,8 +439,8 @@ test_tcp_sack_first_block_not_inside_the_second_is_no_dsack(void)
 		{ &board_dsack, 0, 2, { { 5000, 6500 }, { 6000, 9000 } }, 1000, 0, 1,
 		  { { 5000, 9000 } } },
 		/* inside the third block only: RFC 2883 §4 names the second */
-		{ &board_dsack, 0, 3, { { 7000, 7500 }, { 1000, 2000 }, { 6000, 9000 } }, 1000, 0, 2,
-		  { { 1000, 2000 }, { 6000, 9000 } } },
+		{ &board_dsack, 0, 3, { { 7000, 7500 }, { 1000, 2000 }, { 6000, 9000 } }, 1000, 0,
+		  2, { { 1000, 2000 }, { 6000, 9000 } } },
 		/* alone and above snd_una: an ordinary SACK */
 		{ &board_dsack, 0, 1, { { 9000, 9500 } }, 500, 0, 1, { { 6000, 9500 } } },
 	};
@@ -593,15 +594,15 @@ test_tcp_sack_is_sacked_needs_every_byte(void)
 		uint32_t len;
 		bool sacked;
 	} cases[] = {
-		{ 2000, 1000, true },	     /* a whole range */
-		{ 2200, 500, true },	     /* inside */
-		{ 2999, 1, true },	     /* last byte */
-		{ 5000, 1000, true },	     /* the other range */
-		{ 1999, 2, false },	     /* one byte before */
-		{ 2500, 501, false },	     /* one byte past */
-		{ 3000, 1, false },	     /* first byte of the hole */
-		{ 2500, 3000, false },	     /* across the hole into the next range */
-		{ 1000, 500, false },	     /* below everything */
+		{ 2000, 1000, true }, /* a whole range */
+		{ 2200, 500, true }, /* inside */
+		{ 2999, 1, true }, /* last byte */
+		{ 5000, 1000, true }, /* the other range */
+		{ 1999, 2, false }, /* one byte before */
+		{ 2500, 501, false }, /* one byte past */
+		{ 3000, 1, false }, /* first byte of the hole */
+		{ 2500, 3000, false }, /* across the hole into the next range */
+		{ 1000, 500, false }, /* below everything */
 		{ 2000, 0x80000000, false }, /* longer than any range */
 	};
 
@@ -644,11 +645,13 @@ static void
 test_tcp_sack_is_lost_by_three_discontiguous_ranges(void)
 {
 	/* 300 bytes SACKed in all, far below 2 * MSS: only the count decides. */
-	static const struct board small3 = { 3, { { 2000, 2100 }, { 3000, 3100 }, { 4000, 4100 } } };
+	static const struct board small3 = {
+		3, { { 2000, 2100 }, { 3000, 3100 }, { 4000, 4100 } }
+	};
 	static const struct board small2 = { 2, { { 2000, 2100 }, { 3000, 3100 } } };
 	static const struct lost_case cases[] = {
-		{ &small3, MSS, 1000, true },  /* three ranges above */
-		{ &small3, MSS, 1999, true },  /* last byte of the lowest hole */
+		{ &small3, MSS, 1000, true }, /* three ranges above */
+		{ &small3, MSS, 1999, true }, /* last byte of the lowest hole */
 		{ &small3, MSS, 2100, false }, /* two ranges above */
 		{ &small3, MSS, 3500, false }, /* one range above */
 		{ &small3, MSS, 4100, false }, /* nothing above */
@@ -667,12 +670,12 @@ test_tcp_sack_is_lost_by_more_than_two_mss_sacked_above(void)
 	static const struct board exact2 = { 2, { { 2000, 3000 }, { 4000, 5000 } } };
 	static const struct board half_over = { 1, { { 2000, 3001 } } };
 	static const struct lost_case cases[] = {
-		{ &over1, MSS, 1000, true },	/* 2001 bytes above */
+		{ &over1, MSS, 1000, true }, /* 2001 bytes above */
 		{ &over1, MSS, 1999, true },
-		{ &exact1, MSS, 1000, false },	/* exactly 2 * MSS is not more */
-		{ &over2, MSS, 1000, true },	/* 1000 + 1001 in two ranges */
-		{ &exact2, MSS, 1000, false },	/* 1000 + 1000 */
-		{ &over2, MSS, 3500, false },	/* only the 1001 above counts */
+		{ &exact1, MSS, 1000, false }, /* exactly 2 * MSS is not more */
+		{ &over2, MSS, 1000, true }, /* 1000 + 1001 in two ranges */
+		{ &exact2, MSS, 1000, false }, /* 1000 + 1000 */
+		{ &over2, MSS, 3500, false }, /* only the 1001 above counts */
 		{ &half_over, 500, 1000, true }, /* 1001 > 2 * 500 */
 		{ &board_one, 500, 1000, false }, /* 1000 == 2 * 500 */
 	};
@@ -741,12 +744,12 @@ test_tcp_sack_pipe_includes_lost_holes_retransmitted_up_to_high_rxt(void)
 {
 	/* board_four, snd_nxt 12000: 6000 not lost, plus unSACKed bytes <= high_rxt */
 	static const struct pipe_case cases[] = {
-		{ &board_four, 12000, 499, 6500 },  /* [0,500) */
-		{ &board_four, 12000, 999, 7000 },  /* the whole first hole */
+		{ &board_four, 12000, 499, 6500 }, /* [0,500) */
+		{ &board_four, 12000, 999, 7000 }, /* the whole first hole */
 		{ &board_four, 12000, 1499, 7000 }, /* SACKed bytes do not count */
 		{ &board_four, 12000, 2499, 7500 }, /* plus [2000,2500) */
 		{ &board_four, 12000, 2999, 8000 }, /* both lost holes */
-		{ &board_wide, 6000, 999, 3000 },   /* 2000 + [0,1000) */
+		{ &board_wide, 6000, 999, 3000 }, /* 2000 + [0,1000) */
 	};
 
 	run_pipe_cases(cases, ARRAY_SIZE(cases));
@@ -790,8 +793,8 @@ run_seg_cases(const struct seg_case *c, size_t n, bool rule3)
 
 			sb_build(&sb, base, c[i].nxt, c[i].bd);
 			CU_ASSERT_TRUE(dp_tcp_sack_sb_next_seg(&sb, base, base + c[i].nxt,
-							       base + c[i].high_rxt, c[i].mss, rule3,
-							       &seq, &len));
+							       base + c[i].high_rxt, c[i].mss,
+							       rule3, &seq, &len));
 			CU_ASSERT_EQUAL(seq, base + c[i].seq);
 			CU_ASSERT_EQUAL(len, c[i].len);
 		}
@@ -809,8 +812,8 @@ run_no_seg_cases(const struct seg_case *c, size_t n, bool rule3)
 
 			sb_build(&sb, base, c[i].nxt, c[i].bd);
 			CU_ASSERT_FALSE(dp_tcp_sack_sb_next_seg(&sb, base, base + c[i].nxt,
-								base + c[i].high_rxt, c[i].mss, rule3,
-								&seq, &len));
+								base + c[i].high_rxt, c[i].mss,
+								rule3, &seq, &len));
 		}
 	}
 }
@@ -820,15 +823,15 @@ test_tcp_sack_next_seg_rule1_picks_the_lowest_lost_hole_above_high_rxt(void)
 {
 	static const struct seg_case cases[] = {
 		{ &board_four, 12000, RXT_NONE, MSS, 0, 1000 },
-		{ &board_four, 12000, RXT_NONE, 300, 0, 300 },	    /* capped at MSS */
-		{ &board_four, 12000, 499, MSS, 500, 500 },	    /* capped at the hole's end */
-		{ &board_four, 12000, 999, MSS, 2000, 1000 },	    /* skips [1000,2000) SACKed */
-		{ &board_four, 12000, 1499, MSS, 2000, 1000 },	    /* high_rxt inside a range */
+		{ &board_four, 12000, RXT_NONE, 300, 0, 300 }, /* capped at MSS */
+		{ &board_four, 12000, 499, MSS, 500, 500 }, /* capped at the hole's end */
+		{ &board_four, 12000, 999, MSS, 2000, 1000 }, /* skips [1000,2000) SACKed */
+		{ &board_four, 12000, 1499, MSS, 2000, 1000 }, /* high_rxt inside a range */
 		{ &board_four, 12000, 2399, MSS, 2400, 600 },
 		{ &board_three_high, 12000, RXT_NONE, MSS, 0, 1000 }, /* a hole wider than MSS */
 		{ &board_three_high, 12000, 999, MSS, 1000, 1000 },
 		{ &board_three_high, 12000, 2499, MSS, 2500, 500 },
-		{ &board_wide, 6000, RXT_NONE, 1460, 0, 1000 },	    /* lost by bytes */
+		{ &board_wide, 6000, RXT_NONE, 1460, 0, 1000 }, /* lost by bytes */
 	};
 
 	run_seg_cases(cases, ARRAY_SIZE(cases), false);
@@ -839,10 +842,10 @@ test_tcp_sack_next_seg_rule1_is_false_when_nothing_is_lost(void)
 {
 	static const struct seg_case cases[] = {
 		{ &board_empty, 10000, RXT_NONE, MSS, 0, 0 },
-		{ &board_one, 10000, RXT_NONE, MSS, 0, 0 },	  /* one range, 1000 bytes */
-		{ &board_two_mss, 10000, RXT_NONE, MSS, 0, 0 },	  /* exactly 2 * MSS */
-		{ &board_four, 12000, 2999, MSS, 0, 0 },	  /* lost holes all resent */
-		{ &board_four, 12000, RXT_NONE, 0, 0, 0 },	  /* no segment of 0 bytes */
+		{ &board_one, 10000, RXT_NONE, MSS, 0, 0 }, /* one range, 1000 bytes */
+		{ &board_two_mss, 10000, RXT_NONE, MSS, 0, 0 }, /* exactly 2 * MSS */
+		{ &board_four, 12000, 2999, MSS, 0, 0 }, /* lost holes all resent */
+		{ &board_four, 12000, RXT_NONE, 0, 0, 0 }, /* no segment of 0 bytes */
 	};
 
 	run_no_seg_cases(cases, ARRAY_SIZE(cases), false);
@@ -853,12 +856,12 @@ test_tcp_sack_next_seg_rule3_picks_the_lowest_unlost_hole_below_sacked_data(void
 {
 	static const struct seg_case cases[] = {
 		{ &board_four, 12000, 2999, MSS, 4000, 1000 },
-		{ &board_four, 12000, 4499, MSS, 4500, 500 },	/* above high_rxt */
-		{ &board_four, 12000, 4999, MSS, 6000, 1000 },	/* skips [5000,6000) SACKed */
+		{ &board_four, 12000, 4499, MSS, 4500, 500 }, /* above high_rxt */
+		{ &board_four, 12000, 4999, MSS, 6000, 1000 }, /* skips [5000,6000) SACKed */
 		{ &board_four, 12000, RXT_NONE, MSS, 4000, 1000 }, /* lost holes are rule 1's */
 		{ &board_one, 10000, RXT_NONE, MSS, 0, 1000 },
-		{ &board_one, 10000, RXT_NONE, 600, 0, 600 },	/* capped at MSS; 1000 <= 2 * 600 */
-		{ &board_one, 10000, RXT_NONE, 1460, 0, 1000 },	/* capped at the hole's end */
+		{ &board_one, 10000, RXT_NONE, 600, 0, 600 }, /* capped at MSS; 1000 <= 2 * 600 */
+		{ &board_one, 10000, RXT_NONE, 1460, 0, 1000 }, /* capped at the hole's end */
 	};
 
 	run_seg_cases(cases, ARRAY_SIZE(cases), true);
@@ -914,7 +917,8 @@ static CU_TestInfo tcp_sack_tests[] = {
 	  test_tcp_sack_overflow_keeps_a_new_range_above_the_lowest },
 	{ "overflow_forgets_a_new_range_below_all",
 	  test_tcp_sack_overflow_forgets_a_new_range_below_all },
-	{ "merge_on_a_full_board_evicts_nothing", test_tcp_sack_merge_on_a_full_board_evicts_nothing },
+	{ "merge_on_a_full_board_evicts_nothing",
+	  test_tcp_sack_merge_on_a_full_board_evicts_nothing },
 	{ "is_sacked_needs_every_byte", test_tcp_sack_is_sacked_needs_every_byte },
 	{ "is_lost_by_three_discontiguous_ranges",
 	  test_tcp_sack_is_lost_by_three_discontiguous_ranges },

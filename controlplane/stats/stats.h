@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief Reading the dataplane's counters from the shared segment.
+ *
+ * The counter directory names every counter; each lcore's block holds its
+ * values. cp_stats_read() takes a consistent snapshot of the directory and
+ * sums each counter over the lcores, so no reader hard-codes a counter.
+ */
+#ifndef CONTROLPLANE_STATS_STATS_H
+#define CONTROLPLANE_STATS_STATS_H
+
+#include <stdint.h>
+
+#include "common/ipc/ipc_shm.h"
+#include "common/ipc/ipc_stats.h"
+
+/** One counter, summed over the dataplane's lcores. */
+struct cp_stat {
+	struct ipc_ctr_desc desc;
+	uint64_t total;
+};
+
+/**
+ * Snapshot every counter of segment @p shm whose name contains @p filter
+ * (NULL or "" = all) into @p out (@p max entries).
+ *
+ * @return
+ *   Number of counters written, or -EAGAIN if the directory was being
+ *   rewritten the whole time.
+ */
+int cp_stats_read(const struct ipc_shm *shm, const char *filter, struct cp_stat *out, uint32_t max);
+
+#endif /* CONTROLPLANE_STATS_STATS_H */

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief Parsing of chive-dataplane's options.
+ *
+ * The torrc-style configuration file arrives with the directory work; until
+ * then these options are the whole configuration. Numbers are checked for
+ * range and trailing garbage; addresses are dotted quads.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataplane/config.h"
+
+enum {
+	OPT_SHM = 256, OPT_PORT, OPT_IP, OPT_GW, OPT_MTU, OPT_MBUFS, OPT_MAX_CONNS, OPT_SNDBUF,
+	OPT_RCVBUF, OPT_CC, OPT_SYN_BACKLOG, OPT_ECHO, OPT_DISCARD, OPT_CHARGEN, OPT_CLIENT,
+	OPT_FAULT_RX, OPT_FAULT_TX, OPT_HELP,
+};
+
+static const struct option cfg_opts[] = {
+	{ "shm", required_argument, NULL, OPT_SHM },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "ip", required_argument, NULL, OPT_IP },
+	{ "gw", required_argument, NULL, OPT_GW },
+	{ "mtu", required_argument, NULL, OPT_MTU },
+	{ "mbufs", required_argument, NULL, OPT_MBUFS },
+	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "sndbuf", required_argument, NULL, OPT_SNDBUF },
+	{ "rcvbuf", required_argument, NULL, OPT_RCVBUF },
+	{ "cc", required_argument, NULL, OPT_CC },
+	{ "syn-backlog", required_argument, NULL, OPT_SYN_BACKLOG },
+	{ "echo", required_argument, NULL, OPT_ECHO },
+	{ "discard", required_argument, NULL, OPT_DISCARD },
+	{ "chargen", required_argument, NULL, OPT_CHARGEN },
+	{ "client", required_argument, NULL, OPT_CLIENT },
+	{ "fault-rx", required_argument, NULL, OPT_FAULT_RX },
+	{ "fault-tx", required_argument, NULL, OPT_FAULT_TX },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+void
+dp_config_default(struct dp_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->shm_name, sizeof(c->shm_name), "chive");
+	c->mtu = 1500;
+	c->mbufs = 65535;
+	dp_tcp_conf_default(&c->tcp);
+}
+
+void
+dp_config_usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s [EAL options] -- [options]\n"
+		"  --shm NAME            shared segment /dev/shm/NAME (default chive)\n"
+		"  --port ETHDEV         ethdev to serve, e.g. net_tap0 (EAL --vdev creates it)\n"
+		"  --ip A.B.C.D/LEN      our IPv4 address and prefix (required with --port)\n"
+		"  --gw A.B.C.D          default gateway\n"
+		"  --mtu N               IP MTU (576-9000, default 1500)\n"
+		"  --mbufs N             mbuf pool size (default 65535)\n"
+		"  --max-conns N         TCP connections per lcore (default 4096)\n"
+		"  --sndbuf N --rcvbuf N TCP buffers per connection, bytes (default 262144)\n"
+		"  --syn-backlog N       half-open connections per port before SYN cookies (256)\n"
+		"  --cc cubic|newreno    congestion control (default cubic)\n"
+		"  --echo PORT --discard PORT --chargen PORT   diagnostic services (RFC 862-864)\n"
+		"  --client A.B.C.D:PORT:CONNS:BYTES   open CONNS connections, send BYTES of the\n"
+		"                        chargen pattern on each, check what comes back\n"
+		"  --fault-rx SPEC --fault-tx SPEC      e.g. seed=1,drop=1%%,reorder=1%%,delay=1ms\n",
+		prog);
+}
+
+static int
+cfg_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static bool
+parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s == '\0' || *s == '-')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Parse a dotted quad into host order; stops at @p stop characters. */
+static bool
+parse_ip(const char *s, uint32_t *out, const char **rest)
+{
+	uint32_t ip = 0;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned int v = 0, digits = 0;
+
+		while (*s >= '0' && *s <= '9' && digits < 3) {
+			v = v * 10 + (unsigned int)(*s++ - '0');
+			digits++;
+		}
+		if (digits == 0 || v > 255 || (i < 3 && *s++ != '.'))
+			return false;
+		ip = ip << 8 | v;
+	}
+	*out = ip;
+	*rest = s;
+	return true;
+}
+
+static int
+parse_port_opt(const char *name, const char *v, uint16_t *out, char *err, size_t errlen)
+{
+	uint64_t p;
+
+	if (!parse_u64(v, 1, 65535, &p))
+		return cfg_err(err, errlen, "--%s: '%s' is not a port number (1-65535)", name, v);
+	*out = (uint16_t)p;
+	return 0;
+}
+
+int
+dp_config_parse(struct dp_config *c, int argc, char **argv, char *err, size_t errlen)
+{
+	int opt, rc = 0;
+	uint64_t v;
+	const char *rest;
+
+	optind = 1;
+	opterr = 0;
+	while (rc == 0 && (opt = getopt_long(argc, argv, "", cfg_opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_SHM:
+			if (!ipc_shm_name_is_valid(optarg))
+				rc = cfg_err(err, errlen, "--shm: invalid name '%s'", optarg);
+			else
+				snprintf(c->shm_name, sizeof(c->shm_name), "%s", optarg);
+			break;
+		case OPT_PORT:
+			if (strlen(optarg) == 0 || strlen(optarg) >= sizeof(c->port))
+				rc = cfg_err(err, errlen, "--port: bad ethdev name '%s'", optarg);
+			else
+				snprintf(c->port, sizeof(c->port), "%s", optarg);
+			break;
+		case OPT_IP:
+			if (!parse_ip(optarg, &c->ip, &rest) || *rest != '/' ||
+			    !parse_u64(rest + 1, 1, 32, &v) || c->ip == 0)
+				rc = cfg_err(err, errlen, "--ip: '%s' is not A.B.C.D/LEN", optarg);
+			else
+				c->netmask = v == 32 ? UINT32_MAX : ~(UINT32_MAX >> v);
+			break;
+		case OPT_GW:
+			if (!parse_ip(optarg, &c->gateway, &rest) || *rest != '\0')
+				rc = cfg_err(err, errlen, "--gw: '%s' is not an IPv4 address", optarg);
+			break;
+		case OPT_MTU:
+			if (!parse_u64(optarg, 576, 9000, &v))
+				rc = cfg_err(err, errlen, "--mtu: '%s' is not in 576-9000", optarg);
+			else
+				c->mtu = (uint16_t)v;
+			break;
+		case OPT_MBUFS:
+			if (!parse_u64(optarg, 1023, 16u << 20, &v))
+				rc = cfg_err(err, errlen, "--mbufs: '%s' is not in 1023-16777216", optarg);
+			else
+				c->mbufs = (uint32_t)v;
+			break;
+		case OPT_MAX_CONNS:
+			if (!parse_u64(optarg, 1, 1u << 20, &v))
+				rc = cfg_err(err, errlen, "--max-conns: '%s' is not in 1-1048576", optarg);
+			else
+				c->tcp.max_conns = (uint32_t)v;
+			break;
+		case OPT_SNDBUF:
+		case OPT_RCVBUF:
+			if (!parse_u64(optarg, 4096, 1u << 30, &v))
+				rc = cfg_err(err, errlen, "--%s: '%s' is not in 4096-1073741824",
+					     opt == OPT_SNDBUF ? "sndbuf" : "rcvbuf", optarg);
+			else if (opt == OPT_SNDBUF)
+				c->tcp.sndbuf = (uint32_t)v;
+			else
+				c->tcp.rcvbuf = (uint32_t)v;
+			break;
+		case OPT_SYN_BACKLOG:
+			if (!parse_u64(optarg, 1, 1u << 20, &v))
+				rc = cfg_err(err, errlen, "--syn-backlog: '%s' is not in 1-1048576", optarg);
+			else
+				c->tcp.syn_backlog = (uint32_t)v;
+			break;
+		case OPT_CC: {
+			int a = dp_tcp_cc_algo_from_name(optarg);
+
+			if (a < 0)
+				rc = cfg_err(err, errlen, "--cc: unknown algorithm '%s' (cubic, newreno)",
+					     optarg);
+			else
+				c->tcp.cc_algo = (uint8_t)a;
+			break;
+		}
+		case OPT_ECHO:
+			rc = parse_port_opt("echo", optarg, &c->diag.echo_port, err, errlen);
+			break;
+		case OPT_DISCARD:
+			rc = parse_port_opt("discard", optarg, &c->diag.discard_port, err, errlen);
+			break;
+		case OPT_CHARGEN:
+			rc = parse_port_opt("chargen", optarg, &c->diag.chargen_port, err, errlen);
+			break;
+		case OPT_CLIENT: {
+			char buf[128], *p1, *p2, *p3;
+			uint64_t port, conns, bytes;
+
+			snprintf(buf, sizeof(buf), "%s", optarg);
+			p1 = strchr(buf, ':');
+			p2 = p1 != NULL ? strchr(p1 + 1, ':') : NULL;
+			p3 = p2 != NULL ? strchr(p2 + 1, ':') : NULL;
+			if (p3 == NULL) {
+				rc = cfg_err(err, errlen, "--client: '%s' is not A.B.C.D:PORT:CONNS:BYTES",
+					     optarg);
+				break;
+			}
+			*p1 = *p2 = *p3 = '\0';
+			if (!parse_ip(buf, &c->diag.client_ip, &rest) || *rest != '\0' ||
+			    !parse_u64(p1 + 1, 1, 65535, &port) || !parse_u64(p2 + 1, 1, 65535, &conns) ||
+			    !parse_u64(p3 + 1, 0, UINT64_MAX, &bytes)) {
+				rc = cfg_err(err, errlen, "--client: '%s' is not A.B.C.D:PORT:CONNS:BYTES",
+					     optarg);
+				break;
+			}
+			c->diag.client_port = (uint16_t)port;
+			c->diag.client_conns = (uint16_t)conns;
+			c->diag.client_bytes = bytes;
+			break;
+		}
+		case OPT_FAULT_RX:
+		case OPT_FAULT_TX: {
+			char ferr[160];
+			struct drv_fault_conf *fc = opt == OPT_FAULT_RX ? &c->fault_rx : &c->fault_tx;
+
+			if (drv_fault_conf_parse(optarg, fc, ferr, sizeof(ferr)) != 0)
+				rc = cfg_err(err, errlen, "--%s: %s",
+					     opt == OPT_FAULT_RX ? "fault-rx" : "fault-tx", ferr);
+			else if (opt == OPT_FAULT_RX)
+				c->fault_rx_on = true;
+			else
+				c->fault_tx_on = true;
+			break;
+		}
+		case OPT_HELP:
+			return 1;
+		default:
+			rc = cfg_err(err, errlen, "unknown or incomplete option '%s'", argv[optind - 1]);
+			break;
+		}
+	}
+	if (rc == 0 && optind < argc)
+		rc = cfg_err(err, errlen, "unexpected argument '%s'", argv[optind]);
+	if (rc == 0 && c->port[0] != '\0' && c->ip == 0)
+		rc = cfg_err(err, errlen, "--port needs --ip A.B.C.D/LEN");
+	if (rc == 0 && c->port[0] == '\0' &&
+	    (c->diag.echo_port || c->diag.discard_port || c->diag.chargen_port || c->diag.client_ip))
+		rc = cfg_err(err, errlen, "diagnostic services need --port");
+	return rc;
+}
