@@ -59,6 +59,7 @@ include drivers/module.mk
 include dataplane/module.mk
 include controlplane/module.mk
 include tests/module.mk
+include tests/fuzz/module.mk
 
 BINS := $(O)/bin/chive-dataplane $(O)/bin/chive-controlplane $(O)/bin/chivectl
 

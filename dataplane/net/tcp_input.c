@@ -788,9 +788,11 @@ sync_input(struct dp_lcore *lc, struct dp_tcb *t, struct seg *s)
 		goto drop;
 	}
 	/* First step: is the segment acceptable? (RFC 9293 §3.10.7.4 table) */
+	/* A zero-length segment is taken up to and including the right edge: a peer whose
+	 * window-filling data was lost sends its ACKs from there, and refusing them would
+	 * hide acknowledgements we need (deployed stacks, Linux's tcp_sequence(), do the same). */
 	if (seglen == 0)
-		acceptable = rwnd == 0 ? s->seq == t->rcv_nxt
-				       : seq_in(s->seq, t->rcv_nxt, t->rcv_nxt + rwnd);
+		acceptable = seq_leq(t->rcv_nxt, s->seq) && seq_leq(s->seq, t->rcv_nxt + rwnd);
 	else
 		acceptable = rwnd != 0 && (seq_in(s->seq, t->rcv_nxt, t->rcv_nxt + rwnd) ||
 					   seq_in(s->seq + seglen - 1, t->rcv_nxt, t->rcv_nxt + rwnd));

@@ -642,6 +642,27 @@ test_tcp_segment_beyond_window_is_acked_and_dropped(void)
 	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rx_out_of_window), 1);
 }
 
+/* An ACK sent from the right edge of our window (the data before it was lost) still
+ * acknowledges our data. */
+static void
+test_tcp_pure_ack_at_window_edge_is_processed(void)
+{
+	uint8_t d[1000] = { 0 };
+	struct dp_tcp_info info;
+	uint32_t iss, pseq = tp_accept(NULL, &iss);
+	uint32_t edge;
+
+	dp_tcp_send(tp.lc, tp.app.h, d, sizeof(d));
+	CU_ASSERT_EQUAL_FATAL(tp_advance(0), 1);
+	edge = tp.out[0].ack + ((uint32_t)tp.out[0].wnd << 3);
+	tp_send(TP_PEER_PORT, TP_PORT, TP_ACK, edge, iss + 1 + 1000, 65535, NULL, NULL, 0);
+	tp_collect();
+	CU_ASSERT_EQUAL_FATAL(dp_tcp_info(tp.lc, tp.app.h, &info), 0);
+	CU_ASSERT_EQUAL(info.flight, 0);
+	CU_ASSERT_EQUAL(info.bytes_sent, 1000);
+	(void)pseq;
+}
+
 static void
 test_tcp_paws_drops_old_timestamp(void)
 {
@@ -771,6 +792,7 @@ static CU_TestInfo tcp_tests[] = {
 	{ "ack_of_unsent_data_is_dropped_and_acked", test_tcp_ack_of_unsent_data_is_dropped_and_acked },
 	{ "segment_beyond_window_is_acked_and_dropped",
 	  test_tcp_segment_beyond_window_is_acked_and_dropped },
+	{ "pure_ack_at_window_edge_is_processed", test_tcp_pure_ack_at_window_edge_is_processed },
 	{ "paws_drops_old_timestamp", test_tcp_paws_drops_old_timestamp },
 	{ "closed_port_answers_rst_ack", test_tcp_closed_port_answers_rst_ack },
 	{ "ack_to_closed_port_gets_rst_at_its_ack", test_tcp_ack_to_closed_port_gets_rst_at_its_ack },

@@ -18,7 +18,9 @@
  * wheel must hold exactly the connections that have a timer; and every
  * frame the stack sends must be well formed (lengths, addresses, IPv4
  * header, TCP and ICMP checksums; with checksum offload on, computed here the
- * way a NIC would from the mbuf's offload fields).
+ * way a NIC would from the mbuf's offload fields). A failed check prints
+ * what failed (a bad frame as hex) and aborts, which libFuzzer reports as a
+ * crash with the input saved.
  *
  * Input format:
  *
@@ -60,9 +62,6 @@
  * By default each segment's data lives in an external buffer malloc()ed to
  * exactly headroom + data, so AddressSanitizer sees any read past the end of
  * a frame (mempool memory is invisible to it).
- *
- * Frames the stack sends are checked on the way out (lengths, addresses,
- * IPv4 header, TCP and ICMP checksums); a bad one aborts with its hex dump.
  *
  * The applications: port 9001 echoes what it reads and closes on the peer's
  * FIN; port 443 sends 6000 bytes on accept, reads, then closes (or aborts
@@ -160,16 +159,10 @@ static const uint64_t fz_steps_us[8] = {
 	0, 500, 40000, 250000, 1000000, 3000000, 30000000, 400000000,
 };
 
-static const uint8_t fz_our_mac[RTE_ETHER_ADDR_LEN] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t fz_our_mac[RTE_ETHER_ADDR_LEN] = {0x02, 0, 0, 0, 0, 0x01};
 
 /* What an application does with a connection (the listen_arg / ctx). */
-enum fz_app {
-	FZ_APP_ECHO = 0,
-	FZ_APP_GREET,
-	FZ_APP_REFUSE,
-	FZ_APP_ACTIVE,
-	FZ_APP__COUNT
-};
+enum fz_app { FZ_APP_ECHO = 0, FZ_APP_GREET, FZ_APP_REFUSE, FZ_APP_ACTIVE, FZ_APP__COUNT };
 
 static struct rte_mempool *fz_pool;
 static struct rte_ring *fz_rx_ring, *fz_tx_ring;
@@ -181,7 +174,10 @@ static struct {
 	alignas(64) uint64_t v[FZ_CTRS];
 } fz_ctrs;
 static enum fz_app fz_apps[FZ_APP__COUNT] = {
-	FZ_APP_ECHO, FZ_APP_GREET, FZ_APP_REFUSE, FZ_APP_ACTIVE,
+	FZ_APP_ECHO,
+	FZ_APP_GREET,
+	FZ_APP_REFUSE,
+	FZ_APP_ACTIVE,
 };
 static uint8_t fz_greeting[FZ_GREETING];
 static uint32_t fz_ext_live; /* external buffers not yet freed */
@@ -398,7 +394,8 @@ check_tx(const struct rte_mbuf *m)
 		/* Ethernet/IPv4 ARP, request or reply, from our MAC and address. */
 		if (len < 42 || get16(f + 14) != 1 || get16(f + 16) != RTE_ETHER_TYPE_IPV4 ||
 		    f[18] != 6 || f[19] != 4 || (get16(f + 20) != 1 && get16(f + 20) != 2) ||
-		    memcmp(f + 22, fz_our_mac, RTE_ETHER_ADDR_LEN) != 0 || get32(f + 28) != FZ_OUR_IP)
+		    memcmp(f + 22, fz_our_mac, RTE_ETHER_ADDR_LEN) != 0 ||
+		    get32(f + 28) != FZ_OUR_IP)
 			goto bad;
 		return;
 	}
@@ -460,8 +457,8 @@ nic_offload(struct rte_mbuf *m)
 		return;
 	FZ_CHECK((f & RTE_MBUF_F_TX_IPV4) && m->l2_len == RTE_ETHER_HDR_LEN && m->l3_len >= 20 &&
 			 rte_pktmbuf_data_len(m) >= l4 && len >= l4,
-		 "offload fields: flags %#" PRIx64 " l2_len %u l3_len %u data_len %u", f,
-		 m->l2_len, m->l3_len, rte_pktmbuf_data_len(m));
+		 "offload fields: flags %#" PRIx64 " l2_len %u l3_len %u data_len %u", f, m->l2_len,
+		 m->l3_len, rte_pktmbuf_data_len(m));
 	if (f & RTE_MBUF_F_TX_IP_CKSUM) {
 		put16(p + l3 + 10, 0);
 		put16(p + l3 + 10, (uint16_t)~fold(sum16(p + l3, m->l3_len, 0)));
@@ -473,7 +470,8 @@ nic_offload(struct rte_mbuf *m)
 		FZ_CHECK(all != NULL, "unreadable frame");
 		put16(p + l4 + 16, (uint16_t)~fold(sum16(all + l4, len - l4, 0)));
 	} else {
-		FZ_CHECK((f & RTE_MBUF_F_TX_L4_MASK) == 0, "L4 offload other than TCP: %#" PRIx64, f);
+		FZ_CHECK((f & RTE_MBUF_F_TX_L4_MASK) == 0, "L4 offload other than TCP: %#" PRIx64,
+			 f);
 	}
 }
 
@@ -681,14 +679,15 @@ check_ooo(const struct dp_tcb *t, uint32_t i)
 		const struct dp_tcp_ooo *o = &t->ooo[k];
 
 		FZ_CHECK((o->m == NULL) == (o->len == 0) &&
-				 (o->m == NULL || (o->m->data_len == o->len && o->m->pkt_len == o->len)),
+				 (o->m == NULL ||
+				  (o->m->data_len == o->len && o->m->pkt_len == o->len)),
 			 "tcb %u ooo[%u]: len %u, mbuf %u/%u bytes", i, k, o->len,
 			 o->m != NULL ? o->m->data_len : 0, o->m != NULL ? o->m->pkt_len : 0);
 		FZ_CHECK(o->len != 0 || o->fin, "tcb %u ooo[%u] is empty", i, k);
 		if (k + 1 < t->n_ooo)
 			FZ_CHECK(seq_leq(o->seq + o->len + o->fin, t->ooo[k + 1].seq),
-				 "tcb %u ooo[%u] [%u, +%u) overlaps or precedes ooo[%u] at %u", i, k,
-				 o->seq, o->len + o->fin, k + 1, t->ooo[k + 1].seq);
+				 "tcb %u ooo[%u] [%u, +%u) overlaps or precedes ooo[%u] at %u", i,
+				 k, o->seq, o->len + o->fin, k + 1, t->ooo[k + 1].seq);
 	}
 }
 
@@ -701,8 +700,8 @@ check_tcp(bool wheel)
 {
 	const struct dp_tcp_lcore *tl = &fz_lc.tcp;
 	const struct dp_tcp_conf *c = tl->conf;
-	uint8_t is_free[64] = { 0 };
-	uint32_t syn[DP_TCP_MAX_LISTENERS] = { 0 };
+	uint8_t is_free[64] = {0};
+	uint32_t syn[DP_TCP_MAX_LISTENERS] = {0};
 	uint32_t n_free = 0, n_tw = 0, n_ooo = 0, n_work = 0, n_wheel = 0, last, i;
 
 	FZ_CHECK(tl->n_tcbs <= RTE_DIM(is_free), "too many tcbs to check");
@@ -738,19 +737,22 @@ check_tcp(bool wheel)
 
 		if (is_free[i]) {
 			FZ_CHECK(t->state == DP_TCP_STATE_CLOSED && t->sq_head == NULL &&
-					 t->rq_head == NULL && t->n_ooo == 0 && t->wheel_tick == 0 &&
-					 !(t->flags & TCB_F_ON_WORK),
-				 "free tcb %u: state %u, flags %#x, sq %p, rq %p, ooo %u, tick %" PRIu64,
-				 i, t->state, t->flags, (void *)t->sq_head, (void *)t->rq_head, t->n_ooo,
-				 t->wheel_tick);
+					 t->rq_head == NULL && t->n_ooo == 0 &&
+					 t->wheel_tick == 0 && !(t->flags & TCB_F_ON_WORK),
+				 "free tcb %u: state %u, flags %#x, sq %p, rq %p, ooo %u, tick "
+				 "%" PRIu64,
+				 i, t->state, t->flags, (void *)t->sq_head, (void *)t->rq_head,
+				 t->n_ooo, t->wheel_tick);
 			continue;
 		}
 		FZ_CHECK(queue_bytes(t->sq_head) - t->sq_off == t->sq_len,
 			 "tcb %u (%s): send queue holds %u bytes past sq_off %u, sq_len says %u", i,
-			 dp_tcp_state_name(t->state), queue_bytes(t->sq_head), t->sq_off, t->sq_len);
+			 dp_tcp_state_name(t->state), queue_bytes(t->sq_head), t->sq_off,
+			 t->sq_len);
 		FZ_CHECK(queue_bytes(t->rq_head) - t->rq_off == t->rq_len,
-			 "tcb %u (%s): receive queue holds %u bytes past rq_off %u, rq_len says %u", i,
-			 dp_tcp_state_name(t->state), queue_bytes(t->rq_head), t->rq_off, t->rq_len);
+			 "tcb %u (%s): receive queue holds %u bytes past rq_off %u, rq_len says %u",
+			 i, dp_tcp_state_name(t->state), queue_bytes(t->rq_head), t->rq_off,
+			 t->rq_len);
 		check_ooo(t, i);
 		n_ooo += t->n_ooo;
 		if (t->state >= DP_TCP_STATE_SYN_SENT && !(t->flags & TCB_F_DEAD)) {
@@ -778,18 +780,21 @@ check_tcp(bool wheel)
 		 "out-of-order segments: %u held, ooo_segs says %u (max %u)", n_ooo, tl->ooo_segs,
 		 c->ooo_segs_lcore);
 	for (uint32_t li = 0; li < DP_TCP_MAX_LISTENERS; li++)
-		FZ_CHECK(tl->listeners[li].port == 0 ||
-				 (tl->listeners[li].n_syn_rcvd == syn[li] && syn[li] <= c->syn_backlog),
-			 "listener %u (port %u): n_syn_rcvd %u, SYN_RECEIVED tcbs %u, backlog %u", li,
-			 tl->listeners[li].port, tl->listeners[li].n_syn_rcvd, syn[li], c->syn_backlog);
+		FZ_CHECK(tl->listeners[li].port == 0 || (tl->listeners[li].n_syn_rcvd == syn[li] &&
+							 syn[li] <= c->syn_backlog),
+			 "listener %u (port %u): n_syn_rcvd %u, SYN_RECEIVED tcbs %u, backlog %u",
+			 li, tl->listeners[li].port, tl->listeners[li].n_syn_rcvd, syn[li],
+			 c->syn_backlog);
 	if (!wheel)
 		return;
 	for (uint32_t slot = 0; slot < DP_TCP_WHEEL_SLOTS; slot++) {
 		uint32_t prev = DP_TCB_NONE;
 
 		for (i = tl->wheel->slot[slot]; i != DP_TCB_NONE; i = tl->tcbs[i].wheel_next) {
-			FZ_CHECK(i < tl->n_tcbs && n_wheel-- != 0 && tl->tcbs[i].wheel_prev == prev &&
-					 (tl->tcbs[i].wheel_tick & (DP_TCP_WHEEL_SLOTS - 1)) == slot,
+			FZ_CHECK(i < tl->n_tcbs && n_wheel-- != 0 &&
+					 tl->tcbs[i].wheel_prev == prev &&
+					 (tl->tcbs[i].wheel_tick & (DP_TCP_WHEEL_SLOTS - 1)) ==
+						 slot,
 				 "wheel slot %u broken at tcb %u", slot, i);
 			prev = i;
 		}
@@ -802,7 +807,7 @@ check_tcp(bool wheel)
 static void
 stack_start(uint8_t b0, uint8_t cfg)
 {
-	static const uint8_t key[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	static const uint8_t key[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 	struct dp_tcp_conf conf = fz_conf;
 	struct rte_ether_addr mac;
 	uint32_t h;
@@ -838,7 +843,8 @@ stack_start(uint8_t b0, uint8_t cfg)
 	dp_net_init(&fz_lc, fz_port, 0, &mac, FZ_OUR_IP, FZ_NETMASK, 0, fz_pool);
 	fz_lc.net.tcp_input = dp_tcp_input;
 	FZ_CHECK(dp_tcp_create(&fz_lc, &conf, key) == 0, "dp_tcp_create");
-	FZ_CHECK(dp_tcp_listen(&fz_lc, FZ_PORT_ECHO, &fz_ops, &fz_apps[FZ_APP_ECHO]) == 0, "listen");
+	FZ_CHECK(dp_tcp_listen(&fz_lc, FZ_PORT_ECHO, &fz_ops, &fz_apps[FZ_APP_ECHO]) == 0,
+		 "listen");
 	FZ_CHECK(dp_tcp_listen(&fz_lc, FZ_PORT_GREET, &fz_ops, &fz_apps[FZ_APP_GREET]) == 0,
 		 "listen");
 	FZ_CHECK(dp_tcp_listen(&fz_lc, FZ_PORT_REFUSE, &fz_ops, &fz_apps[FZ_APP_REFUSE]) == 0,
@@ -971,11 +977,18 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	char prefix[128];
 	char *eal_argv[] = {
-		(char *)(uintptr_t)"fuzz_net_input", (char *)(uintptr_t)"--no-huge",
-		(char *)(uintptr_t)"--no-pci", (char *)(uintptr_t)"--no-shconf",
-		(char *)(uintptr_t)"--no-telemetry", (char *)(uintptr_t)"-m",
-		(char *)(uintptr_t)"256", (char *)(uintptr_t)"-l", (char *)(uintptr_t)"0",
-		(char *)(uintptr_t)"--log-level=error", prefix, NULL,
+		(char *)(uintptr_t) "fuzz_net_input",
+		(char *)(uintptr_t) "--no-huge",
+		(char *)(uintptr_t) "--no-pci",
+		(char *)(uintptr_t) "--no-shconf",
+		(char *)(uintptr_t) "--no-telemetry",
+		(char *)(uintptr_t) "-m",
+		(char *)(uintptr_t) "256",
+		(char *)(uintptr_t) "-l",
+		(char *)(uintptr_t) "0",
+		(char *)(uintptr_t) "--log-level=error",
+		prefix,
+		NULL,
 	};
 	const char *base = getenv("CHIVE_FUZZ_PREFIX");
 	const char *verbose = getenv("CHIVE_FUZZ_VERBOSE");
@@ -996,8 +1009,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	fz_pool = rte_pktmbuf_pool_create("fz_pool", FZ_POOL_SIZE, 64, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					  (int)rte_socket_id());
-	fz_rx_ring = rte_ring_create("fz_rx", 64, (int)rte_socket_id(),
-				     RING_F_SP_ENQ | RING_F_SC_DEQ);
+	fz_rx_ring =
+		rte_ring_create("fz_rx", 64, (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
 	fz_tx_ring = rte_ring_create("fz_tx", FZ_TX_RING, (int)rte_socket_id(),
 				     RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (fz_pool == NULL || fz_rx_ring == NULL || fz_tx_ring == NULL) {
@@ -1005,7 +1018,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	}
 	/* TX lands on fz_tx_ring, which drain_tx() empties; nothing is ever received. */
-	port = rte_eth_from_rings("fz", &fz_rx_ring, 1, &fz_tx_ring, 1, (unsigned int)rte_socket_id());
+	port = rte_eth_from_rings("fz", &fz_rx_ring, 1, &fz_tx_ring, 1,
+				  (unsigned int)rte_socket_id());
 	if (port < 0) {
 		fprintf(stderr, "fuzz_net_input: ring port: %s\n", rte_strerror(rte_errno));
 		exit(1);
@@ -1013,7 +1027,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	fz_port = (uint16_t)port;
 	memset(&conf, 0, sizeof(conf));
 	if (rte_eth_dev_configure(fz_port, 1, 1, &conf) != 0 ||
-	    rte_eth_rx_queue_setup(fz_port, 0, 64, (unsigned int)rte_socket_id(), NULL, fz_pool) != 0 ||
+	    rte_eth_rx_queue_setup(fz_port, 0, 64, (unsigned int)rte_socket_id(), NULL, fz_pool) !=
+		    0 ||
 	    rte_eth_tx_queue_setup(fz_port, 0, 64, (unsigned int)rte_socket_id(), NULL) != 0 ||
 	    rte_eth_dev_start(fz_port) != 0) {
 		fprintf(stderr, "fuzz_net_input: cannot start the ring port\n");
