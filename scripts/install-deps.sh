@@ -15,10 +15,12 @@ PKGS=(
 	libssl-dev openssl
 	# AF_XDP and the XDP steering program
 	libbpf-dev libxdp-dev clang llvm bpftool
+	# libFuzzer (make fuzz)
+	libclang-rt-14-dev
 	# unit tests
 	libcunit1-dev
 	# integration tests and demo: namespaces, the reference tor, harness helpers
-	iproute2 tor python3 procps psmisc curl
+	iproute2 tor python3 procps psmisc curl ethtool iputils-ping
 )
 
 missing=()

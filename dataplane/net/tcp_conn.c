@@ -42,7 +42,7 @@ dp_tcp_conf_default(struct dp_tcp_conf *c)
 	c->sndbuf = 256 * 1024;
 	c->rcvbuf = 256 * 1024;
 	c->ooo_segs_conn = DP_TCP_OOO_MAX;
-	c->ooo_segs_lcore = 16384;
+	c->ooo_segs_lcore = 65536;
 	c->syn_backlog = 256;
 	c->tw_max = 4096;
 	c->rto_init_us = 1000000;   /* RFC 6298 §2.1 */

@@ -455,9 +455,15 @@ ooo_pull(struct dp_lcore *lc, struct dp_tcb *t)
 		} else {
 			rte_pktmbuf_free(o->m);
 		}
-		if (o->fin && end == t->rcv_nxt)
-			fin = true;
 		k++;
+		if (o->fin && end == t->rcv_nxt) {
+			/* Nothing after the FIN belongs to the stream. */
+			fin = true;
+			for (uint32_t j = k; j < t->n_ooo; j++)
+				rte_pktmbuf_free(t->ooo[j].m);
+			k = t->n_ooo;
+			break;
+		}
 	}
 	if (k != 0) {
 		memmove(&t->ooo[0], &t->ooo[k], (t->n_ooo - k) * sizeof(t->ooo[0]));
@@ -473,6 +479,31 @@ ooo_insert(struct dp_lcore *lc, struct dp_tcb *t, uint32_t seq, uint32_t len, bo
 	   struct rte_mbuf *m)
 {
 	uint32_t end = seq + len, pos = 0;
+
+	/* A FIN ends the stream at seq + len (RFC 9293 §3.10.7.4 eighth step): a FIN with
+	 * data already held beyond it, or data beyond a held FIN, is inconsistent and the
+	 * FIN (or the data) is ignored; a FIN right after held data marks that entry. */
+	for (uint32_t i = 0; i < t->n_ooo; i++) {
+		const struct dp_tcp_ooo *o = &t->ooo[i];
+
+		if (o->fin && seq_geq(seq, o->seq + o->len) && (len != 0 || seq != o->seq + o->len)) {
+			DP_CTR_INC(lc, tcp_rcv_dup);
+			rte_pktmbuf_free(m);
+			return;
+		}
+		if (fin && seq_gt(o->seq + o->len, end))
+			fin = false;
+	}
+	if (fin && len == 0) {
+		for (uint32_t i = 0; i < t->n_ooo; i++) {
+			if (t->ooo[i].seq + t->ooo[i].len == seq) {
+				t->ooo[i].fin = 1;
+				rte_pktmbuf_free(m);
+				rcv_sack_update(t, seq);
+				return;
+			}
+		}
+	}
 
 	while (pos < t->n_ooo && seq_lt(t->ooo[pos].seq, seq))
 		pos++;
@@ -536,6 +567,14 @@ data_input(struct dp_lcore *lc, struct dp_tcb *t, struct seg *s)
 
 	if (s->len == 0 && !fin) {
 		rte_pktmbuf_free(s->m);
+		return;
+	}
+	/* Data for an application that closed cannot be delivered: reset, as deployed
+	 * stacks do (RFC 9293 §3.10.7.4 leaves it open; RFC 2525 §2.17). */
+	if (s->len != 0 && (t->flags & TCB_F_APP_CLOSED)) {
+		rte_pktmbuf_free(s->m);
+		tcp_send_rst_conn(lc, t);
+		tcp_conn_done(lc, t, DP_TCP_CLOSE_ABORTED);
 		return;
 	}
 	if (s->seq != t->rcv_nxt) {

@@ -35,7 +35,7 @@
 #include "dataplane/net/tcp_seq.h"
 
 /** Out-of-order segments held per connection, hard cap (conf may lower it). */
-#define DP_TCP_OOO_MAX 32
+#define DP_TCP_OOO_MAX 256
 /** SACK blocks we remember to report (most recent first, RFC 2018 §4). */
 #define DP_TCP_RCV_SACK_MAX 4
 

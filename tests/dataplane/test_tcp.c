@@ -413,6 +413,59 @@ test_tcp_small_window_is_used_after_the_sws_override_timeout(void)
 	CU_ASSERT_EQUAL(tp.out[0].seq, iss + 1);
 }
 
+/* A retransmitted out-of-order FIN takes no second reassembly slot. */
+static void
+test_tcp_duplicate_out_of_order_fin_is_held_once(void)
+{
+	struct dp_tcp_info info;
+	uint8_t d[100] = { 0 };
+	uint32_t iss, pseq = tp_accept(NULL, &iss);
+
+	tp_send(TP_PEER_PORT, TP_PORT, TP_FIN | TP_ACK, pseq + 100, iss + 1, 65535, NULL, NULL, 0);
+	tp_send(TP_PEER_PORT, TP_PORT, TP_FIN | TP_ACK, pseq + 100, iss + 1, 65535, NULL, NULL, 0);
+	tp_collect();
+	CU_ASSERT_EQUAL_FATAL(dp_tcp_info(tp.lc, tp.app.h, &info), 0);
+	CU_ASSERT_EQUAL(info.ooo_segs, 1);
+	/* The hole fills: 100 bytes and the FIN, acknowledged at pseq + 101. */
+	tp_send(TP_PEER_PORT, TP_PORT, TP_ACK, pseq, iss + 1, 65535, NULL, d, sizeof(d));
+	CU_ASSERT_EQUAL_FATAL(tp_collect(), 1);
+	CU_ASSERT_EQUAL(tp.out[0].ack, pseq + 101);
+	CU_ASSERT_EQUAL(tp.app.peer_fin, 1);
+	CU_ASSERT_EQUAL(dp_tcp_readable(tp.lc, tp.app.h), 100);
+}
+
+/* A FIN at a position where data is already held contradicts it and is ignored. */
+static void
+test_tcp_fin_contradicting_held_data_is_ignored(void)
+{
+	uint8_t d[100] = { 0 };
+	uint32_t iss, pseq = tp_accept(NULL, &iss);
+
+	/* Data at +100..+110 arrives first, then a FIN claiming the stream ends at +100. */
+	tp_send(TP_PEER_PORT, TP_PORT, TP_ACK, pseq + 100, iss + 1, 65535, NULL, d, 10);
+	tp_send(TP_PEER_PORT, TP_PORT, TP_FIN | TP_ACK, pseq + 100, iss + 1, 65535, NULL, NULL, 0);
+	tp_send(TP_PEER_PORT, TP_PORT, TP_ACK, pseq, iss + 1, 65535, NULL, d, sizeof(d));
+	tp_collect();
+	CU_ASSERT_EQUAL(dp_tcp_readable(tp.lc, tp.app.h), 110);
+	CU_ASSERT_EQUAL(tp.app.peer_fin, 0); /* the inconsistent FIN was ignored */
+}
+
+/* Data arriving after the application closed is answered with RST. */
+static void
+test_tcp_data_after_close_resets(void)
+{
+	uint8_t d[10] = { 0 };
+	uint32_t iss, pseq = tp_accept(NULL, &iss);
+
+	dp_tcp_close(tp.lc, tp.app.h);
+	tp_advance(0);
+	tp_send(TP_PEER_PORT, TP_PORT, TP_ACK, pseq, iss + 2, 65535, NULL, d, sizeof(d));
+	CU_ASSERT_EQUAL_FATAL(tp_collect(), 1);
+	CU_ASSERT(tp.out[0].flags & TP_RST);
+	CU_ASSERT_EQUAL(tp.app.closed, 1);
+	CU_ASSERT_EQUAL(tp.app.close_reason, DP_TCP_CLOSE_ABORTED);
+}
+
 /* ---- closing ---- */
 
 static void
@@ -777,6 +830,10 @@ static CU_TestInfo tcp_tests[] = {
 	  test_tcp_small_window_is_used_after_the_sws_override_timeout },
 	{ "full_segment_with_pending_sack_fits_the_mss",
 	  test_tcp_full_segment_with_pending_sack_fits_the_mss },
+	{ "duplicate_out_of_order_fin_is_held_once", test_tcp_duplicate_out_of_order_fin_is_held_once },
+	{ "fin_contradicting_held_data_is_ignored",
+	  test_tcp_fin_contradicting_held_data_is_ignored },
+	{ "data_after_close_resets", test_tcp_data_after_close_resets },
 	{ "passive_close", test_tcp_passive_close },
 	{ "active_close_goes_through_time_wait", test_tcp_active_close_goes_through_time_wait },
 	{ "time_wait_reacks_retransmitted_fin", test_tcp_time_wait_reacks_retransmitted_fin },

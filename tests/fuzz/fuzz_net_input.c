@@ -68,10 +68,9 @@
  * when the data starts with 'A'); port 80 refuses every connection; the
  * active open sends 100 bytes once connected and closes on FIN.
  *
- * Environment: CHIVE_FUZZ_PREFIX sets the EAL --file-prefix base (the pid
- * is appended), so a script can remove the runtime directory a crash leaves;
- * CHIVE_FUZZ_VERBOSE=1 prints a line per frame in and out (to read what a
- * reproducer does).
+ * Environment: CHIVE_FUZZ_PREFIX sets the EAL --file-prefix base (default
+ * chive-fuzz; the pid is appended); CHIVE_FUZZ_VERBOSE=1 prints a line per
+ * frame in and out, to read what a reproducer does.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -309,11 +308,17 @@ static void
 app_readable(struct dp_lcore *lc, uint32_t h, void *ctx)
 {
 	const enum fz_app *app = ctx;
+	uint32_t readable = dp_tcp_readable(lc, h), total = 0;
+	struct dp_tcp_info info;
 	uint8_t buf[2048];
 	uint8_t first = 0;
-	uint32_t total = 0;
 	int n;
 
+	memset(&info, 0, sizeof(info));
+	FZ_CHECK(dp_tcp_info(lc, h, &info) == 0 && info.rcv_queued == readable,
+		 "readable %u, info says %u queued", readable, info.rcv_queued);
+	(void)dp_tcp_sendable(lc, h);
+	(void)dp_tcp_peer_closed(lc, h);
 	while ((n = dp_tcp_recv(lc, h, buf, sizeof(buf))) > 0) {
 		if (total == 0)
 			first = buf[0];
@@ -321,6 +326,8 @@ app_readable(struct dp_lcore *lc, uint32_t h, void *ctx)
 		if (*app == FZ_APP_ECHO)
 			dp_tcp_send(lc, h, buf, (uint32_t)n);
 	}
+	FZ_CHECK(total == readable && dp_tcp_readable(lc, h) == 0,
+		 "readable said %u, read %u, %u left", readable, total, dp_tcp_readable(lc, h));
 	if (*app == FZ_APP_GREET && total != 0) {
 		if (first == 'A')
 			dp_tcp_abort(lc, h);
@@ -348,10 +355,12 @@ app_peer_fin(struct dp_lcore *lc, uint32_t h, void *ctx)
 static void
 app_closed(struct dp_lcore *lc, uint32_t h, void *ctx, enum dp_tcp_close_reason reason)
 {
-	(void)lc;
+	uint32_t counts[DP_TCP_STATE__COUNT];
+
 	(void)h;
 	(void)ctx;
 	FZ_CHECK(reason < DP_TCP_CLOSE__COUNT, "reason %d", (int)reason);
+	dp_tcp_state_counts(lc, counts);
 }
 
 static const struct dp_tcp_app_ops fz_ops = {
@@ -1034,6 +1043,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz_net_input: cannot start the ring port\n");
 		exit(1);
 	}
+	/*
+	 * With no shared config, no telemetry and no multi-process channel the
+	 * runtime directory stays empty and unused: remove it now, so that a
+	 * crash (which skips atexit) leaves nothing behind either.
+	 */
+	dp_eal_remove_runtime_dir(fz_runtime_dir);
 
 	/* Small limits, so the fuzzer reaches them: pool, backlog, TIME_WAIT, reassembly. */
 	dp_tcp_conf_default(&fz_conf);

@@ -5,9 +5,12 @@
 #   make fuzz                  build, then fuzz for FUZZ_SECONDS (default 60) on a copy
 #                              of tests/fuzz/corpus in $(O)/fuzz/corpus-work (kept
 #                              between runs); crashes land in $(O)/fuzz/crash-*
-#   FUZZ_ARGS=...              extra libFuzzer options (e.g. -jobs=4, -only_ascii=0)
+#   FUZZ_ARGS=...              extra libFuzzer options (e.g. -jobs=2 -workers=2, -max_len=16384)
 #
-# Reproduce a crash: $(O)/fuzz/fuzz_net_input $(O)/fuzz/crash-<sha1>
+# Reproduce a crash: $(O)/fuzz/fuzz_net_input $(O)/fuzz/crash-<sha1> (CHIVE_FUZZ_VERBOSE=1
+# prints the frames in and out). Open ones are kept in tests/fuzz/crashes/; the seeds in
+# tests/fuzz/corpus/ come from tests/fuzz/make_corpus.py. `make test` runs a short
+# fuzzing pass (tests/integration/test_fuzz_smoke.sh).
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_ARGS ?=

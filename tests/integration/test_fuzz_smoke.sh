@@ -6,8 +6,8 @@
 # fuzz-build`), runs it for FUZZ_SMOKE_SECONDS (default 20) on a private copy
 # of the seed corpus, and passes when it exits 0 having written no crash,
 # leak, timeout or OOM file. A reproducer is kept in $O/fuzz/smoke-crashes/
-# and its path printed; the work directory and the EAL runtime directory are
-# removed in every case (a crashed fuzzer never runs its own clean-up).
+# and its path printed with the report; the work directory is removed in
+# every case, and so is any EAL runtime directory left behind.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
@@ -54,12 +54,23 @@ if ! wait_exit "$FZ_PID" $((SECS + 120)); then
 fi
 rc=$IT_RC
 
-grep -q "INITED" "$WORK/fuzz.log" && ok "seed_corpus_runs_clean" ||
-	not_ok "seed_corpus_runs_clean" "$(tail -n 40 "$WORK/fuzz.log")"
+# What to show of a failed run: the check or sanitizer report and the frames in our code.
+fz_report() {
+	grep -E 'check failed|malformed frame|ERROR: |runtime error|SUMMARY: | in [^ ]+ [^ ]*/(common|dataplane|drivers|tests)/' \
+		"$WORK/fuzz.log" | head -n 30
+}
 
 crashes=$(find "$WORK/artifacts" -type f 2>/dev/null)
+if grep -q "INITED" "$WORK/fuzz.log"; then
+	ok "seed_corpus_runs_clean"
+else
+	not_ok "seed_corpus_runs_clean" "a seed crashed or the fuzzer did not start (details below)"
+fi
 if [ "$rc" -eq 0 ] && [ -z "$crashes" ]; then
 	ok "fuzzer_runs_${SECS}s_without_crash"
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$WORK/fuzz.log")
+	[ "${runs:-0}" -ge 1000 ] && ok "fuzzer_executes_inputs" ||
+		not_ok "fuzzer_executes_inputs" "executed units: ${runs:-none}"
 else
 	mkdir -p "$KEEP"
 	kept=()
@@ -68,19 +79,15 @@ else
 	done
 	cp "$WORK/fuzz.log" "$KEEP/fuzz-$$.log"
 	not_ok "fuzzer_runs_${SECS}s_without_crash" "exit status $rc" \
-		"crash input: ${kept[*]:-none written}" "log: $KEEP/fuzz-$$.log" \
+		"crash input: ${kept[*]:-none written}" "full log: $KEEP/fuzz-$$.log" \
 		"reproduce: $FUZZER ${kept[0]:-<input>}" \
-		"$(grep -E -A 30 'ERROR: |check failed|malformed frame|deadly signal' "$WORK/fuzz.log" | head -n 60)"
+		"(CHIVE_FUZZ_VERBOSE=1 prints the frames in and out)"
+	fz_report | sed 's/^/    /'
 fi
 
-runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$WORK/fuzz.log")
-[ "${runs:-0}" -ge 1000 ] && ok "fuzzer_executes_inputs" ||
-	not_ok "fuzzer_executes_inputs" "executed units: ${runs:-none}"
-
-if [ "$rc" -eq 0 ]; then
-	! ls -d /var/run/dpdk/"$PREFIX"-* >/dev/null 2>&1 && ok "clean_exit_removes_eal_runtime_dir" ||
-		not_ok "clean_exit_removes_eal_runtime_dir" "$(ls -d /var/run/dpdk/"$PREFIX"-*)"
-fi
+# The fuzzer removes its EAL runtime directory itself (at start-up, since a crash skips atexit).
+! ls -d /var/run/dpdk/"$PREFIX"-* >/dev/null 2>&1 && ok "no_eal_runtime_dir_left" ||
+	not_ok "no_eal_runtime_dir_left" "$(ls -d /var/run/dpdk/"$PREFIX"-*)"
 [ "$(find tests/fuzz/corpus -type f | wc -l)" -eq "$seeds_before" ] &&
 	ok "source_corpus_untouched" || not_ok "source_corpus_untouched"
 
