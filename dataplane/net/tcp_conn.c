@@ -343,14 +343,46 @@ tw_recycle_oldest(struct dp_lcore *lc)
 	return true;
 }
 
+/*
+ * Free a half-open passive connection (SYN_RECEIVED) so that a connection that
+ * completed its handshake gets a tcb: under a SYN flood the half-open ones are
+ * the ones to lose. The scan resumes where the last one stopped; it is bounded
+ * by the pool size and runs only when the pool is exhausted.
+ */
+static bool
+evict_embryonic(struct dp_lcore *lc)
+{
+	struct dp_tcp_lcore *tl = &lc->tcp;
+
+	for (uint32_t n = 0; n < tl->n_tcbs; n++) {
+		struct dp_tcb *t = &tl->tcbs[tl->evict_cursor];
+
+		tl->evict_cursor = tl->evict_cursor + 1 < tl->n_tcbs ? tl->evict_cursor + 1 : 0;
+		if (t->state == DP_TCP_STATE_SYN_RECEIVED && !(t->flags & (TCB_F_ACTIVE | TCB_F_DEAD))) {
+			tcp_tcb_free(lc, t);
+			DP_CTR_INC(lc, tcp_embryonic_evicted);
+			return true;
+		}
+	}
+	return false;
+}
+
 struct dp_tcb *
 tcp_tcb_alloc(struct dp_lcore *lc, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+	return tcp_tcb_alloc_ex(lc, laddr, lport, raddr, rport, false);
+}
+
+struct dp_tcb *
+tcp_tcb_alloc_ex(struct dp_lcore *lc, uint32_t laddr, uint16_t lport, uint32_t raddr,
+		 uint16_t rport, bool evict)
 {
 	struct dp_tcp_lcore *tl = &lc->tcp;
 	struct dp_tcb *t;
 	uint32_t gen;
 
-	if (tl->free_head == DP_TCB_NONE && !tw_recycle_oldest(lc)) {
+	if (tl->free_head == DP_TCB_NONE && !tw_recycle_oldest(lc) &&
+	    !(evict && evict_embryonic(lc))) {
 		DP_CTR_INC(lc, tcp_tcb_exhausted);
 		return NULL;
 	}
@@ -661,7 +693,7 @@ dp_tcp_connect(struct dp_lcore *lc, uint32_t raddr, uint16_t rport,
 		sport = p;
 	}
 	tl->next_eph = sport < c->eph_hi ? (uint16_t)(sport + 1) : c->eph_lo;
-	t = tcp_tcb_alloc(lc, lc->net.ip, sport, raddr, rport);
+	t = tcp_tcb_alloc_ex(lc, lc->net.ip, sport, raddr, rport, true);
 	if (t == NULL)
 		return -ENOMEM;
 	tcp_tcb_init_conn(lc, t);

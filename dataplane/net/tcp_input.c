@@ -269,7 +269,7 @@ listen_input(struct dp_lcore *lc, int li, struct seg *s)
 		if (!(s->flags & TCPF_SYN) &&
 		    tcp_syncookie_check(lc, s->daddr, s->dport, s->saddr, s->sport, s->seq - 1,
 					s->ack - 1, &mss)) {
-			t = tcp_tcb_alloc(lc, s->daddr, s->dport, s->saddr, s->sport);
+			t = tcp_tcb_alloc_ex(lc, s->daddr, s->dport, s->saddr, s->sport, true);
 			if (t == NULL)
 				return;
 			tcp_tcb_init_conn(lc, t);

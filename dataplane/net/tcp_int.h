@@ -184,6 +184,9 @@ struct dp_tcb *tcp_lookup(struct dp_lcore *lc, uint32_t laddr, uint16_t lport, u
 /** Allocate and hash a tcb for a 4-tuple; may recycle the oldest TIME_WAIT. NULL when none. */
 struct dp_tcb *tcp_tcb_alloc(struct dp_lcore *lc, uint32_t laddr, uint16_t lport, uint32_t raddr,
 			     uint16_t rport);
+/** Like tcp_tcb_alloc(); with @p evict, a half-open passive connection may be freed to make room. */
+struct dp_tcb *tcp_tcb_alloc_ex(struct dp_lcore *lc, uint32_t laddr, uint16_t lport, uint32_t raddr,
+				uint16_t rport, bool evict);
 /** Remove from the table and every list, free queued mbufs, return to the pool. */
 void tcp_tcb_free(struct dp_lcore *lc, struct dp_tcb *t);
 /** Initialise sequence, window, RTT and congestion state of a new tcb. */

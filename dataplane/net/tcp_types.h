@@ -69,6 +69,7 @@ struct dp_tcp_lcore {
 	uint16_t pad;
 	uint64_t ca_second;         /**< RFC 5961 §7 challenge-ACK limit: current second ... */
 	uint32_t ca_count;          /**< ... and challenge ACKs sent in it. */
+	uint32_t evict_cursor;      /**< Where the next half-open eviction scan starts. */
 	uint8_t isn_key[16];        /**< RFC 6528 / RFC 4987 secret. */
 	struct dp_tcp_rss rss;
 	struct dp_tcp_listener listeners[DP_TCP_MAX_LISTENERS];

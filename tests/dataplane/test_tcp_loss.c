@@ -945,7 +945,7 @@ test_tcp_loss_time_wait_budget_recycles_oldest(void)
 }
 
 static void
-test_tcp_loss_pool_exhausted_syn_gets_cookie_and_connect_enomem(void)
+test_tcp_loss_pool_exhausted_syn_gets_cookie_and_connect_displaces_half_open(void)
 {
 	struct dp_tcp_conf c = conf_default();
 	struct tp_opts o = tp_opts_full();
@@ -965,7 +965,27 @@ test_tcp_loss_pool_exhausted_syn_gets_cookie_and_connect_enomem(void)
 	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_syncookies_sent), 1);
 	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_tcb_exhausted), 1);
 	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_conns), 2);
-	/* No tcb and no TIME_WAIT to recycle. */
+	/* No free tcb: an outgoing connection displaces a half-open passive one. */
+	CU_ASSERT_EQUAL(dp_tcp_connect(tp.lc, TP_PEER_IP, 80, &tp_ops, NULL, &h), 0);
+	CU_ASSERT_EQUAL_FATAL(tp_collect(), 1);
+	CU_ASSERT_EQUAL(tp.out[0].flags, TP_SYN);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_embryonic_evicted), 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_conns), 2);
+}
+
+static void
+test_tcp_loss_connect_enomem_when_pool_full_of_established(void)
+{
+	struct dp_tcp_conf c = conf_default();
+	struct tp_opts o = opts_plain();
+	uint32_t h = 0, iss;
+
+	c.max_conns = 2;
+	restart(&c);
+	accept_from(42001, &o, &iss);
+	accept_from(42002, &o, &iss);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_conns), 2);
+	/* No free tcb, no TIME_WAIT to recycle, no half-open to displace. */
 	CU_ASSERT_EQUAL(dp_tcp_connect(tp.lc, TP_PEER_IP, 80, &tp_ops, NULL, &h), -ENOMEM);
 	CU_ASSERT_EQUAL(tp_collect(), 0);
 	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_conns), 2);
@@ -1230,8 +1250,10 @@ static CU_TestInfo tcp_loss_tests[] = {
 	{ "syn_flood_is_bounded_and_cookie_handshake_completes",
 	  test_tcp_loss_syn_flood_is_bounded_and_cookie_handshake_completes },
 	{ "time_wait_budget_recycles_oldest", test_tcp_loss_time_wait_budget_recycles_oldest },
-	{ "pool_exhausted_syn_gets_cookie_and_connect_enomem",
-	  test_tcp_loss_pool_exhausted_syn_gets_cookie_and_connect_enomem },
+	{ "pool_exhausted_syn_gets_cookie_and_connect_displaces_half_open",
+	  test_tcp_loss_pool_exhausted_syn_gets_cookie_and_connect_displaces_half_open },
+	{ "connect_enomem_when_pool_full_of_established",
+	  test_tcp_loss_connect_enomem_when_pool_full_of_established },
 	{ "connect_recycles_time_wait_when_pool_full",
 	  test_tcp_loss_connect_recycles_time_wait_when_pool_full },
 	{ "ooo_per_connection_limit_drops_excess", test_tcp_loss_ooo_per_connection_limit_drops_excess },

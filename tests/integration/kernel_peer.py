@@ -16,8 +16,8 @@ library only. Run inside the test's network namespace.
                                      the whole echo (the peer keeps sending after our FIN)
   refused HOST PORT                  a closed port must refuse (RST)
   abort HOST PORT                    send, then close with SO_LINGER 0 (RST)
-  synflood SRC HOST PORT COUNT       COUNT SYNs from SRC with distinct source ports
-                                     (raw socket), while one real connection must work
+  synflood SRC HOST PORT COUNT       COUNT SYNs from the spoofed address SRC with distinct
+                                     source ports (raw IP), while one real connection works
   echo-server HOST PORT CONNS        accept CONNS connections; echo everything; after the
                                      peer's FIN finish echoing and close; check the data
                                      is the chargen pattern
@@ -324,7 +324,9 @@ def csum(data):
 
 
 def cmd_synflood(a):
-    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    # IPPROTO_RAW: we write the IP header ourselves, so the source can be an address
+    # nobody answers for (the half-open connections then stay half-open).
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     src = socket.inet_aton(a.src)
     dst = socket.inet_aton(a.host)
     rnd = random.Random(a.seed)
@@ -360,7 +362,10 @@ def cmd_synflood(a):
         ph = src + dst + struct.pack("!BBH", 0, 6, len(hdr))
         c = csum(ph + hdr)
         hdr = hdr[:16] + struct.pack("!H", c) + hdr[18:]
-        raw.sendto(hdr, (a.host, 0))
+        iph = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(hdr), sent & 0xffff, 0, 64, 6, 0,
+                          src, dst)
+        iph = iph[:10] + struct.pack("!H", csum(iph)) + iph[12:]
+        raw.sendto(iph + hdr, (a.host, 0))
         sent += 1
     t.join(a.timeout)
     raw.close()
