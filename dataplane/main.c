@@ -16,8 +16,9 @@
  * nothing is left in /dev/shm, /dev/hugepages or /var/run/dpdk.
  *
  * EAL defaults added when the operator did not choose: a per-instance
- * --file-prefix (chive-NAME), and either --in-memory (with hugepages: no
- * hugepage files or shared config on disk) or --no-shconf (with --no-huge).
+ * --file-prefix (chive-NAME); --no-huge (and -m1024) when no hugepage is
+ * free; and either --in-memory (with hugepages: no hugepage files or shared
+ * config on disk) or --no-shconf (without).
  * Chive uses its own segment, not DPDK multi-process, so it needs neither.
  */
 #include <errno.h>
@@ -71,6 +72,23 @@ dp_lcore_main(void *arg)
 
 	(void)arg;
 	return lc != NULL ? dp_lcore_run(lc) : 0;
+}
+
+/* Free hugepages of every size (from /proc/meminfo), or 0 if it cannot be read. */
+static unsigned long
+hugepages_free(void)
+{
+	char line[128];
+	unsigned long n = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "HugePages_Free: %lu", &n) == 1)
+			break;
+	fclose(f);
+	return n;
 }
 
 static bool
@@ -210,11 +228,12 @@ main(int argc, char **argv)
 	struct ipc_shm shm;
 	const char *shm_name;
 	int eal_argc = 0, n, rc, idx;
+	bool no_huge_auto = false;
 	uint32_t lcore_id, i;
 	static struct dp_config cfg;
 	struct net_setup ns;
 
-	if (argc + 4 >= DP_EAL_ARGS_MAX) {
+	if (argc + 6 >= DP_EAL_ARGS_MAX) {
 		fprintf(stderr, "chive-dataplane: too many arguments\n");
 		return 2;
 	}
@@ -233,7 +252,15 @@ main(int argc, char **argv)
 		snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=chive-%s", shm_name);
 		eal_argv[eal_argc++] = prefix_arg;
 	}
-	if (argv_has(argc, argv, "--no-huge")) {
+	/* No hugepage reserved and none asked for: run from ordinary memory. */
+	if (!argv_has(argc, argv, "--no-huge") && !argv_has(argc, argv, "--in-memory") &&
+	    hugepages_free() == 0) {
+		eal_argv[eal_argc++] = (char *)(uintptr_t)"--no-huge";
+		no_huge_auto = true;
+		if (!argv_has(argc, argv, "-m") && !argv_has(argc, argv, "--socket-mem"))
+			eal_argv[eal_argc++] = (char *)(uintptr_t)"-m1024";
+	}
+	if (no_huge_auto || argv_has(argc, argv, "--no-huge")) {
 		if (!argv_has(argc, argv, "--no-shconf"))
 			eal_argv[eal_argc++] = (char *)(uintptr_t)"--no-shconf";
 	} else if (!argv_has(argc, argv, "--in-memory")) {

@@ -147,6 +147,21 @@ else
 fi
 check "sigterm_leaves_no_segment_hugepage_or_runtime_dir" no_leftovers
 
+# --- no hugepage options at all: with none reserved it runs from ordinary memory
+start_cp "$SHM" "$SOCK"
+start_dp "$SHM" --no-pci -l 0 --log-level=warning
+DP4=$DP_PID
+check "dataplane_starts_without_memory_options" wait_until 20 status_ok
+kill -INT "$DP4"
+if wait_exit "$DP4" 20 && [ "$IT_RC" -eq 0 ]; then
+	ok "dataplane_without_memory_options_stops_cleanly"
+else
+	not_ok "dataplane_without_memory_options_stops_cleanly" "rc=$IT_RC"
+fi
+check "no_leftovers_without_memory_options" no_leftovers
+kill -TERM "$CP_PID"
+wait_exit "$CP_PID" 10
+
 # --- a foreign segment is refused, and the reason names the mismatch
 BAD=$SHM-bad
 IT_SHMS+=("$BAD")
