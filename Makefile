@@ -148,3 +148,10 @@ clean:
 	$(Q)rm -rf build $(filter-out build build/%,$(O))
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+# Benchmarks: side by side with the reference in the same run, never timed tests.
+.PHONY: bench
+bench:
+	$(Q)scripts/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)O=$(O) tests/bench/bench_tcp.sh

@@ -24,6 +24,7 @@ static CU_SuiteInfo *const dp_suites[] = {
 	&suite_tcp_cc,
 	&suite_tcp_sack,
 	&suite_tcp,
+	&suite_diag,
 	&suite_tcp_loss,
 };
 

@@ -37,6 +37,7 @@ extern CU_SuiteInfo suite_port;
 extern CU_SuiteInfo suite_tcp_cc;
 extern CU_SuiteInfo suite_tcp_sack;
 extern CU_SuiteInfo suite_tcp;
+extern CU_SuiteInfo suite_diag;
 extern CU_SuiteInfo suite_tcp_loss;
 
 #endif /* TESTS_SUITES_H */
