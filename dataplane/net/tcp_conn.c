@@ -303,12 +303,15 @@ work_unlink(struct dp_lcore *lc, struct dp_tcb *t)
 	t->flags &= ~TCB_F_ON_WORK;
 }
 
-void
-tcp_tcb_free(struct dp_lcore *lc, struct dp_tcb *t)
+/*
+ * Take @p t out of everything that finds it (timers, TIME_WAIT list, listener
+ * accounting, the connection table) and free its queues. The tcb itself stays.
+ */
+static void
+tcb_detach(struct dp_lcore *lc, struct dp_tcb *t)
 {
 	struct dp_tcp_lcore *tl = &lc->tcp;
 
-	work_unlink(lc, t);
 	tcp_timer_stop_all(lc, t);
 	if (t->state == DP_TCP_STATE_TIME_WAIT)
 		tw_unlink(lc, t);
@@ -318,16 +321,16 @@ tcp_tcb_free(struct dp_lcore *lc, struct dp_tcb *t)
 	table_remove(lc, t);
 	rte_pktmbuf_free(t->sq_head);
 	t->sq_head = t->sq_tail = NULL;
+	t->sq_len = t->sq_off = 0;
 	tcp_rcv_purge(lc, t);
-	/* A handle to the old connection must not reach the next one. */
-	t->gen = ((t->gen + 1) & TCB_GEN_MASK) != 0 ? t->gen + 1 : 1;
-	t->state = DP_TCP_STATE_CLOSED;
-	t->flags = 0;
-	t->ops = NULL;
-	t->next_free = tl->free_head;
-	tl->free_head = tcp_tcb_index(lc, t);
-	tl->n_used--;
-	ipc_ctr_set(lc->ctr, DP_CTR_tcp_conns, tl->n_used);
+}
+
+void
+tcp_tcb_free(struct dp_lcore *lc, struct dp_tcb *t)
+{
+	work_unlink(lc, t);
+	tcb_detach(lc, t);
+	tcp_tcb_release(lc, t);
 }
 
 /* Recycle the oldest TIME_WAIT connection (pool or TIME_WAIT budget exhausted). */
@@ -593,18 +596,8 @@ tcp_conn_done(struct dp_lcore *lc, struct dp_tcb *t, uint8_t reason)
 {
 	if (t->flags & TCB_F_DEAD)
 		return;
-	tcp_timer_stop_all(lc, t);
-	if (t->state == DP_TCP_STATE_TIME_WAIT)
-		tw_unlink(lc, t);
-	if (t->state == DP_TCP_STATE_SYN_RECEIVED && t->listener < DP_TCP_MAX_LISTENERS &&
-	    lc->tcp.listeners[t->listener].n_syn_rcvd > 0)
-		lc->tcp.listeners[t->listener].n_syn_rcvd--;
 	/* Out of the table at once: later segments for the tuple find no connection. */
-	table_remove(lc, t);
-	rte_pktmbuf_free(t->sq_head);
-	t->sq_head = t->sq_tail = NULL;
-	t->sq_len = t->sq_off = 0;
-	tcp_rcv_purge(lc, t);
+	tcb_detach(lc, t);
 	t->state = DP_TCP_STATE_CLOSED;
 	t->flags |= TCB_F_DEAD;
 	t->close_reason = reason;
@@ -622,6 +615,7 @@ tcp_tcb_release(struct dp_lcore *lc, struct dp_tcb *t)
 {
 	struct dp_tcp_lcore *tl = &lc->tcp;
 
+	/* A handle to the old connection must not reach the next one. */
 	t->gen = ((t->gen + 1) & TCB_GEN_MASK) != 0 ? t->gen + 1 : 1;
 	t->state = DP_TCP_STATE_CLOSED;
 	t->flags = 0;
