@@ -60,10 +60,9 @@ dp_lcore_init(struct dp_lcore *lc, const struct ipc_shm *shm, uint32_t idx, cons
 void
 dp_lcore_flush_ctrs(struct dp_lcore *lc)
 {
-	DP_CTR_ADD(lc, lcore_iterations, lc->iter_acc);
+	ipc_ctr_set(lc->ctr, DP_CTR_lcore_iterations, lc->iterations);
 	DP_CTR_ADD(lc, lcore_busy_cycles, lc->busy_acc);
 	DP_CTR_ADD(lc, lcore_total_cycles, lc->total_acc);
-	lc->iter_acc = 0;
 	lc->busy_acc = 0;
 	lc->total_acc = 0;
 }
@@ -119,7 +118,6 @@ dp_lcore_run(struct dp_lcore *lc)
 		lc->total_acc += t1 - t0;
 		if (work != 0)
 			lc->busy_acc += t1 - t0;
-		lc->iter_acc++;
 		if ((lc->iterations & DP_CTR_FLUSH_MASK) == 0)
 			dp_lcore_flush_ctrs(lc);
 		t0 = t1;

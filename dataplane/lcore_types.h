@@ -37,7 +37,6 @@ struct dp_lcore {
 	const atomic_int *stop;         /**< Non-zero: leave the main loop. */
 	uint64_t busy_acc;              /**< Busy cycles not yet flushed to counters. */
 	uint64_t total_acc;             /**< Loop cycles not yet flushed to counters. */
-	uint64_t iter_acc;              /**< Iterations not yet flushed to counters. */
 
 	/* Command rings: polled every DP_CTL_POLL_MASK + 1 iterations. */
 	alignas(RTE_CACHE_LINE_SIZE) struct ipc_ring_cons cmd; /**< controlplane → us */

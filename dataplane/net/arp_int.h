@@ -158,6 +158,15 @@ void dp_ip4_input(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
  */
 uint16_t dp_ip4_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len);
 
+/**
+ * TCP checksum of @p m (IPv4 header of @p l3_len bytes at the data pointer,
+ * TCP after it) over every segment: RFC 793 §3.1, the one's complement of the
+ * one's complement sum of the pseudo-header and the whole segment. With the
+ * checksum field 0 it is the value to send; over a received segment it is 0
+ * when the checksum is right.
+ */
+uint16_t dp_ip4_tcp_cksum(const struct rte_mbuf *m, uint32_t l3_len);
+
 /* ---- icmp.c ---- */
 
 /** Answer echo requests in a burst of ICMP packets (IPv4 at data, l3_len set); drop the rest. */

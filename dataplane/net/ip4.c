@@ -252,16 +252,11 @@ dp_ip4_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len)
 	return (uint16_t)sum;
 }
 
-/*
- * TCP checksum of @p m (IPv4 header @p ip at the data pointer, TCP after
- * it, checksum field 0) over every segment: RFC 793 §3.1, the one's
- * complement of the one's complement sum of the pseudo-header and the
- * whole segment.
- */
-static uint16_t
-ip4_tcp_cksum(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
+uint16_t
+dp_ip4_tcp_cksum(const struct rte_mbuf *m, uint32_t l3_len)
 {
-	uint32_t sum = dp_ip4_cksum_mbuf(m, sizeof(*ip), rte_pktmbuf_pkt_len(m) - sizeof(*ip));
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	uint32_t sum = dp_ip4_cksum_mbuf(m, l3_len, rte_pktmbuf_pkt_len(m) - l3_len);
 
 	sum += rte_ipv4_phdr_cksum(ip, 0);
 	sum = (sum & 0xffff) + (sum >> 16);
@@ -318,7 +313,7 @@ dp_ip4_output(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t dst_ip, uint8_t 
 			th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 		} else {
 			th->cksum = 0;
-			th->cksum = ip4_tcp_cksum(m, ip);
+			th->cksum = dp_ip4_tcp_cksum(m, sizeof(*ip));
 		}
 	}
 	if (n->tx_csum_ip == 0)

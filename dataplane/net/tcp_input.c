@@ -25,6 +25,7 @@
 
 #include "common/base/byteorder.h"
 #include "dataplane/base/dp_ctr.h"
+#include "dataplane/net/arp_int.h"
 #include "dataplane/net/net.h"
 #include "dataplane/net/tcp_int.h"
 
@@ -118,18 +119,6 @@ parse_options(const uint8_t *p, uint32_t len, struct seg *s)
 	return true;
 }
 
-/* The pseudo-header plus the whole segment, checksum field included, sums to 0xffff. */
-static bool
-tcp_csum_ok(const struct rte_ipv4_hdr *ip, const struct rte_tcp_hdr *th, uint32_t tlen)
-{
-	uint32_t sum = rte_ipv4_phdr_cksum(ip, 0);
-
-	sum += rte_raw_cksum(th, tlen);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return sum == 0xffff;
-}
-
 /* Parse and check one segment; on success the mbuf's data is at the payload. */
 static bool
 parse(struct dp_lcore *lc, struct rte_mbuf *m, struct seg *s)
@@ -153,7 +142,7 @@ parse(struct dp_lcore *lc, struct rte_mbuf *m, struct seg *s)
 	}
 	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
 	    ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) != RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
-	     !tcp_csum_ok(ip, th, tlen))) {
+	     dp_ip4_tcp_cksum(m, l3) != 0)) {
 		DP_CTR_INC(lc, tcp_rx_bad_csum);
 		return false;
 	}

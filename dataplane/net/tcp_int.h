@@ -248,8 +248,6 @@ void tcp_send_zwp(struct dp_lcore *lc, struct dp_tcb *t);
 void tcp_send_keepalive(struct dp_lcore *lc, struct dp_tcb *t);
 /** Payload bytes of a full-sized segment (SMSS less the options we put on data segments). */
 uint32_t tcp_eff_mss(const struct dp_tcb *t);
-/** Bytes in flight (RFC 6675 pipe in SACK recovery, else SND.MAX - SND.UNA). */
-uint32_t tcp_flight(const struct dp_tcb *t);
 
 /* ---- tcp_timer.c ---- */
 

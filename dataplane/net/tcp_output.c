@@ -54,15 +54,6 @@ tcp_eff_mss(const struct dp_tcb *t)
 	return mss;
 }
 
-uint32_t
-tcp_flight(const struct dp_tcb *t)
-{
-	if ((t->flags & (TCB_F_RECOVERY | TCB_F_SACK_OK)) == (TCB_F_RECOVERY | TCB_F_SACK_OK))
-		return dp_tcp_sack_sb_pipe(&t->sb, t->snd_una, t->snd_max, t->high_rxt,
-					   tcp_eff_mss(t));
-	return t->snd_max - t->snd_una;
-}
-
 /* The window field to send (RFC 7323 §2.3: scaled, never shrinking the right edge). */
 static uint16_t
 tcp_wnd_field(struct dp_lcore *lc, struct dp_tcb *t, bool syn)

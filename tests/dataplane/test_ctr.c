@@ -82,7 +82,7 @@ test_ctr_loop_counters_flush_to_the_block(void)
 	atomic_int stop = 0;
 
 	CU_ASSERT_FATAL(dp_lcore_init(&lc, &shm, 0, &stop, 1000) == 0);
-	lc.iter_acc = 10;
+	lc.iterations = 10;
 	lc.busy_acc = 300;
 	lc.total_acc = 1000;
 	dp_lcore_flush_ctrs(&lc);
