@@ -112,6 +112,7 @@ struct dp_tcp_conf {
 	uint32_t syn_backlog;     /**< SYN_RECEIVED connections per listener; beyond: SYN cookies. */
 	uint32_t tw_max;          /**< TIME_WAIT connections per lcore; beyond: the oldest is recycled. */
 	uint32_t rto_init_us, rto_min_us, rto_max_us;
+	uint32_t tlp_min_us;      /**< Floor of the probe timeout (RFC 8985 §7.2); 0 = no probes. */
 	uint32_t delack_us;       /**< Delayed-ACK timer. */
 	uint32_t msl_us;          /**< Maximum segment lifetime (TIME_WAIT lasts 2*MSL). */
 	uint32_t keepalive_idle_us;  /**< 0 = keepalive off. */

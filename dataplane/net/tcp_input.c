@@ -658,15 +658,40 @@ enter_recovery(struct dp_lcore *lc, struct dp_tcb *t)
 	t->recover = t->snd_max - 1;
 	t->cc_ops->on_congestion(&t->cc, t->snd_max - t->snd_una, lc->now_us);
 	t->flags |= TCB_F_RECOVERY;
+	t->flags &= ~TCB_F_TLP_OUT;
 	t->fast_recoveries++;
 	DP_CTR_INC(lc, tcp_fast_recovery);
 	t->cwnd_rec = t->cc.ssthresh + 3 * mss; /* RFC 6582 §3.2 step 2 (used without SACK) */
 	t->high_rxt = t->snd_una - 1;
+	dp_tcp_rxt_reset(&t->rxt);
 	/* RFC 6675 §5 (4.2) / RFC 6582 §3.2 step 2: retransmit the first unacknowledged segment. */
 	t->rtt_start_us = 0;
 	tcp_retransmit(lc, t, t->snd_una);
 	t->high_rxt = t->snd_una + (t->sq_len < mss ? t->sq_len : mss) - 1; /* inclusive */
-	tcp_timer_rearm_rto(lc, t);
+	if (t->flags & TCB_F_SACK_OK)
+		dp_tcp_rxt_add(&t->rxt, t->snd_una, t->high_rxt + 1, t->snd_max);
+	tcp_timer_rearm_rto(lc, t); /* and the probe for the retransmission */
+}
+
+/*
+ * RFC 5827 early retransmit: with fewer than four segments outstanding and no
+ * new segment allowed out (nothing unsent, or the peer's window is full),
+ * DupThresh duplicate ACKs can never arrive; oseg - 1 of them suffice.
+ */
+static bool
+early_retransmit_due(const struct dp_tcb *t, uint32_t mss)
+{
+	uint32_t flight = t->snd_max - t->snd_una, oseg = (flight + mss - 1) / mss;
+	uint32_t unsent = seq_lt(t->snd_nxt, t->snd_una + t->sq_len) ?
+				  t->snd_una + t->sq_len - t->snd_nxt : 0;
+	uint32_t room = seq_gt(t->snd_una + t->snd_wnd, t->snd_nxt) ?
+				t->snd_una + t->snd_wnd - t->snd_nxt : 0;
+
+	if (oseg < 2 || oseg >= 4 || t->snd_nxt != t->snd_max)
+		return false;
+	if (unsent != 0 && room >= (unsent < mss ? unsent : mss))
+		return false;
+	return t->dupacks >= oseg - 1;
 }
 
 /* A segment's ACK field. Returns false if the segment must be dropped. */
@@ -707,6 +732,8 @@ ack_input(struct dp_lcore *lc, struct dp_tcb *t, struct seg *s)
 		if (seq_lt(t->snd_nxt, t->snd_una))
 			t->snd_nxt = t->snd_una;
 		dp_tcp_sack_sb_ack(&t->sb, t->snd_una);
+		if ((t->flags & TCB_F_TLP_OUT) && seq_geq(s->ack, t->tlp_high))
+			t->flags &= ~TCB_F_TLP_OUT; /* the probe was answered (RFC 8985 §7.4) */
 		if (seq_lt(t->high_rxt, t->snd_una - 1))
 			t->high_rxt = t->snd_una - 1;
 		/* RTT (RFC 6298 §3, Karn): only from a segment sent once. */
@@ -722,6 +749,7 @@ ack_input(struct dp_lcore *lc, struct dp_tcb *t, struct seg *s)
 				/* Full ACK: recovery is over (RFC 6582 §3.2 step 3, RFC 6675 §5). */
 				t->flags &= ~TCB_F_RECOVERY;
 				t->dupacks = 0;
+				dp_tcp_rxt_reset(&t->rxt);
 				t->cc_ops->on_recovery_exit(&t->cc, t->snd_max - t->snd_una, lc->now_us);
 			} else if (!(t->flags & TCB_F_SACK_OK)) {
 				/* Partial ACK (RFC 6582 §3.2 step 4): retransmit the next hole, deflate. */
@@ -744,9 +772,11 @@ ack_input(struct dp_lcore *lc, struct dp_tcb *t, struct seg *s)
 				tcp_event(lc, t, TCB_EV_WRITABLE);
 		}
 		tcp_work_add(lc, t);
-	} else if (s->ack == t->snd_una && t->snd_una != t->snd_max && s->len == 0 &&
-		   !(s->flags & (TCPF_SYN | TCPF_FIN)) && (wnd == t->snd_wnd || new_sacked != 0)) {
-		/* RFC 5681 §2 duplicate ACK (RFC 6675 §2: or one carrying new SACK information). */
+	} else if (s->ack == t->snd_una && t->snd_una != t->snd_max &&
+		   !(s->flags & (TCPF_SYN | TCPF_FIN)) &&
+		   (new_sacked != 0 || (s->len == 0 && wnd == t->snd_wnd))) {
+		/* RFC 5681 §2 duplicate ACK, or RFC 6675 §2's: an ACK that SACKs new data, whether
+		 * or not it carries data itself (a peer sending too piggybacks its ACKs). */
 		dup = true;
 		t->dupacks_rcvd++;
 		DP_CTR_INC(lc, tcp_dupacks);
@@ -773,10 +803,14 @@ ack_input(struct dp_lcore *lc, struct dp_tcb *t, struct seg *s)
 			bool lost = t->dupacks >= DP_TCP_SACK_DUPTHRESH ||
 				    ((t->flags & TCB_F_SACK_OK) &&
 				     dp_tcp_sack_sb_is_lost(&t->sb, t->snd_una, mss));
+			bool early = !lost && early_retransmit_due(t, mss);
 
 			/* RFC 6582 §3.2 step 2: not for losses of data sent before the last recovery. */
-			if (lost && seq_gt(s->ack, t->recover))
+			if ((lost || early) && seq_gt(s->ack, t->recover)) {
+				if (early)
+					DP_CTR_INC(lc, tcp_early_retransmit);
 				enter_recovery(lc, t);
+			}
 		} else if (!(t->flags & TCB_F_SACK_OK)) {
 			t->cwnd_rec += mss; /* RFC 6582 §3.2 step 3: inflate per further dupack */
 		}
@@ -784,6 +818,10 @@ ack_input(struct dp_lcore *lc, struct dp_tcb *t, struct seg *s)
 	} else if (new_sacked != 0 && (t->flags & TCB_F_RECOVERY)) {
 		tcp_work_add(lc, t);
 	}
+	/* A retransmission overtaken by later data is lost too (see tcp_sack.h). */
+	if ((t->flags & (TCB_F_RECOVERY | TCB_F_SACK_OK)) == (TCB_F_RECOVERY | TCB_F_SACK_OK) &&
+	    t->rxt.n != 0 && dp_tcp_rxt_update(&t->rxt, &t->sb, t->snd_una, mss) != 0)
+		tcp_work_add(lc, t);
 	return true;
 }
 

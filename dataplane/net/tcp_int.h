@@ -46,6 +46,7 @@ enum dp_tcp_timer {
 	DP_TCP_T_PERSIST,   /**< Zero-window probe. */
 	DP_TCP_T_KEEPALIVE, /**< Keepalive idle / probe interval. */
 	DP_TCP_T_2MSL,      /**< TIME_WAIT end; also FIN_WAIT_2 orphan timeout. */
+	DP_TCP_T_TLP,       /**< Tail-loss probe (RFC 8985 §7), ahead of the RTO. */
 	DP_TCP_T__COUNT
 };
 
@@ -67,6 +68,7 @@ enum dp_tcp_timer {
 #define TCB_F_RECOVERY 0x4000u     /**< In fast recovery (RFC 6582 / RFC 6675). */
 #define TCB_F_ACCEPTED 0x8000u     /**< The app has accepted (passive) or been told connected. */
 #define TCB_F_SWS_OVERRIDE 0x10000u /**< Next output may send a small segment (RFC 9293 §3.8.6.2.1 (4)). */
+#define TCB_F_TLP_OUT 0x20000u     /**< A tail-loss probe is unanswered (until ACK >= tlp_high). */
 
 /** tcb->events: application events waiting for delivery. */
 #define TCB_EV_ACCEPTED 0x01u
@@ -149,6 +151,8 @@ struct dp_tcb {
 	uint32_t recover;         /**< RFC 6582 / RFC 6675 RecoveryPoint. */
 	uint32_t high_rxt;        /**< RFC 6675 HighRxt: the last byte retransmitted (inclusive). */
 	uint32_t cwnd_rec;        /**< NewReno (no SACK) inflated window during recovery. */
+	uint32_t tlp_high;        /**< SND.MAX when the unanswered tail-loss probe left (TCB_F_TLP_OUT). */
+	struct dp_tcp_rxt_log rxt; /**< Retransmissions of this SACK recovery (tcp_sack.h). */
 
 	/* Timers. */
 	uint64_t tmr[DP_TCP_T__COUNT]; /**< Deadlines, µs; 0 = off. */
@@ -244,6 +248,8 @@ void tcp_send_synack_cookie(struct dp_lcore *lc, uint32_t laddr, uint16_t lport,
 void tcp_retransmit(struct dp_lcore *lc, struct dp_tcb *t, uint32_t seq);
 /** Zero-window probe (persist timer). */
 void tcp_send_zwp(struct dp_lcore *lc, struct dp_tcb *t);
+/** Tail-loss probe (RFC 8985 §7.3): one new segment if allowed, else the last one again. */
+void tcp_send_tlp(struct dp_lcore *lc, struct dp_tcb *t);
 /** Keepalive probe: SEQ = SND.UNA - 1, no data (RFC 9293 §3.8.4). */
 void tcp_send_keepalive(struct dp_lcore *lc, struct dp_tcb *t);
 /** Payload bytes of a full-sized segment (SMSS less the options we put on data segments). */
@@ -255,8 +261,13 @@ uint32_t tcp_eff_mss(const struct dp_tcb *t);
 void tcp_timer_set(struct dp_lcore *lc, struct dp_tcb *t, enum dp_tcp_timer k, uint64_t when_us);
 /** Stop every timer of @p t and take it off the wheel. */
 void tcp_timer_stop_all(struct dp_lcore *lc, struct dp_tcb *t);
-/** Arm the RTO timer from now (if data or SYN/FIN is outstanding) or stop it. */
+/**
+ * Arm the RTO timer from now (if data or SYN/FIN is outstanding) or stop it,
+ * and the tail-loss probe timer with it when a probe may be sent.
+ */
 void tcp_timer_rearm_rto(struct dp_lcore *lc, struct dp_tcb *t);
+/** (Re)arm the probe timer from now if a probe is allowed (tail loss, or a lost retransmission). */
+void tcp_timer_arm_probe(struct dp_lcore *lc, struct dp_tcb *t);
 /** Expire due timers (bounded). @return number expired. */
 uint32_t tcp_timers_run(struct dp_lcore *lc);
 /** Recompute the RTO from SRTT and RTTVAR, dropping any backoff (RFC 6298 §5.7 spirit). */

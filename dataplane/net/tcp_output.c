@@ -373,7 +373,7 @@ send_range(struct dp_lcore *lc, struct dp_tcb *t, uint32_t seq, uint32_t len, bo
 	if (seq_gt(end, t->snd_max))
 		t->snd_max = end;
 	if (t->tmr[DP_TCP_T_RTO] == 0)
-		tcp_timer_set(lc, t, DP_TCP_T_RTO, lc->now_us + t->rto_us);
+		tcp_timer_rearm_rto(lc, t); /* and the tail-loss probe */
 	return true;
 }
 
@@ -401,54 +401,66 @@ new_data_allowance(const struct dp_tcb *t, uint32_t wnd)
 	return seq_gt(limit, t->snd_nxt) ? limit - t->snd_nxt : 0;
 }
 
-/* RFC 6675 §5 (C): send while cwnd - pipe >= SMSS. Returns segments sent. */
+/*
+ * Loss recovery with SACK, RFC 6675 §5 (C): while cwnd - pipe >= SMSS, send
+ * what NextSeg() chooses, after any retransmission found lost (tcp_sack.h).
+ * Returns segments sent.
+ */
 static uint32_t
 output_sack_recovery(struct dp_lcore *lc, struct dp_tcb *t)
 {
 	uint32_t mss = tcp_eff_mss(t), sent = 0;
+	bool resent = false;
 
 	for (uint32_t guard = 0; guard < 64; guard++) {
 		uint32_t pipe = dp_tcp_sack_sb_pipe(&t->sb, t->snd_una, t->snd_max, t->high_rxt, mss);
+		uint32_t gone = dp_tcp_rxt_lost_bytes(&t->rxt);
+		struct dp_tcp_rxt *r = NULL;
 		uint32_t seq, len;
+		bool rexmit = true;
 
+		/* SetPipe() counts every retransmission as in flight; one found lost is not. */
+		pipe -= gone < pipe ? gone : pipe;
 		if (pipe + mss > t->cc.cwnd)
 			break;
+		/* First a retransmission found lost (tcp_sack.h), the oldest hole of all. */
+		r = dp_tcp_rxt_next_lost(&t->rxt, t->snd_una, &seq, &len);
 		/* Rule 1: a lost hole above HighRxt. */
-		if (dp_tcp_sack_sb_next_seg(&t->sb, t->snd_una, t->snd_max, t->high_rxt, mss, false,
-					    &seq, &len)) {
-			if (!send_range(lc, t, seq, len, true))
-				break;
-			t->high_rxt = seq + len - 1; /* inclusive: the last byte resent */
-			sent++;
-			continue;
-		}
-		/* Rule 2: new data, within the peer's window. */
-		if (seq_lt(t->snd_nxt, data_end(t)) && seq_geq(t->snd_nxt, t->snd_max)) {
-			uint32_t avail = data_end(t) - t->snd_nxt;
-			uint32_t allow = new_data_allowance(t, t->snd_wnd);
+		if (r == NULL &&
+		    !dp_tcp_sack_sb_next_seg(&t->sb, t->snd_una, t->snd_max, t->high_rxt, mss, false,
+					     &seq, &len)) {
+			/* Rule 2: new data, within the peer's window. */
+			uint32_t avail = seq_lt(t->snd_nxt, data_end(t)) ? data_end(t) - t->snd_nxt : 0;
 
 			len = avail < mss ? avail : mss;
-			if (len <= allow) {
-				if (!send_range(lc, t, t->snd_nxt, len, false))
-					break;
-				t->snd_nxt += len;
-				if ((t->flags & TCB_F_FIN_SENT) && t->snd_nxt == t->fin_seq)
-					t->snd_nxt++;
-				sent++;
-				continue;
+			if (len != 0 && seq_geq(t->snd_nxt, t->snd_max) &&
+			    len <= new_data_allowance(t, t->snd_wnd)) {
+				seq = t->snd_nxt;
+				rexmit = false;
+			} else if (!dp_tcp_sack_sb_next_seg(&t->sb, t->snd_una, t->snd_max,
+							    t->high_rxt, mss, true, &seq, &len)) {
+				break; /* Rule 3 (a hole not yet deemed lost) found nothing either. */
 			}
 		}
-		/* Rule 3: a hole not yet deemed lost. */
-		if (dp_tcp_sack_sb_next_seg(&t->sb, t->snd_una, t->snd_max, t->high_rxt, mss, true,
-					    &seq, &len)) {
-			if (!send_range(lc, t, seq, len, true))
-				break;
-			t->high_rxt = seq + len - 1;
-			sent++;
-			continue;
+		if (!send_range(lc, t, seq, len, rexmit))
+			break;
+		sent++;
+		resent |= rexmit;
+		if (r != NULL) {
+			r->lost = 0;
+			r->mark = t->snd_max;
+			DP_CTR_INC(lc, tcp_rxt_lost);
+		} else if (rexmit) {
+			t->high_rxt = seq + len - 1; /* inclusive: the last byte resent */
+			dp_tcp_rxt_add(&t->rxt, seq, seq + len, t->snd_max);
+		} else {
+			t->snd_nxt += len;
+			if ((t->flags & TCB_F_FIN_SENT) && t->snd_nxt == t->fin_seq)
+				t->snd_nxt++;
 		}
-		break;
 	}
+	if (resent)
+		tcp_timer_arm_probe(lc, t); /* one PTO for these retransmissions (tcp_timer.c) */
 	return sent;
 }
 
@@ -476,6 +488,11 @@ tcp_output(struct dp_lcore *lc, struct dp_tcb *t)
 			bool fin_due;
 
 			wnd = (t->flags & TCB_F_RECOVERY) ? t->cwnd_rec : t->cc.cwnd;
+			/* RFC 3042 limited transmit: one new segment for each of the first two
+			 * duplicate ACKs, beyond cwnd, so that a small window still collects
+			 * DupThresh of them (new data only: SND.NXT at SND.MAX). */
+			if (!(t->flags & TCB_F_RECOVERY) && t->dupacks != 0 && t->snd_nxt == t->snd_max)
+				wnd += (t->dupacks < 2 ? t->dupacks : 2) * mss;
 			if (t->snd_wnd < wnd)
 				wnd = t->snd_wnd;
 			avail = seq_lt(t->snd_nxt, end) ? end - t->snd_nxt : 0;
@@ -508,6 +525,8 @@ tcp_output(struct dp_lcore *lc, struct dp_tcb *t)
 				break;
 			if (!send_range(lc, t, t->snd_nxt, len, seq_lt(t->snd_nxt, t->snd_max)))
 				break;
+			if (!(t->flags & TCB_F_RECOVERY) && t->snd_nxt + len - t->snd_una > t->cc.cwnd)
+				DP_CTR_INC(lc, tcp_limited_transmit);
 			t->snd_nxt += len;
 			if ((t->flags & TCB_F_FIN_SENT) && t->snd_nxt == t->fin_seq &&
 			    t->snd_nxt == data_end(t))
@@ -525,6 +544,42 @@ tcp_output(struct dp_lcore *lc, struct dp_tcb *t)
 
 		tcp_timer_set(lc, t, DP_TCP_T_PERSIST, lc->now_us + d);
 	}
+}
+
+void
+tcp_send_tlp(struct dp_lcore *lc, struct dp_tcb *t)
+{
+	uint32_t mss = tcp_eff_mss(t), end = data_end(t);
+	uint32_t avail = seq_lt(t->snd_nxt, end) ? end - t->snd_nxt : 0;
+	uint32_t len = avail < mss ? avail : mss;
+	bool sent;
+
+	/* RFC 8985 §7.3: new data if there is some and the peer's window takes it
+	 * (cwnd does not apply to the probe), else the highest segment sent. */
+	if (len != 0 && t->snd_nxt == t->snd_max && len <= new_data_allowance(t, t->snd_wnd)) {
+		sent = send_range(lc, t, t->snd_nxt, len, false);
+		if (sent) {
+			t->snd_nxt += len;
+			if ((t->flags & TCB_F_FIN_SENT) && t->snd_nxt == t->fin_seq)
+				t->snd_nxt++;
+		}
+	} else {
+		/* The last data segment; tcp_retransmit() adds our FIN if it is outstanding. */
+		uint32_t top = ((t->flags & TCB_F_FIN_SENT) && t->snd_max == t->fin_seq + 1) ?
+				       t->fin_seq : t->snd_max;
+		uint32_t data = top - t->snd_una;
+
+		t->rtt_start_us = 0; /* Karn */
+		tcp_retransmit(lc, t, top - (data < mss ? data : mss));
+		sent = true;
+	}
+	if (!sent)
+		return;
+	t->flags |= TCB_F_TLP_OUT;
+	t->tlp_high = t->snd_max;
+	DP_CTR_INC(lc, tcp_tlp_probes);
+	/* §7.3: the RTO runs from the probe. */
+	tcp_timer_rearm_rto(lc, t);
 }
 
 void

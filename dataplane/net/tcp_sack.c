@@ -328,3 +328,97 @@ dp_tcp_sack_sb_next_seg(const struct dp_tcp_sack_sb *sb, uint32_t snd_una, uint3
 	}
 	return false;
 }
+
+uint32_t
+dp_tcp_sack_sb_sacked_above(const struct dp_tcp_sack_sb *sb, uint32_t seq)
+{
+	uint32_t total = 0;
+
+	for (uint32_t i = 0; i < sb->n; i++) {
+		const struct dp_tcp_sack_blk *b = &sb->blk[i];
+
+		if (seq_leq(b->end, seq))
+			continue;
+		total += b->end - (seq_gt(b->start, seq) ? b->start : seq);
+	}
+	return total;
+}
+
+/* ---- Lost-retransmission log ---- */
+
+void
+dp_tcp_rxt_reset(struct dp_tcp_rxt_log *log)
+{
+	log->n = 0;
+}
+
+static void
+rxt_remove(struct dp_tcp_rxt_log *log, uint32_t i)
+{
+	memmove(&log->e[i], &log->e[i + 1], (log->n - i - 1) * sizeof(log->e[0]));
+	log->n--;
+}
+
+void
+dp_tcp_rxt_add(struct dp_tcp_rxt_log *log, uint32_t start, uint32_t end, uint32_t mark)
+{
+	if (log->n == DP_TCP_RXT_LOG_MAX)
+		rxt_remove(log, 0);
+	log->e[log->n++] = (struct dp_tcp_rxt){.start = start, .end = end, .mark = mark, .lost = 0};
+}
+
+uint32_t
+dp_tcp_rxt_update(struct dp_tcp_rxt_log *log, const struct dp_tcp_sack_sb *sb, uint32_t snd_una,
+		  uint32_t mss)
+{
+	uint64_t thresh = (uint64_t)DP_TCP_SACK_DUPTHRESH * mss;
+	uint32_t newly = 0;
+
+	for (uint32_t i = 0; i < log->n;) {
+		struct dp_tcp_rxt *r = &log->e[i];
+
+		if (seq_leq(r->end, snd_una)) {
+			rxt_remove(log, i);
+			continue;
+		}
+		if (seq_lt(r->start, snd_una))
+			r->start = snd_una;
+		if (dp_tcp_sack_sb_is_sacked(sb, r->start, r->end - r->start)) {
+			rxt_remove(log, i);
+			continue;
+		}
+		if (!r->lost && dp_tcp_sack_sb_sacked_above(sb, r->mark) >= thresh) {
+			r->lost = 1;
+			log->lost_total++;
+			newly++;
+		}
+		i++;
+	}
+	return newly;
+}
+
+struct dp_tcp_rxt *
+dp_tcp_rxt_next_lost(struct dp_tcp_rxt_log *log, uint32_t snd_una, uint32_t *seq, uint32_t *len)
+{
+	for (uint32_t i = 0; i < log->n; i++) {
+		struct dp_tcp_rxt *r = &log->e[i];
+
+		if (!r->lost || seq_leq(r->end, snd_una))
+			continue;
+		*seq = seq_lt(r->start, snd_una) ? snd_una : r->start;
+		*len = r->end - *seq;
+		return r;
+	}
+	return NULL;
+}
+
+uint32_t
+dp_tcp_rxt_lost_bytes(const struct dp_tcp_rxt_log *log)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < log->n; i++)
+		if (log->e[i].lost)
+			n += log->e[i].end - log->e[i].start;
+	return n;
+}

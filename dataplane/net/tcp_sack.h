@@ -102,4 +102,72 @@ bool dp_tcp_sack_sb_next_seg(const struct dp_tcp_sack_sb *sb, uint32_t snd_una, 
 			     uint32_t high_rxt, uint32_t mss, bool rule3, uint32_t *seq,
 			     uint32_t *len);
 
+/**
+ * Bytes SACKed at or above @p seq (for the lost-retransmission check: data
+ * sent after a retransmission that has already arrived).
+ */
+uint32_t dp_tcp_sack_sb_sacked_above(const struct dp_tcp_sack_sb *sb, uint32_t seq);
+
+/* ---- Lost-retransmission detection ----
+ *
+ * RFC 6675 never notices that a retransmission was itself lost: the hole
+ * stays below HighRxt until the RTO fires. RFC 8985 (RACK) notices it
+ * because data sent after the retransmission is delivered first. The log
+ * below does the same in sequence space instead of time: each
+ * retransmission made during recovery remembers SND.MAX at the moment it
+ * left (everything at or above that mark was sent after it). Once at least
+ * DupThresh full segments above the mark are SACKed while the retransmitted
+ * range is still neither acknowledged nor SACKed, the retransmission is
+ * deemed lost and is due again. DupThresh segments of allowance keep
+ * ordinary reordering from triggering it, as IsLost() does for the first
+ * transmission.
+ */
+
+/** Retransmissions remembered per connection; older ones fall back to the RTO. */
+#define DP_TCP_RXT_LOG_MAX 16
+
+/** One retransmission in the current recovery. */
+struct dp_tcp_rxt {
+	uint32_t start, end; /**< Range resent, [start, end). */
+	uint32_t mark;       /**< SND.MAX when it was (last) sent. */
+	uint32_t lost;       /**< Deemed lost, due for another retransmission. */
+};
+
+/** The log: entries[0..n) oldest first. */
+struct dp_tcp_rxt_log {
+	uint32_t n;
+	uint32_t lost_total; /**< Retransmissions deemed lost (statistics). */
+	struct dp_tcp_rxt e[DP_TCP_RXT_LOG_MAX];
+};
+
+/** Forget every entry (recovery entered, ended, or an RTO). */
+void dp_tcp_rxt_reset(struct dp_tcp_rxt_log *log);
+
+/**
+ * Remember that [start, end) was retransmitted while SND.MAX was @p mark.
+ * When the log is full the oldest entry is forgotten (its loss, if any, is
+ * left to the RTO).
+ */
+void dp_tcp_rxt_add(struct dp_tcp_rxt_log *log, uint32_t start, uint32_t end, uint32_t mark);
+
+/**
+ * After an ACK: drop entries acknowledged or SACKed, and mark lost those
+ * with at least DupThresh * @p mss bytes SACKed above their mark.
+ *
+ * @return
+ *   Entries newly marked lost by this call.
+ */
+uint32_t dp_tcp_rxt_update(struct dp_tcp_rxt_log *log, const struct dp_tcp_sack_sb *sb,
+			   uint32_t snd_una, uint32_t mss);
+
+/** Bytes of the retransmissions deemed lost and not yet sent again (no longer in the pipe). */
+uint32_t dp_tcp_rxt_lost_bytes(const struct dp_tcp_rxt_log *log);
+
+/**
+ * The oldest retransmission deemed lost, as the range to send again (its
+ * part above @p snd_una). Returns NULL when none is due.
+ */
+struct dp_tcp_rxt *dp_tcp_rxt_next_lost(struct dp_tcp_rxt_log *log, uint32_t snd_una,
+					uint32_t *seq, uint32_t *len);
+
 #endif /* DATAPLANE_NET_TCP_SACK_H */

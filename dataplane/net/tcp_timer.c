@@ -84,12 +84,52 @@ tcp_timer_stop_all(struct dp_lcore *lc, struct dp_tcb *t)
 	wheel_unlink(lc, t);
 }
 
+/*
+ * The probe timer (DP_TCP_T_TLP), one probe timeout (PTO) of 2 SRTT, floored
+ * at tlp_min_us, and only if it comes before the RTO. With SACK and an RTT
+ * measured it serves two purposes:
+ *  - outside recovery, the RFC 8985 §7 tail-loss probe, while no probe is
+ *    unanswered (the §7.2 allowance for a delayed ACK of a single segment is
+ *    covered by the floor and by the RTO that follows the probe);
+ *  - in SACK recovery with retransmissions outstanding, a probe for a lost
+ *    retransmission: a PTO without progress means the oldest one is lost
+ *    (what RACK's reordering timer concludes, RFC 8985 §6.3, when nothing
+ *    sent later is left in flight to reveal it). Without it a small window
+ *    that loses its retransmission sits idle until the RTO.
+ */
+static uint64_t
+tlp_deadline(struct dp_lcore *lc, const struct dp_tcb *t, uint64_t rto_at)
+{
+	uint64_t pto = 2 * (uint64_t)t->srtt_us;
+
+	if (lc->tcp.conf->tlp_min_us == 0 || t->srtt_us == 0 || !(t->flags & TCB_F_SACK_OK) ||
+	    (t->state != DP_TCP_STATE_ESTABLISHED && t->state != DP_TCP_STATE_CLOSE_WAIT))
+		return 0;
+	if ((t->flags & TCB_F_RECOVERY) ? t->rxt.n == 0 : (t->flags & TCB_F_TLP_OUT) != 0)
+		return 0;
+	if (pto < lc->tcp.conf->tlp_min_us)
+		pto = lc->tcp.conf->tlp_min_us;
+	return lc->now_us + pto < rto_at ? lc->now_us + pto : 0;
+}
+
+void
+tcp_timer_arm_probe(struct dp_lcore *lc, struct dp_tcb *t)
+{
+	uint64_t rto_at = t->tmr[DP_TCP_T_RTO] != 0 ? t->tmr[DP_TCP_T_RTO] : UINT64_MAX;
+	uint64_t at = tlp_deadline(lc, t, rto_at);
+
+	if (at != t->tmr[DP_TCP_T_TLP])
+		tcp_timer_set(lc, t, DP_TCP_T_TLP, at);
+}
+
 void
 tcp_timer_rearm_rto(struct dp_lcore *lc, struct dp_tcb *t)
 {
 	bool outstanding = t->snd_una != t->snd_max;
+	uint64_t rto_at = outstanding ? lc->now_us + t->rto_us : 0;
 
-	tcp_timer_set(lc, t, DP_TCP_T_RTO, outstanding ? lc->now_us + t->rto_us : 0);
+	t->tmr[DP_TCP_T_TLP] = outstanding ? tlp_deadline(lc, t, rto_at) : 0;
+	tcp_timer_set(lc, t, DP_TCP_T_RTO, rto_at);
 }
 
 void
@@ -168,8 +208,10 @@ on_rto(struct dp_lcore *lc, struct dp_tcb *t)
 	/* RFC 5681 §3.1 (5) and (6): loss window, then slow start from SND.UNA. */
 	t->cc_ops->on_rto(&t->cc, flight, t->rto_backoff == 1, lc->now_us);
 	backoff_rto(lc, t);
-	t->flags &= ~TCB_F_RECOVERY;
+	t->flags &= ~(TCB_F_RECOVERY | TCB_F_TLP_OUT);
+	t->tmr[DP_TCP_T_TLP] = 0;
 	t->dupacks = 0;
+	dp_tcp_rxt_reset(&t->rxt);
 	/* RFC 6582 §3.2 (after a timeout): no fast retransmit for data sent before it. */
 	t->recover = t->snd_max;
 	/* RFC 2018 §8: after a timeout, SACK information may not be relied on. */
@@ -228,6 +270,24 @@ on_timer(struct dp_lcore *lc, struct dp_tcb *t, enum dp_tcp_timer k)
 		t->ka_probes++;
 		tcp_send_keepalive(lc, t);
 		tcp_timer_set(lc, t, DP_TCP_T_KEEPALIVE, lc->now_us + c->keepalive_intvl_us);
+		break;
+	case DP_TCP_T_TLP:
+		if (t->snd_una == t->snd_max || !(t->flags & TCB_F_SACK_OK))
+			break;
+		if (!(t->flags & TCB_F_RECOVERY)) {
+			if (!(t->flags & TCB_F_TLP_OUT))
+				tcp_send_tlp(lc, t);
+			break;
+		}
+		/* Recovery: the oldest retransmission still unanswered is lost. */
+		for (uint32_t i = 0; i < t->rxt.n; i++) {
+			if (!t->rxt.e[i].lost) {
+				t->rxt.e[i].lost = 1;
+				t->rxt.lost_total++;
+				tcp_output(lc, t);
+				break;
+			}
+		}
 		break;
 	case DP_TCP_T_2MSL:
 		if (t->state == DP_TCP_STATE_TIME_WAIT)

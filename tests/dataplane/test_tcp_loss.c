@@ -183,6 +183,13 @@ expect_one_after(uint64_t us)
 	CU_ASSERT_EQUAL_FATAL(tp_advance(1), 1);
 }
 
+/* The probe timeout when SRTT is ~0 (a scripted peer answers at once): the floor. */
+static uint64_t
+lc_tlp_min(void)
+{
+	return tp.conf.tlp_min_us;
+}
+
 /* ---- RFC 6298: the retransmission timer ---- */
 
 static void
@@ -193,8 +200,10 @@ test_tcp_loss_rto_retransmits_same_seq_and_doubles(void)
 	uint32_t iss;
 
 	/* RFC 6298 §2.4: RTO rounded up to 1 s, so the handshake's near-zero RTT sample
-	 * leaves the RTO at the 1 s initial value (§2.1). */
+	 * leaves the RTO at the 1 s initial value (§2.1). The tail-loss probe would come
+	 * first; it has its own tests below. */
 	c.rto_min_us = 1000000;
+	c.tlp_min_us = 0;
 	restart(&c);
 	tp_accept(NULL, &iss);
 	CU_ASSERT_EQUAL(info_of(tp.app.h).rto_us, 1000000);
@@ -222,7 +231,12 @@ test_tcp_loss_rto_retransmits_same_seq_and_doubles(void)
 static void
 test_tcp_loss_ack_of_new_data_clears_rto_backoff(void)
 {
-	uint32_t iss, pseq = tp_accept(NULL, &iss);
+	struct dp_tcp_conf c = conf_default();
+	uint32_t iss, pseq;
+
+	c.tlp_min_us = 0; /* the RTO alone (the tail-loss probe is tested below) */
+	restart(&c);
+	pseq = tp_accept(NULL, &iss);
 
 	/* Handshake RTT ~0: RTO = max(rto_min 200 ms, SRTT + max(G, 4*RTTVAR)) = 200 ms. */
 	CU_ASSERT_EQUAL(info_of(tp.app.h).rto_us, 200000);
@@ -303,6 +317,7 @@ test_tcp_loss_data_retries_exhausted_closes_timeout_with_rst(void)
 
 	c.rto_max_us = 1600000;
 	c.data_retries = RTE_DIM(gaps_ms);
+	c.tlp_min_us = 0; /* the RTO alone (the tail-loss probe is tested below) */
 	restart(&c);
 	tp_accept(NULL, &iss);
 	dp_tcp_send(tp.lc, tp.app.h, data, 100);
@@ -636,6 +651,195 @@ test_tcp_loss_sack_hole_after_partial_ack_retransmitted_from_first_byte(void)
 }
 
 /* ---- Zero window and the persist timer (RFC 9293 §3.8.6.1) ---- */
+
+/* ---- RFC 3042, RFC 5827, RFC 8985 §7 and lost retransmissions ---- */
+
+/* Accept with full options and initial window @p iw segments; queue @p segs full segments. */
+static uint32_t
+sack_conn_iw(uint32_t iw, uint32_t segs, uint32_t *iss)
+{
+	struct dp_tcp_conf c = conf_default();
+	uint32_t pseq;
+
+	c.iw_segs = (uint8_t)iw;
+	restart(&c);
+	pseq = tp_accept(NULL, iss);
+	CU_ASSERT_EQUAL(info_of(tp.app.h).sack_ok, 1);
+	CU_ASSERT_EQUAL(dp_tcp_send(tp.lc, tp.app.h, data, segs * MSS_TS), (int)(segs * MSS_TS));
+	CU_ASSERT_EQUAL(tp_advance(0), segs < iw ? segs : iw);
+	return pseq;
+}
+
+/* One SACK block [seg_at(from), seg_at(to + 1)) on a duplicate ACK of SND.UNA = seg_at(una). */
+static void
+peer_sack_segs(uint32_t pseq, uint32_t iss, uint32_t una, uint32_t from, uint32_t to)
+{
+	uint32_t blk[1][2] = { { seg_at(iss, from), seg_at(iss, to + 1) } };
+
+	peer_sack(pseq, seg_at(iss, una), 1, blk);
+}
+
+static void
+test_tcp_loss_limited_transmit_sends_new_segments_on_first_two_dupacks(void)
+{
+	uint32_t iss, pseq = sack_conn_iw(4, 10, &iss);
+
+	/* cwnd = 4 segments, all in flight; segment 1 is lost. RFC 3042 §2: the first and
+	 * second duplicate ACKs each release one new segment beyond cwnd. */
+	peer_sack_segs(pseq, iss, 1, 2, 2);
+	CU_ASSERT_EQUAL_FATAL(tp_collect(), 1);
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 5));
+	peer_sack_segs(pseq, iss, 1, 2, 3);
+	CU_ASSERT_EQUAL_FATAL(tp_collect(), 1);
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 6));
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_limited_transmit), 2);
+	CU_ASSERT_EQUAL(info_of(tp.app.h).cwnd, 4 * MSS_TS); /* cwnd itself is unchanged */
+	/* The third starts recovery (RFC 6675): segment 1 goes out first. */
+	peer_sack_segs(pseq, iss, 1, 2, 4);
+	CU_ASSERT_FATAL(tp_collect() >= 1);
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 1));
+	CU_ASSERT_EQUAL(info_of(tp.app.h).in_recovery, 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_limited_transmit), 2);
+}
+
+static void
+test_tcp_loss_early_retransmit_with_three_segments_outstanding(void)
+{
+	uint32_t iss, pseq = sack_conn_iw(10, 3, &iss);
+
+	/* Three segments and nothing more to send: DupThresh (3) duplicate ACKs can never
+	 * come. RFC 5827 §3.2: ER_thresh = oseg - 1 = 2. */
+	peer_sack_segs(pseq, iss, 1, 2, 2);
+	CU_ASSERT_EQUAL(tp_collect(), 0);
+	peer_sack_segs(pseq, iss, 1, 2, 3);
+	CU_ASSERT_EQUAL_FATAL(tp_collect(), 1);
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 1));
+	CU_ASSERT_EQUAL(tp.out[0].len, MSS_TS);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_early_retransmit), 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 0);
+}
+
+static void
+test_tcp_loss_sack_dupack_may_carry_data(void)
+{
+	uint32_t iss, pseq = sack_conn_iw(10, 10, &iss);
+	struct tp_opts o = tp_opts_none();
+	uint8_t payload[100];
+
+	memset(payload, 'p', sizeof(payload));
+	/* RFC 6675 §2: an ACK that SACKs new data is a duplicate ACK even when it carries
+	 * data (a peer that sends too piggybacks its ACKs). The third one starts recovery. */
+	o.n_sack = 1;
+	for (uint32_t k = 2; k <= 4; k++) {
+		o.sack[0][0] = seg_at(iss, 2);
+		o.sack[0][1] = seg_at(iss, k + 1);
+		tp_send(TP_PEER_PORT, TP_PORT, TP_ACK, pseq, iss + 1, 65535, &o, payload,
+			sizeof(payload));
+		pseq += sizeof(payload);
+		tp_collect();
+	}
+	CU_ASSERT_EQUAL(info_of(tp.app.h).in_recovery, 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_fast_recovery), 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_dupacks), 3);
+}
+
+static void
+test_tcp_loss_tlp_probes_last_segment_before_the_rto(void)
+{
+	uint32_t iss;
+
+	sack_conn_iw(10, 3, &iss);
+	/* RFC 8985 §7.2: PTO = 2 SRTT, here raised to the 10 ms floor (the handshake's RTT
+	 * is ~0). §7.3: no new data, so the last segment is sent again. */
+	expect_one_after(lc_tlp_min());
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 3));
+	CU_ASSERT_EQUAL(tp.out[0].len, MSS_TS);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_tlp_probes), 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 0);
+	/* One probe per episode: the RTO (200 ms from the probe) comes next. */
+	expect_one_after(200000);
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 1));
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_tlp_probes), 1);
+}
+
+static void
+test_tcp_loss_tlp_sends_new_data_when_cwnd_is_full(void)
+{
+	uint32_t iss, pseq = sack_conn_iw(4, 10, &iss);
+
+	/* §7.3: new data when the peer's window allows it, regardless of cwnd. */
+	expect_one_after(lc_tlp_min());
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 5));
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_tlp_probes), 1);
+	/* Its ACK covers everything: the episode ends and a new probe may be armed. */
+	peer_ack(pseq, seg_at(iss, 6), 65535);
+	CU_ASSERT(tp_collect() >= 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 0);
+	CU_ASSERT_EQUAL(tcp_tcb_get(tp.lc, tp.app.h)->flags & TCB_F_TLP_OUT, 0);
+	CU_ASSERT_NOT_EQUAL(tcp_tcb_get(tp.lc, tp.app.h)->tmr[DP_TCP_T_TLP], 0);
+}
+
+static void
+test_tcp_loss_lost_retransmission_is_sent_again_when_later_data_is_sacked(void)
+{
+	uint32_t iss, pseq = sack_conn_iw(10, 20, &iss);
+	uint32_t resent = 0;
+
+	/* Segment 1 is lost. SACKs for 2 and 2..3 release segments 11 and 12 (limited
+	 * transmit); 2..4 starts recovery and resends segment 1 while SND.MAX is
+	 * seg_at(13): everything from there on left after the retransmission. */
+	for (uint32_t k = 2; k <= 4; k++) {
+		peer_sack_segs(pseq, iss, 1, 2, k);
+		tp_collect();
+	}
+	CU_ASSERT_EQUAL_FATAL(info_of(tp.app.h).in_recovery, 1);
+	CU_ASSERT_EQUAL(tcp_tcb_get(tp.lc, tp.app.h)->rxt.e[0].mark, seg_at(iss, 13));
+	/* Segments 5..10 arrive, and new data goes out above the mark. The retransmission
+	 * of segment 1 is lost too. */
+	for (uint32_t k = 5; k <= 10; k++) {
+		peer_sack_segs(pseq, iss, 1, 2, k);
+		tp_collect();
+	}
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rxt_lost), 0);
+	/* Segments 11 and 12 were sent before it. Then two sent after it arrive (13, 14):
+	 * within the reordering allowance (DupThresh segments). */
+	peer_sack_segs(pseq, iss, 1, 2, 14);
+	tp_collect();
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rxt_lost), 0);
+	/* A third: the retransmission is lost, and segment 1 goes out once more. */
+	peer_sack_segs(pseq, iss, 1, 2, 15);
+	tp_collect();
+	for (uint32_t i = 0; i < tp.n_out; i++)
+		resent += tp.out[i].seq == seg_at(iss, 1);
+	CU_ASSERT_EQUAL(resent, 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rxt_lost), 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 0);
+}
+
+static void
+test_tcp_loss_recovery_probe_resends_a_lost_retransmission_before_the_rto(void)
+{
+	uint32_t iss, pseq = sack_burst_of_ten(&iss);
+
+	/* Segment 1 is lost, 2..10 arrive: recovery resends segment 1, then nothing is
+	 * left to send and nothing sent later is in flight to reveal a second loss. */
+	for (uint32_t k = 2; k <= 10; k++) {
+		peer_sack_segs(pseq, iss, 1, 2, k);
+		tp_collect();
+	}
+	CU_ASSERT_EQUAL_FATAL(info_of(tp.app.h).in_recovery, 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_retrans_segs), 1);
+	/* One PTO later, not the 200 ms RTO, segment 1 goes out again. */
+	expect_one_after(lc_tlp_min());
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 1));
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rxt_lost), 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 0);
+	/* It arrives: the full ACK ends recovery. */
+	peer_ack(pseq, seg_at(iss, 11), 65535);
+	tp_collect();
+	CU_ASSERT_EQUAL(info_of(tp.app.h).in_recovery, 0);
+}
 
 static void
 test_tcp_loss_zero_window_probes_with_backoff_until_opened(void)
@@ -1234,6 +1438,17 @@ static CU_TestInfo tcp_loss_tests[] = {
 	  test_tcp_loss_sack_two_segment_hole_retransmitted_contiguously },
 	{ "sack_hole_after_partial_ack_retransmitted_from_first_byte",
 	  test_tcp_loss_sack_hole_after_partial_ack_retransmitted_from_first_byte },
+	{ "limited_transmit_sends_new_segments_on_first_two_dupacks",
+	  test_tcp_loss_limited_transmit_sends_new_segments_on_first_two_dupacks },
+	{ "early_retransmit_with_three_segments_outstanding",
+	  test_tcp_loss_early_retransmit_with_three_segments_outstanding },
+	{ "sack_dupack_may_carry_data", test_tcp_loss_sack_dupack_may_carry_data },
+	{ "tlp_probes_last_segment_before_the_rto", test_tcp_loss_tlp_probes_last_segment_before_the_rto },
+	{ "tlp_sends_new_data_when_cwnd_is_full", test_tcp_loss_tlp_sends_new_data_when_cwnd_is_full },
+	{ "lost_retransmission_is_sent_again_when_later_data_is_sacked",
+	  test_tcp_loss_lost_retransmission_is_sent_again_when_later_data_is_sacked },
+	{ "recovery_probe_resends_a_lost_retransmission_before_the_rto",
+	  test_tcp_loss_recovery_probe_resends_a_lost_retransmission_before_the_rto },
 	{ "zero_window_probes_with_backoff_until_opened",
 	  test_tcp_loss_zero_window_probes_with_backoff_until_opened },
 	{ "keepalive_unanswered_closes_timeout_with_rst",

@@ -880,6 +880,95 @@ test_tcp_sack_next_seg_rule3_is_false_without_sacked_data_above(void)
 	run_no_seg_cases(cases, ARRAY_SIZE(cases), true);
 }
 
+/* ---- lost-retransmission log ---------------------------------------- */
+
+static void
+test_tcp_sack_sacked_above_counts_only_bytes_at_or_above(void)
+{
+	for (size_t b = 0; b < ARRAY_SIZE(bases); b++) {
+		struct dp_tcp_sack_sb sb;
+		uint32_t base = bases[b];
+
+		sb_build(&sb, base, 9000, &board_four);
+		CU_ASSERT_EQUAL(dp_tcp_sack_sb_sacked_above(&sb, base), 4000);
+		CU_ASSERT_EQUAL(dp_tcp_sack_sb_sacked_above(&sb, base + 3500), 2500);
+		CU_ASSERT_EQUAL(dp_tcp_sack_sb_sacked_above(&sb, base + 5000), 2000);
+		CU_ASSERT_EQUAL(dp_tcp_sack_sb_sacked_above(&sb, base + 8000), 0);
+	}
+}
+
+static void
+test_tcp_sack_rxt_lost_after_dupthresh_segments_sacked_above_its_mark(void)
+{
+	for (size_t b = 0; b < ARRAY_SIZE(bases); b++) {
+		struct dp_tcp_sack_sb sb;
+		struct dp_tcp_rxt_log log = { 0 };
+		struct off_blk two[] = { { 1000, 3000 }, { 10000, 12000 } };
+		struct off_blk three[] = { { 1000, 3000 }, { 10000, 13000 } };
+		uint32_t base = bases[b], seq = 0, len = 0;
+
+		/* [0,1000) resent while SND.MAX was base + 10000. */
+		dp_tcp_rxt_add(&log, base, base + 1000, base + 10000);
+		/* Data below the mark (sent before the retransmission) proves nothing. */
+		sb_build(&sb, base, 14000, &board_four);
+		CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, base, MSS), 0);
+		/* Two segments above the mark: still within the reordering allowance. */
+		sb_build_blks(&sb, base, 14000, two, 2);
+		CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, base, MSS), 0);
+		CU_ASSERT_PTR_NULL(dp_tcp_rxt_next_lost(&log, base, &seq, &len));
+		CU_ASSERT_EQUAL(dp_tcp_rxt_lost_bytes(&log), 0);
+		/* Three (DupThresh): lost, once. */
+		sb_build_blks(&sb, base, 14000, three, 2);
+		CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, base, MSS), 1);
+		CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, base, MSS), 0);
+		CU_ASSERT_PTR_NOT_NULL(dp_tcp_rxt_next_lost(&log, base, &seq, &len));
+		CU_ASSERT_EQUAL(seq, base);
+		CU_ASSERT_EQUAL(len, 1000);
+		CU_ASSERT_EQUAL(dp_tcp_rxt_lost_bytes(&log), 1000);
+		CU_ASSERT_EQUAL(log.lost_total, 1);
+	}
+}
+
+static void
+test_tcp_sack_rxt_entries_go_when_acked_or_sacked(void)
+{
+	for (size_t b = 0; b < ARRAY_SIZE(bases); b++) {
+		struct dp_tcp_sack_sb sb;
+		struct dp_tcp_rxt_log log = { 0 };
+		struct off_blk hole2[] = { { 2000, 3000 } };
+		uint32_t base = bases[b], seq = 0, len = 0;
+
+		dp_tcp_rxt_add(&log, base, base + 1000, base + 9000);
+		dp_tcp_rxt_add(&log, base + 2000, base + 3000, base + 9000);
+		dp_tcp_rxt_add(&log, base + 4000, base + 5000, base + 9000);
+		/* The second is SACKed, the first is cumulatively acknowledged. */
+		sb_build_blks(&sb, base, 9000, hole2, 1);
+		dp_tcp_sack_sb_ack(&sb, base + 1000);
+		CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, base + 1000, MSS), 0);
+		CU_ASSERT_EQUAL_FATAL(log.n, 1);
+		CU_ASSERT_EQUAL(log.e[0].start, base + 4000);
+		/* An ACK inside an entry trims it; next_lost returns only what is unacknowledged. */
+		log.e[0].lost = 1;
+		CU_ASSERT_PTR_NOT_NULL(dp_tcp_rxt_next_lost(&log, base + 4500, &seq, &len));
+		CU_ASSERT_EQUAL(seq, base + 4500);
+		CU_ASSERT_EQUAL(len, 500);
+	}
+}
+
+static void
+test_tcp_sack_rxt_log_full_forgets_the_oldest(void)
+{
+	struct dp_tcp_rxt_log log = { 0 };
+
+	for (uint32_t i = 0; i < DP_TCP_RXT_LOG_MAX + 3; i++)
+		dp_tcp_rxt_add(&log, 1000 * i, 1000 * i + 1000, 100000);
+	CU_ASSERT_EQUAL(log.n, DP_TCP_RXT_LOG_MAX);
+	CU_ASSERT_EQUAL(log.e[0].start, 3000);
+	CU_ASSERT_EQUAL(log.e[DP_TCP_RXT_LOG_MAX - 1].start, 1000 * (DP_TCP_RXT_LOG_MAX + 2));
+	dp_tcp_rxt_reset(&log);
+	CU_ASSERT_EQUAL(log.n, 0);
+}
+
 static CU_TestInfo tcp_sack_tests[] = {
 	{ "reset_empties_the_scoreboard", test_tcp_sack_reset_empties_the_scoreboard },
 	{ "single_block_is_recorded", test_tcp_sack_single_block_is_recorded },
@@ -939,6 +1028,12 @@ static CU_TestInfo tcp_sack_tests[] = {
 	  test_tcp_sack_next_seg_rule3_picks_the_lowest_unlost_hole_below_sacked_data },
 	{ "next_seg_rule3_is_false_without_sacked_data_above",
 	  test_tcp_sack_next_seg_rule3_is_false_without_sacked_data_above },
+	{ "sacked_above_counts_only_bytes_at_or_above",
+	  test_tcp_sack_sacked_above_counts_only_bytes_at_or_above },
+	{ "rxt_lost_after_dupthresh_segments_sacked_above_its_mark",
+	  test_tcp_sack_rxt_lost_after_dupthresh_segments_sacked_above_its_mark },
+	{ "rxt_entries_go_when_acked_or_sacked", test_tcp_sack_rxt_entries_go_when_acked_or_sacked },
+	{ "rxt_log_full_forgets_the_oldest", test_tcp_sack_rxt_log_full_forgets_the_oldest },
 	CU_TEST_INFO_NULL,
 };
 
