@@ -23,6 +23,7 @@ static CU_SuiteInfo *const unit_suites[] = {
 	&suite_cli,
 	&suite_dplink,
 	&suite_stats,
+	&suite_keys,
 	&suite_ed25519x,
 	&suite_rss,
 };
