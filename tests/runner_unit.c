@@ -19,12 +19,18 @@ static CU_SuiteInfo *const unit_suites[] = {
 	&suite_ipc_shm,
 	&suite_wire_cell,
 	&suite_wire_relay,
+	&suite_wire_link,
 	&suite_cli_proto,
 	&suite_cli,
 	&suite_dplink,
 	&suite_stats,
 	&suite_keys,
 	&suite_ed25519x,
+	&suite_certs_edcert,
+	&suite_certs_rsacross,
+	&suite_certs_x509,
+	&suite_certs_linkcerts,
+	&suite_certs_tor,
 	&suite_rss,
 };
 

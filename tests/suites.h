@@ -19,6 +19,7 @@ extern CU_SuiteInfo suite_ipc_stats;
 extern CU_SuiteInfo suite_ipc_shm;
 extern CU_SuiteInfo suite_wire_cell;
 extern CU_SuiteInfo suite_wire_relay;
+extern CU_SuiteInfo suite_wire_link;
 /* Unit runner: controlplane/ */
 extern CU_SuiteInfo suite_cli_proto;
 extern CU_SuiteInfo suite_cli;
@@ -26,6 +27,11 @@ extern CU_SuiteInfo suite_dplink;
 extern CU_SuiteInfo suite_stats;
 extern CU_SuiteInfo suite_keys;
 extern CU_SuiteInfo suite_ed25519x;
+extern CU_SuiteInfo suite_certs_edcert;
+extern CU_SuiteInfo suite_certs_rsacross;
+extern CU_SuiteInfo suite_certs_x509;
+extern CU_SuiteInfo suite_certs_linkcerts;
+extern CU_SuiteInfo suite_certs_tor;
 /* Unit runner: plain-C drivers/ */
 extern CU_SuiteInfo suite_rss;
 
