@@ -19,7 +19,8 @@
 enum {
 	OPT_SHM = 256, OPT_PORT, OPT_IP, OPT_GW, OPT_MTU, OPT_MBUFS, OPT_MAX_CONNS, OPT_SNDBUF,
 	OPT_RCVBUF, OPT_CC, OPT_SYN_BACKLOG, OPT_ECHO, OPT_DISCARD, OPT_CHARGEN, OPT_CLIENT,
-	OPT_FAULT_RX, OPT_FAULT_TX, OPT_HELP,
+	OPT_FAULT_RX, OPT_FAULT_TX, OPT_TLS_ECHO, OPT_TLS_CLIENT, OPT_TLS_MAX_CONNS, OPT_TLS_HS_BUDGET,
+	OPT_TLS_HS_TIMEOUT, OPT_HELP,
 };
 
 static const struct option cfg_opts[] = {
@@ -40,6 +41,11 @@ static const struct option cfg_opts[] = {
 	{ "client", required_argument, NULL, OPT_CLIENT },
 	{ "fault-rx", required_argument, NULL, OPT_FAULT_RX },
 	{ "fault-tx", required_argument, NULL, OPT_FAULT_TX },
+	{ "tls-echo", required_argument, NULL, OPT_TLS_ECHO },
+	{ "tls-client", required_argument, NULL, OPT_TLS_CLIENT },
+	{ "tls-max-conns", required_argument, NULL, OPT_TLS_MAX_CONNS },
+	{ "tls-hs-budget", required_argument, NULL, OPT_TLS_HS_BUDGET },
+	{ "tls-hs-timeout", required_argument, NULL, OPT_TLS_HS_TIMEOUT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -52,6 +58,7 @@ dp_config_default(struct dp_config *c)
 	c->mtu = 1500;
 	c->mbufs = 65535;
 	dp_tcp_conf_default(&c->tcp);
+	dp_tls_conf_default(&c->tls);
 }
 
 void
@@ -72,7 +79,13 @@ dp_config_usage(const char *prog)
 		"  --echo PORT --discard PORT --chargen PORT   diagnostic services (RFC 862-864)\n"
 		"  --client A.B.C.D:PORT:CONNS:BYTES   open CONNS connections, send BYTES of the\n"
 		"                        chargen pattern on each, check what comes back\n"
-		"  --fault-rx SPEC --fault-tx SPEC      e.g. seed=1,drop=1%%,reorder=1%%,delay=1ms\n",
+		"  --fault-rx SPEC --fault-tx SPEC      e.g. seed=1,drop=1%%,reorder=1%%,delay=1ms\n"
+		"  --tls-echo PORT       TLS echo service (throwaway RSA-2048 certificate)\n"
+		"  --tls-client A.B.C.D:PORT:CONNS:BYTES   as --client, over TLS: send BYTES,\n"
+		"                        read them back, check them, close_notify\n"
+		"  --tls-max-conns N     TLS connections per lcore (default 4096)\n"
+		"  --tls-hs-budget N     TLS handshake steps per loop iteration (default 4)\n"
+		"  --tls-hs-timeout MS   TLS handshake timeout (default 30000)\n",
 		prog);
 }
 
@@ -134,6 +147,30 @@ parse_port_opt(const char *name, const char *v, uint16_t *out, char *err, size_t
 		return cfg_err(err, errlen, "--%s: '%s' is not a port number (1-65535)", name, v);
 	*out = (uint16_t)p;
 	return 0;
+}
+
+/* Parse A.B.C.D:PORT:CONNS:BYTES (--client, --tls-client). */
+static bool
+parse_client_spec(const char *v, uint32_t *ip, uint16_t *port, uint16_t *conns, uint64_t *bytes)
+{
+	char buf[128], *p1, *p2, *p3;
+	uint64_t p, n, b;
+	const char *rest;
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	p1 = strchr(buf, ':');
+	p2 = p1 != NULL ? strchr(p1 + 1, ':') : NULL;
+	p3 = p2 != NULL ? strchr(p2 + 1, ':') : NULL;
+	if (p3 == NULL)
+		return false;
+	*p1 = *p2 = *p3 = '\0';
+	if (!parse_ip(buf, ip, &rest) || *rest != '\0' || !parse_u64(p1 + 1, 1, 65535, &p) ||
+	    !parse_u64(p2 + 1, 1, 65535, &n) || !parse_u64(p3 + 1, 0, UINT64_MAX, &b))
+		return false;
+	*port = (uint16_t)p;
+	*conns = (uint16_t)n;
+	*bytes = b;
+	return true;
 }
 
 int
@@ -223,32 +260,41 @@ dp_config_parse(struct dp_config *c, int argc, char **argv, char *err, size_t er
 		case OPT_CHARGEN:
 			rc = parse_port_opt("chargen", optarg, &c->diag.chargen_port, err, errlen);
 			break;
-		case OPT_CLIENT: {
-			char buf[128], *p1, *p2, *p3;
-			uint64_t port, conns, bytes;
-
-			snprintf(buf, sizeof(buf), "%s", optarg);
-			p1 = strchr(buf, ':');
-			p2 = p1 != NULL ? strchr(p1 + 1, ':') : NULL;
-			p3 = p2 != NULL ? strchr(p2 + 1, ':') : NULL;
-			if (p3 == NULL) {
+		case OPT_CLIENT:
+			if (!parse_client_spec(optarg, &c->diag.client_ip, &c->diag.client_port,
+					       &c->diag.client_conns, &c->diag.client_bytes))
 				rc = cfg_err(err, errlen, "--client: '%s' is not A.B.C.D:PORT:CONNS:BYTES",
 					     optarg);
-				break;
-			}
-			*p1 = *p2 = *p3 = '\0';
-			if (!parse_ip(buf, &c->diag.client_ip, &rest) || *rest != '\0' ||
-			    !parse_u64(p1 + 1, 1, 65535, &port) || !parse_u64(p2 + 1, 1, 65535, &conns) ||
-			    !parse_u64(p3 + 1, 0, UINT64_MAX, &bytes)) {
-				rc = cfg_err(err, errlen, "--client: '%s' is not A.B.C.D:PORT:CONNS:BYTES",
-					     optarg);
-				break;
-			}
-			c->diag.client_port = (uint16_t)port;
-			c->diag.client_conns = (uint16_t)conns;
-			c->diag.client_bytes = bytes;
 			break;
-		}
+		case OPT_TLS_ECHO:
+			rc = parse_port_opt("tls-echo", optarg, &c->diag.tls_echo_port, err, errlen);
+			break;
+		case OPT_TLS_CLIENT:
+			if (!parse_client_spec(optarg, &c->diag.tls_client_ip, &c->diag.tls_client_port,
+					       &c->diag.tls_client_conns, &c->diag.tls_client_bytes))
+				rc = cfg_err(err, errlen,
+					     "--tls-client: '%s' is not A.B.C.D:PORT:CONNS:BYTES", optarg);
+			break;
+		case OPT_TLS_MAX_CONNS:
+			if (!parse_u64(optarg, 1, DP_TLS_MAX_CONNS, &v))
+				rc = cfg_err(err, errlen, "--tls-max-conns: '%s' is not in 1-%u", optarg,
+					     DP_TLS_MAX_CONNS);
+			else
+				c->tls.max_conns = (uint32_t)v;
+			break;
+		case OPT_TLS_HS_BUDGET:
+			if (!parse_u64(optarg, 1, 4096, &v))
+				rc = cfg_err(err, errlen, "--tls-hs-budget: '%s' is not in 1-4096", optarg);
+			else
+				c->tls.hs_budget = (uint32_t)v;
+			break;
+		case OPT_TLS_HS_TIMEOUT:
+			if (!parse_u64(optarg, 1, 3600000, &v))
+				rc = cfg_err(err, errlen, "--tls-hs-timeout: '%s' is not in 1-3600000 ms",
+					     optarg);
+			else
+				c->tls.hs_timeout_us = (uint32_t)v * 1000u;
+			break;
 		case OPT_FAULT_RX:
 		case OPT_FAULT_TX: {
 			char ferr[160];
@@ -275,7 +321,8 @@ dp_config_parse(struct dp_config *c, int argc, char **argv, char *err, size_t er
 	if (rc == 0 && c->port[0] != '\0' && c->ip == 0)
 		rc = cfg_err(err, errlen, "--port needs --ip A.B.C.D/LEN");
 	if (rc == 0 && c->port[0] == '\0' &&
-	    (c->diag.echo_port || c->diag.discard_port || c->diag.chargen_port || c->diag.client_ip))
+	    (c->diag.echo_port || c->diag.discard_port || c->diag.chargen_port || c->diag.client_ip ||
+	     c->diag.tls_echo_port || c->diag.tls_client_ip))
 		rc = cfg_err(err, errlen, "diagnostic services need --port");
 	return rc;
 }

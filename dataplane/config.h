@@ -17,6 +17,7 @@
 #include "dataplane/diag/diag.h"
 #include "dataplane/net/tcp.h"
 #include "dataplane/net/tcp_cc.h"
+#include "dataplane/tls/tls.h"
 #include "drivers/fault.h"
 
 struct dp_config {
@@ -28,7 +29,9 @@ struct dp_config {
 	uint16_t mtu;                    /**< --mtu N (default 1500) */
 	uint32_t mbufs;                  /**< --mbufs N: mbuf pool size */
 	struct dp_tcp_conf tcp;          /**< --max-conns, --sndbuf, --rcvbuf, --cc, --syn-backlog */
-	struct dp_diag_conf diag;        /**< --echo/--discard/--chargen PORT, --client ... */
+	struct dp_tls_conf tls;          /**< --tls-max-conns, --tls-hs-budget, --tls-hs-timeout */
+	struct dp_diag_conf diag;        /**< --echo/--discard/--chargen PORT, --client ...,
+					      --tls-echo PORT, --tls-client ... */
 	bool fault_rx_on, fault_tx_on;
 	struct drv_fault_conf fault_rx;  /**< --fault-rx SPEC */
 	struct drv_fault_conf fault_tx;  /**< --fault-tx SPEC */

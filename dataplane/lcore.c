@@ -20,6 +20,7 @@
 #include "dataplane/lcore.h"
 #include "dataplane/net/net.h"
 #include "dataplane/net/tcp.h"
+#include "dataplane/tls/tls.h"
 #include "drivers/fault.h"
 
 /* Poll the command ring every 16 iterations; commands are rare and slow-path. */
@@ -96,6 +97,7 @@ dp_lcore_iterate(struct dp_lcore *lc, uint64_t now)
 	lc->iterations++;
 	if (lc->has_port) {
 		work += lcore_rx(lc);
+		work += dp_tls_poll(lc); /* before TCP's poll: what it queues leaves now */
 		work += dp_tcp_poll(lc);
 		if ((lc->iterations & DP_ARP_POLL_MASK) == 0)
 			dp_arp_timers(lc);

@@ -26,6 +26,8 @@
 #include "dataplane/net/tcp_types.h"
 
 struct dp_diag_state;
+struct dp_diag_tls_state;
+struct dp_tls_lcore;
 struct drv_fault;
 
 struct dp_lcore {
@@ -56,8 +58,12 @@ struct dp_lcore {
 	struct drv_fault *rx_fault;    /**< Fault injection on receive (tests), or NULL. */
 	uint64_t us_mult;              /**< now_us = (tsc * us_mult) >> 32. */
 
-	/* Applications on TCP (today the diagnostic services), allocated at start-up. */
+	/* TLS over TCP: library context, SSL_CTX, connection pool (dataplane/tls/). */
+	struct dp_tls_lcore *tls;
+
+	/* Applications on TCP and TLS (today the diagnostic services), allocated at start-up. */
 	struct dp_diag_state *diag;
+	struct dp_diag_tls_state *diag_tls;
 
 	/* Cold. */
 	alignas(RTE_CACHE_LINE_SIZE) uint32_t lcore_id; /**< DPDK lcore id. */

@@ -49,6 +49,7 @@
 #include "dataplane/lcore.h"
 #include "dataplane/net/net.h"
 #include "dataplane/net/tcp.h"
+#include "dataplane/tls/tls.h"
 #include "drivers/fault.h"
 #include "drivers/port.h"
 
@@ -132,7 +133,9 @@ struct net_setup {
 /*
  * Bring up the network on lcore @p lc: mbuf pool, port (one queue: multi-queue
  * operation needs cross-lcore hand-off of flows, which arrives with circuits),
- * interface, TCP, diagnostic services, fault injection, gratuitous ARP.
+ * interface, TCP, TLS (with a throwaway certificate when the TLS echo service
+ * runs; the relay's comes from the control plane), diagnostic services, fault
+ * injection, gratuitous ARP.
  */
 static int
 net_setup(struct net_setup *ns, const struct dp_config *c, struct dp_lcore *lc, char *err,
@@ -175,6 +178,20 @@ net_setup(struct net_setup *ns, const struct dp_config *c, struct dp_lcore *lc, 
 	if (ns->port->rss_predictable)
 		dp_tcp_set_rss(lc, drv_rss_sym_key, DRV_RSS_KEY_LEN, ns->port->reta.queue,
 			       ns->port->reta.size, 0);
+	rc = dp_tls_create(lc, &c->tls);
+	if (rc == 0 && c->diag.tls_echo_port != 0) {
+		struct dp_tls_cert_blobs b;
+
+		rc = dp_tls_cert_generate(&b);
+		if (rc == 0)
+			rc = dp_tls_set_cert(lc, b.key_der, b.key_len, b.cert_der, b.cert_len,
+					     b.idcert_der, b.idcert_len);
+		dp_tls_cert_blobs_free(&b);
+	}
+	if (rc != 0) {
+		snprintf(err, errlen, "TLS: %s", strerror(-rc));
+		return rc;
+	}
 	if (c->fault_rx_on || c->fault_tx_on) {
 		ns->rx_fault = rte_zmalloc("fault_rx", sizeof(*ns->rx_fault), RTE_CACHE_LINE_SIZE);
 		ns->tx_fault = rte_zmalloc("fault_tx", sizeof(*ns->tx_fault), RTE_CACHE_LINE_SIZE);
@@ -188,6 +205,8 @@ net_setup(struct net_setup *ns, const struct dp_config *c, struct dp_lcore *lc, 
 		lc->net.tx_fault = ns->tx_fault;
 	}
 	rc = dp_diag_start(lc, &c->diag);
+	if (rc == 0)
+		rc = dp_diag_tls_start(lc, &c->diag);
 	if (rc != 0) {
 		snprintf(err, errlen, "diagnostic services: %s", strerror(-rc));
 		return rc;
@@ -204,6 +223,8 @@ net_teardown(struct net_setup *ns)
 {
 	if (ns->lc != NULL) {
 		dp_diag_stop(ns->lc);
+		dp_diag_tls_stop(ns->lc);
+		dp_tls_destroy(ns->lc);
 		dp_tcp_destroy(ns->lc);
 		dp_net_tx_flush(ns->lc);
 		ns->lc->has_port = 0;

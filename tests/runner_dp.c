@@ -26,6 +26,7 @@ static CU_SuiteInfo *const dp_suites[] = {
 	&suite_tcp,
 	&suite_diag,
 	&suite_tcp_loss,
+	&suite_tls,
 };
 
 int

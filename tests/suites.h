@@ -47,5 +47,6 @@ extern CU_SuiteInfo suite_tcp_sack;
 extern CU_SuiteInfo suite_tcp;
 extern CU_SuiteInfo suite_diag;
 extern CU_SuiteInfo suite_tcp_loss;
+extern CU_SuiteInfo suite_tls;
 
 #endif /* TESTS_SUITES_H */

@@ -14,6 +14,10 @@
  * The client opens a connection to a server, sends @c bytes of the chargen
  * pattern, half-closes, and checks that everything the server sends back is
  * the chargen pattern from its start (an echo server returns exactly that).
+ *
+ * The same echo server and client exist over TLS (diag_tls.c): the TLS
+ * client sends its bytes, reads the same number back, checks them, and
+ * closes with close_notify (TLS has no half-close that every peer honours).
  */
 #ifndef DATAPLANE_DIAG_DIAG_H
 #define DATAPLANE_DIAG_DIAG_H
@@ -31,6 +35,11 @@ struct dp_diag_conf {
 	uint16_t client_port;
 	uint16_t client_conns;   /**< Connections the client opens (at once). */
 	uint64_t client_bytes;   /**< Bytes each client connection sends. */
+	uint16_t tls_echo_port;  /**< TLS echo server (diag_tls.c); 0 = off. */
+	uint16_t tls_client_port;
+	uint32_t tls_client_ip;  /**< Host order; 0 = no TLS client. */
+	uint16_t tls_client_conns;
+	uint64_t tls_client_bytes;
 };
 
 /**
@@ -43,6 +52,18 @@ int dp_diag_start(struct dp_lcore *lc, const struct dp_diag_conf *conf);
 
 /** Free the diagnostic state of @p lc (after the lcore stopped). Accepts none started. */
 void dp_diag_stop(struct dp_lcore *lc);
+
+/**
+ * Start the TLS services of @p conf on @p lc: the echo server (needs a
+ * certificate, dp_tls_set_cert()) and the pattern client. Needs dp_tls_create().
+ *
+ * @return
+ *   0 or the -errno of dp_tls_accept_on() / dp_tls_connect().
+ */
+int dp_diag_tls_start(struct dp_lcore *lc, const struct dp_diag_conf *conf);
+
+/** Free the TLS diagnostic state of @p lc (after the lcore stopped). Accepts none started. */
+void dp_diag_tls_stop(struct dp_lcore *lc);
 
 /** Byte @p off of the RFC 864 chargen stream (72 printable characters then CR LF per line). */
 uint8_t dp_diag_chargen_byte(uint64_t off);
