@@ -39,6 +39,9 @@ cleanup_ns() { ip netns del "$NS" 2>/dev/null; }
 trap 'it_cleanup; cleanup_ns' EXIT
 
 counter() { "${CTL[@]}" counters "$1" 2>/dev/null | awk -v n="$1" '$1 == n { print $2 }'; }
+# counter_cmp NAME OP VALUE: compare a counter's current value (read on every call,
+# so wait_until polls it).
+counter_cmp() { test "$(counter "$1")" "$2" "$3"; }
 
 # start_chive [extra dataplane options...]: (re)start the dataplane in the namespace.
 start_chive() {
@@ -109,7 +112,7 @@ peer "kernel_half_close_chive_keeps_sending" 120 half-close-send "$CIP" 7 $((64 
 peer "closed_port_refuses" 10 refused "$CIP" 1
 before=$(counter /dp/tcp/estab_resets)
 peer "kernel_abort_sends_rst" 10 abort "$CIP" 7
-wait_until 10 test "$(counter /dp/tcp/estab_resets)" -gt "${before:-0}" &&
+wait_until 10 counter_cmp /dp/tcp/estab_resets -gt "${before:-0}" &&
 	ok "chive_counts_the_reset" || not_ok "chive_counts_the_reset"
 peer "syn_flood_100k_legit_connection_works" 120 synflood 10.78.0.77 "$CIP" 7 100000
 check "syn_flood_answered_with_cookies" test "$(counter /dp/tcp/syncookies_sent)" -gt 0
@@ -128,7 +131,7 @@ if wait_exit "$SRV" 150 && [ "$IT_RC" -eq 0 ]; then
 else
 	not_ok "kernel_listener_got_chive_active_opens_and_pattern" "$(cat "$IT_DIR/srv.log")"
 fi
-wait_until 30 test "$(counter /dp/diag/client_done)" = 4 &&
+wait_until 30 counter_cmp /dp/diag/client_done = 4 &&
 	ok "chive_client_received_every_echoed_byte_after_its_fin" ||
 	not_ok "chive_client_received_every_echoed_byte_after_its_fin" \
 		"done=$(counter /dp/diag/client_done) failed=$(counter /dp/diag/client_failed)"
