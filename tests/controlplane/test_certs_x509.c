@@ -25,42 +25,6 @@
 #include "controlplane/certs/x509.h"
 #include "tests/controlplane/test_certs_util.h"
 
-static const char rsa_a_pem[] =
-	"-----BEGIN RSA PRIVATE KEY-----\n"
-	"MIICWwIBAAKBgQDA5pG3Q9X2aEm1o8H+Z1UNPfjanW35Zf6xPPr1fXUq4BbjFEbl\n"
-	"+/g9bf5y2NOPm1YeaIj3Hep2GE6w9MSEXGuNJVNZwUxChsITtgtwMPEQN0znscBW\n"
-	"kORSzS16FwVCVW1m+G00hUlYNg1i8ibt4VY0ljUgBFFDT5itaRgKDsDmKwIDAQAB\n"
-	"AoGAe/+7C6N/lrXTK//oZDDoa2q63Uz1tKvr3OLmL4hGGRmTnMUcDhq6qEJcnlbj\n"
-	"KB0ibsmjwbZpUSCu9PFiofMG7sasb59FEFyZtQUnEn5JpPy+Sx9MtoHhCQnegSc4\n"
-	"GdLgdBa+NPMM09AZhqdIyO09KftU7YGTSHtYpsJshQqRsYECQQDe9TyTATUsbsx5\n"
-	"ZXEs9sbBBEFW7S0Y3PjXZdyA3EJCZk/ShYfrVSFpES1fTHB0hyXx5lDz6UfP19Qx\n"
-	"24RdYTzVAkEA3Xz+e6hkjkfkjtRTw+2gouQqgGd+8L1LgQ+YG2cfUJuDtRts6ORT\n"
-	"A+9VjntNjXCz4H+QNzH1xVx/Nokwen8W/wJAcyekrqSsCxP7BiRPzRJ0W1LQUI5V\n"
-	"gYb3+4B/4ApjKppfVfNj3Tdt9y9JCPSZDIaVIZh8bU4qqf3meg3QEs7bNQJAPPRN\n"
-	"RNLO+aknaXddpiobbzjDyZqyAKbXxKj5/3Cd2Z0y3gCyNFXB0u9m6FNewHInzrzM\n"
-	"f6QsMyiFigivYsbfGQJAdUom/FYnWZYqF8v+BVYiSS2pYCDY8G/IUbO+d6ROkO6q\n"
-	"DhX9BhHhebnzm2I6OK/0CsK/d+pPrv82gZ3t51KvuA==\n"
-	"-----END RSA PRIVATE KEY-----\n"
-	;
-
-static const char rsa_b_pem[] =
-	"-----BEGIN RSA PRIVATE KEY-----\n"
-	"MIICXgIBAAKBgQCheaaKX/rjqM4y20ft4z+YczkPYjOKa9iWOQ/03taX+WLG+qQb\n"
-	"ehgK4pvbUaSn4SRE9tN9qauZIoh1c4qa36syYCvA6ljygTC+wlWXsuAZcsIwl5rR\n"
-	"IL0WQc5N45r7ANi6DLG85wxCp3tR3rXJRuAX+Um12NPdtdqur7fbVAqLbwIDAQAB\n"
-	"AoGBAICqi57FPgg70RpLCnSu2FTksznj2QfaSXniPCm1iq8MQ74jp7JRRmkeCmzn\n"
-	"EFnJF3pwZzNBiH98OdnE2FPyF9nG/2H1qUnHJsMtVJOmfogEm7+7URjSQdbLq9XT\n"
-	"UkUhvT4RYVXw1FEjw7USPauZeo7mpQeYak83OXXKZEgBBzA5AkEA0ja01n1RMF3e\n"
-	"vZAyTk5vA7JQ71ixxRqWA8LdEYcv/umSQHF9O/pGjZ56VI1vQP1dGfg1NF/MFgtL\n"
-	"hrJrmLE/2wJBAMSlVkDQr6mUwdSGQBijJQdHHEcvV2EIp1NP+z6VRNBDSeeUOPiR\n"
-	"i9HVsz+mU0qehfEb4/Hnhfs0RoHiQsveUP0CQQDMhF8CQyAHT3ySr0TSPKrzTLxD\n"
-	"cOZbnpcPB7nvALioaHRa8E9oWAHmbKYVtxjjgNzglESnNQCo/co4PURDZUd7AkAl\n"
-	"n6ioEAV8Aa0wN1tuG1DLWqyrZgBm3Vv+UbA1YiPfYPBz8WUREe/ZfvSjufP3s+rW\n"
-	"ncp4Dx8QWAkhcqPrE6cVAkEAsyz8FR56iw6Y1jfa8PtcsaylA4v2kKeYFzmQdBa7\n"
-	"BNc5JTNkuIne0JCLDX7NZJXPQZqNMK6otwSUJEhTLoMZpg==\n"
-	"-----END RSA PRIVATE KEY-----\n"
-	;
-
 #define DAY 86400
 /* 2027-01-15 08:00:00 UTC: any fixed time works. */
 #define NOW ((time_t)1800000000)
@@ -73,8 +37,8 @@ static struct cp_x509_tls_creds creds;
 static int
 x509_suite_init(void)
 {
-	rsa_a = certs_test_pem_key(rsa_a_pem);
-	rsa_b = certs_test_pem_key(rsa_b_pem);
+	rsa_a = certs_test_pem_key(certs_test_rsa_a_pem());
+	rsa_b = certs_test_pem_key(certs_test_rsa_b_pem());
 	rsa_2048 = EVP_RSA_gen(2048);
 	if (rsa_a == NULL || rsa_b == NULL || rsa_2048 == NULL)
 		return -1;
