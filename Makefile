@@ -103,7 +103,7 @@ $(O)/tests/unit: $(TEST_UNIT_OBJS) $(TEST_HARNESS_OBJS) $(CP_OBJS) $(DRV_PLAIN_O
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SSL_LIBS) $(CUNIT_LIBS) -lpthread
 
 # net_ring is a PMD: a shared DPDK build does not list it in pkg-config.
-$(O)/tests/dp: $(TEST_DP_OBJS) $(TEST_HARNESS_OBJS) $(DP_OBJS) $(DRV_OBJS) $(O)/libcommon.a
+$(O)/tests/dp: $(TEST_DP_OBJS) $(TEST_HARNESS_OBJS) $(DP_OBJS) $(DRV_OBJS) $(CP_OBJS) $(O)/libcommon.a
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -Wl,--no-as-needed -lrte_net_ring -Wl,--as-needed \

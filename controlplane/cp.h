@@ -8,9 +8,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "common/ipc/ipc_shm.h"
 #include "controlplane/dplink.h"
+#include "controlplane/keys/keys.h"
+#include "controlplane/link/link.h"
 
 struct cp_cli_server;
 
@@ -21,6 +24,9 @@ struct cp_ctx {
 	uint64_t next_attach_ns;      /**< When to try attaching again while detached. */
 	char attach_err[256];         /**< Why the last attach failed (for `status`). */
 	struct cp_cli_server *cli;    /**< The CLI socket server, NULL in unit tests. */
+	struct cp_keys *keys;         /**< The relay key store; NULL in unit tests that need none. */
+	time_t next_keys_check;       /**< When to call cp_keys_rotate() next (wall clock, s). */
+	struct cp_link link;          /**< Link credentials and handshake services (link/). */
 	bool stop;                    /**< Leave the event loop. */
 };
 

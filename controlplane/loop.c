@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "controlplane/cli/cli_sock.h"
@@ -87,6 +88,28 @@ cp_loop_check_dataplane(struct cp_ctx *cp, uint64_t now_ns)
 	}
 }
 
+void
+cp_loop_check_keys(struct cp_ctx *cp, time_t now)
+{
+	char err[512];
+	int rc;
+
+	if (cp->keys == NULL || now < cp->next_keys_check)
+		return;
+	cp->next_keys_check = now + CP_LOOP_KEYS_CHECK_S;
+	rc = cp_keys_rotate(cp->keys, now, err, sizeof(err));
+	if (rc < 0) {
+		CP_LOG(WARN, keys, "key rotation: %s", err);
+		return;
+	}
+	if (rc & CP_KEYS_CHANGE_ONION)
+		CP_LOG(NOTICE, keys, "new onion keys");
+	if (rc & CP_KEYS_CHANGE_SIGNING) {
+		CP_LOG(NOTICE, keys, "new Ed25519 signing key; renewing the link credentials");
+		cp_link_keys_changed(&cp->link);
+	}
+}
+
 static void
 loop_on_signal(struct cp_ctx *cp, struct cp_ev *ev, uint32_t events)
 {
@@ -103,12 +126,17 @@ static void
 loop_on_timer(struct cp_ctx *cp, struct cp_ev *ev, uint32_t events)
 {
 	uint64_t expirations, now = cp_now_ns();
+	time_t wall;
 
 	(void)events;
 	if (read(ev->fd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
 		CP_LOG(WARN, main, "timerfd read: %s", strerror(errno));
 	cp_loop_check_dataplane(cp, now);
 	cp_dplink_poll(&cp->dp, now);
+	wall = time(NULL);
+	cp_link_poll(&cp->link, wall, now);
+	cp_loop_check_keys(cp, wall);
+	cp_link_tick(&cp->link, wall, now);
 	if (cp->cli != NULL)
 		cp_cli_server_tick(cp->cli, now);
 	loop_set_tick(cp->dp.n_pending != 0 ? CP_LOOP_TICK_BUSY_NS : CP_LOOP_TICK_IDLE_NS);

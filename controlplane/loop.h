@@ -5,7 +5,8 @@
  *
  * Modules register a struct cp_ev (fd plus callback) with cp_loop_add(). The
  * loop owns a signalfd (SIGINT/SIGTERM stop it cleanly) and a timerfd that
- * polls the dataplane's event rings: every 1 ms normally (the ~1 kHz of
+ * polls the dataplane's event and cell_up rings and runs periodic work (key
+ * rotation, link credentials): every 1 ms normally (the ~1 kHz of
  * CONVENTIONS.md §23), every 20 µs while a request is in flight so round
  * trips are measured finely. The dataplane never signals us: it makes no
  * syscalls.
@@ -14,6 +15,7 @@
 #define CONTROLPLANE_LOOP_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "controlplane/cp.h"
 
@@ -32,6 +34,8 @@ struct cp_ev {
 #define CP_LOOP_TICK_BUSY_NS 20000u
 /** How often to retry attaching while the dataplane is away, ns. */
 #define CP_LOOP_ATTACH_RETRY_NS 200000000u
+/** How often to let the key store rotate what is due (it asks for at least hourly), s. */
+#define CP_LOOP_KEYS_CHECK_S 600
 
 /** Register @p ev for @p events (EPOLLIN, ...). @return 0 or -errno. */
 int cp_loop_add(struct cp_ev *ev, uint32_t events);
@@ -61,5 +65,12 @@ void cp_loop_fini(void);
  * Logs each change of state once.
  */
 void cp_loop_check_dataplane(struct cp_ctx *cp, uint64_t now_ns);
+
+/**
+ * Every CP_LOOP_KEYS_CHECK_S (wall clock @p now), run cp_keys_rotate() on
+ * cp->keys; a new signing key makes the link module renew its credentials
+ * (cp_link_keys_changed()). Logs rotations and errors.
+ */
+void cp_loop_check_keys(struct cp_ctx *cp, time_t now);
 
 #endif /* CONTROLPLANE_LOOP_H */

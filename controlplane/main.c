@@ -4,27 +4,40 @@
  * @brief chive-controlplane: attach to the dataplane's segment and serve the CLI.
  *
  * Usage: chive-controlplane [--shm NAME] [--socket PATH] [--socket-mode MODE]
- *                           [--log-level LEVEL]
+ *                           [--log-level LEVEL] [--data-dir DIR] [--offline-master]
+ *                           [--netinfo-addr A.B.C.D]
  *
- * The controlplane is an ordinary process (no DPDK). It may start before or
- * after the dataplane: it keeps trying to attach, detaches when the dataplane
- * stops, and re-attaches to the next one. It may also be restarted while the
- * dataplane runs. SIGINT/SIGTERM stop it cleanly and remove its socket.
+ * The controlplane is an ordinary process (no DPDK). At start it loads the
+ * relay keys from DIR/keys (creating what is missing, tor's formats) and
+ * makes the first link credentials; it refuses to start if either fails.
+ * It may start before or after the dataplane: it keeps trying to attach,
+ * detaches when the dataplane stops, and re-attaches to the next one,
+ * installing the link credentials on every lcore each time. It may also be
+ * restarted while the dataplane runs. SIGINT/SIGTERM stop it cleanly and
+ * remove its socket.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "controlplane/cli/cli_sock.h"
 #include "controlplane/cp.h"
+#include "controlplane/keys/keys.h"
+#include "controlplane/link/link.h"
+#include "controlplane/link/linkcreds.h"
 #include "controlplane/log.h"
 #include "controlplane/loop.h"
 #include "controlplane/util.h"
 
 #define CP_DEFAULT_SOCKET "/run/chive/chive.sock"
+#define CP_DEFAULT_DATA_DIR "/var/lib/chive"
 
 static void
 usage(const char *prog)
@@ -34,8 +47,38 @@ usage(const char *prog)
 		"  --shm NAME          dataplane segment /dev/shm/NAME (default: chive)\n"
 		"  --socket PATH       CLI socket (default: " CP_DEFAULT_SOCKET ")\n"
 		"  --socket-mode MODE  octal permissions of the CLI socket (default: 0660)\n"
-		"  --log-level LEVEL   err, warn, notice, info or debug (default: notice)\n",
+		"  --log-level LEVEL   err, warn, notice, info or debug (default: notice)\n"
+		"  --data-dir DIR      relay keys in DIR/keys, tor's formats (default: "
+		CP_DEFAULT_DATA_DIR ")\n"
+		"  --offline-master    never load or create the Ed25519 master secret key\n"
+		"                      (tor's OfflineMasterKey); a valid signing cert is needed\n"
+		"  --netinfo-addr A.B.C.D  IPv4 address advertised in NETINFO cells\n"
+		"                      (default: the dataplane port's address)\n",
 		prog);
+}
+
+/* Load or create the relay keys; on failure say why on stderr. */
+static int
+load_keys(struct cp_ctx *cp, const char *data_dir, bool offline_master)
+{
+	struct cp_keys_options opt;
+	char err[1024];
+	int rc;
+
+	cp_keys_options_default(&opt);
+	opt.offline_master = offline_master;
+	opt.make_signing_cert = cp_linkcreds_make_signing_cert;
+	rc = cp_keys_load_or_create(data_dir, &opt, time(NULL), &cp->keys, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "chive-controlplane: cannot load the relay keys from %s: %s\n",
+			data_dir, err);
+		return rc;
+	}
+	cp->next_keys_check = time(NULL) + CP_LOOP_KEYS_CHECK_S;
+	CP_LOG(NOTICE, keys, "relay identity %s, ed25519 %s%s", cp_keys_rsa_fingerprint(cp->keys),
+	       cp_keys_ed25519_id_base64(cp->keys),
+	       cp_keys_has_master_secret(cp->keys) ? "" : " (master key offline)");
+	return 0;
 }
 
 int
@@ -46,13 +89,20 @@ main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 'S' },
 		{ "socket-mode", required_argument, NULL, 'm' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "data-dir", required_argument, NULL, 'd' },
+		{ "offline-master", no_argument, NULL, 'o' },
+		{ "netinfo-addr", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct cp_ctx cp;
 	const char *sock_path = CP_DEFAULT_SOCKET;
+	const char *data_dir = CP_DEFAULT_DATA_DIR;
+	bool offline_master = false;
+	uint32_t netinfo_addr = 0;
 	unsigned long mode = 0660;
 	char err[256], *end;
+	struct in_addr ia;
 	int opt, level, rc;
 
 	cp_dplink_init(&cp.dp);
@@ -88,6 +138,25 @@ main(int argc, char **argv)
 			}
 			cp_log_set_level(level);
 			break;
+		case 'd':
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "chive-controlplane: empty --data-dir\n");
+				return 2;
+			}
+			data_dir = optarg;
+			break;
+		case 'o':
+			offline_master = true;
+			break;
+		case 'n':
+			if (inet_pton(AF_INET, optarg, &ia) != 1) {
+				fprintf(stderr,
+					"chive-controlplane: bad --netinfo-addr '%s' (want A.B.C.D)\n",
+					optarg);
+				return 2;
+			}
+			netinfo_addr = ntohl(ia.s_addr);
+			break;
 		case 'h':
 			usage(argv[0]);
 			return 0;
@@ -101,9 +170,20 @@ main(int argc, char **argv)
 		return 2;
 	}
 	cp.start_ns = cp_now_ns();
+	if (load_keys(&cp, data_dir, offline_master) != 0)
+		return 1;
+	cp_link_init(&cp.link, &cp.dp, cp.keys, netinfo_addr);
+	rc = cp_link_start(&cp.link, time(NULL), err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "chive-controlplane: cannot make the link credentials: %s\n", err);
+		cp_keys_destroy(cp.keys);
+		return 1;
+	}
 	rc = cp_loop_init(&cp);
 	if (rc != 0) {
 		CP_LOG(ERR, main, "cannot set up the event loop: %s", strerror(-rc));
+		cp_link_fini(&cp.link);
+		cp_keys_destroy(cp.keys);
 		return 1;
 	}
 	/* The default socket directory may not exist yet. */
@@ -113,6 +193,8 @@ main(int argc, char **argv)
 	if (cp.cli == NULL) {
 		CP_LOG(ERR, cli, "%s", err);
 		cp_loop_fini();
+		cp_link_fini(&cp.link);
+		cp_keys_destroy(cp.keys);
 		return 1;
 	}
 	CP_LOG(NOTICE, main, "listening on %s; dataplane segment /dev/shm/%s", sock_path,
@@ -120,8 +202,10 @@ main(int argc, char **argv)
 	cp_loop_check_dataplane(&cp, cp_now_ns());
 	rc = cp_loop_run(&cp);
 	cp_cli_server_close(cp.cli);
+	cp_link_fini(&cp.link);
 	cp_dplink_detach(&cp.dp, cp_now_ns());
 	cp_loop_fini();
+	cp_keys_destroy(cp.keys);
 	CP_LOG(NOTICE, main, "stopped");
 	return rc == 0 ? 0 : 1;
 }

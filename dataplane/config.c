@@ -20,7 +20,7 @@ enum {
 	OPT_SHM = 256, OPT_PORT, OPT_IP, OPT_GW, OPT_MTU, OPT_MBUFS, OPT_MAX_CONNS, OPT_SNDBUF,
 	OPT_RCVBUF, OPT_CC, OPT_SYN_BACKLOG, OPT_ECHO, OPT_DISCARD, OPT_CHARGEN, OPT_CLIENT,
 	OPT_FAULT_RX, OPT_FAULT_TX, OPT_TLS_ECHO, OPT_TLS_CLIENT, OPT_TLS_MAX_CONNS, OPT_TLS_HS_BUDGET,
-	OPT_TLS_HS_TIMEOUT, OPT_HELP,
+	OPT_TLS_HS_TIMEOUT, OPT_ORPORT, OPT_CHAN_MAX, OPT_CHAN_MAX_HS, OPT_CHAN_HS_TIMEOUT, OPT_HELP,
 };
 
 static const struct option cfg_opts[] = {
@@ -46,6 +46,10 @@ static const struct option cfg_opts[] = {
 	{ "tls-max-conns", required_argument, NULL, OPT_TLS_MAX_CONNS },
 	{ "tls-hs-budget", required_argument, NULL, OPT_TLS_HS_BUDGET },
 	{ "tls-hs-timeout", required_argument, NULL, OPT_TLS_HS_TIMEOUT },
+	{ "orport", required_argument, NULL, OPT_ORPORT },
+	{ "chan-max", required_argument, NULL, OPT_CHAN_MAX },
+	{ "chan-max-hs", required_argument, NULL, OPT_CHAN_MAX_HS },
+	{ "chan-hs-timeout", required_argument, NULL, OPT_CHAN_HS_TIMEOUT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -59,6 +63,7 @@ dp_config_default(struct dp_config *c)
 	c->mbufs = 65535;
 	dp_tcp_conf_default(&c->tcp);
 	dp_tls_conf_default(&c->tls);
+	dp_chan_conf_default(&c->chan);
 }
 
 void
@@ -85,7 +90,12 @@ dp_config_usage(const char *prog)
 		"                        read them back, check them, close_notify\n"
 		"  --tls-max-conns N     TLS connections per lcore (default 4096)\n"
 		"  --tls-hs-budget N     TLS handshake steps per loop iteration (default 4)\n"
-		"  --tls-hs-timeout MS   TLS handshake timeout (default 30000)\n",
+		"  --tls-hs-timeout MS   TLS handshake timeout (default 30000)\n"
+		"  --orport PORT         accept Tor channels on PORT (link credentials come\n"
+		"                        from chive-controlplane)\n"
+		"  --chan-max N          channels per lcore (default 4096)\n"
+		"  --chan-max-hs N       concurrent link handshakes per lcore (default 256)\n"
+		"  --chan-hs-timeout MS  link handshake timeout, TCP connect to open (default 30000)\n",
 		prog);
 }
 
@@ -295,6 +305,30 @@ dp_config_parse(struct dp_config *c, int argc, char **argv, char *err, size_t er
 			else
 				c->tls.hs_timeout_us = (uint32_t)v * 1000u;
 			break;
+		case OPT_ORPORT:
+			rc = parse_port_opt("orport", optarg, &c->chan.orport, err, errlen);
+			break;
+		case OPT_CHAN_MAX:
+			if (!parse_u64(optarg, 1, DP_CHAN_MAX, &v))
+				rc = cfg_err(err, errlen, "--chan-max: '%s' is not in 1-%u", optarg,
+					     DP_CHAN_MAX);
+			else
+				c->chan.max_chans = (uint32_t)v;
+			break;
+		case OPT_CHAN_MAX_HS:
+			if (!parse_u64(optarg, 1, DP_CHAN_MAX, &v))
+				rc = cfg_err(err, errlen, "--chan-max-hs: '%s' is not in 1-%u", optarg,
+					     DP_CHAN_MAX);
+			else
+				c->chan.max_hs = (uint32_t)v;
+			break;
+		case OPT_CHAN_HS_TIMEOUT:
+			if (!parse_u64(optarg, 1, 3600000, &v))
+				rc = cfg_err(err, errlen, "--chan-hs-timeout: '%s' is not in 1-3600000 ms",
+					     optarg);
+			else
+				c->chan.hs_timeout_us = (uint32_t)v * 1000u;
+			break;
 		case OPT_FAULT_RX:
 		case OPT_FAULT_TX: {
 			char ferr[160];
@@ -324,5 +358,10 @@ dp_config_parse(struct dp_config *c, int argc, char **argv, char *err, size_t er
 	    (c->diag.echo_port || c->diag.discard_port || c->diag.chargen_port || c->diag.client_ip ||
 	     c->diag.tls_echo_port || c->diag.tls_client_ip))
 		rc = cfg_err(err, errlen, "diagnostic services need --port");
+	if (rc == 0 && c->chan.max_hs > c->chan.max_chans)
+		rc = cfg_err(err, errlen, "--chan-max-hs (%u) exceeds --chan-max (%u)", c->chan.max_hs,
+			     c->chan.max_chans);
+	if (rc == 0 && c->port[0] == '\0' && c->chan.orport != 0)
+		rc = cfg_err(err, errlen, "--orport needs --port");
 	return rc;
 }

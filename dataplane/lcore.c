@@ -16,6 +16,7 @@
 #include <rte_ethdev.h>
 
 #include "dataplane/base/dp_ctr.h"
+#include "dataplane/cell/chan.h"
 #include "dataplane/ctl/ctl.h"
 #include "dataplane/lcore.h"
 #include "dataplane/net/net.h"
@@ -103,8 +104,11 @@ dp_lcore_iterate(struct dp_lcore *lc, uint64_t now)
 			dp_arp_timers(lc);
 		dp_net_tx_flush(lc);
 	}
-	if ((lc->iterations & DP_CTL_POLL_MASK) == 0)
+	if ((lc->iterations & DP_CTL_POLL_MASK) == 0) {
 		work += dp_ctl_poll(lc);
+		work += dp_ctl_poll_cells(lc);
+		work += dp_chan_poll(lc);
+	}
 	return work;
 }
 

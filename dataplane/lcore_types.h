@@ -25,6 +25,7 @@
 #include "dataplane/net/net_types.h"
 #include "dataplane/net/tcp_types.h"
 
+struct dp_chan_lcore;
 struct dp_diag_state;
 struct dp_diag_tls_state;
 struct dp_tls_lcore;
@@ -60,6 +61,9 @@ struct dp_lcore {
 
 	/* TLS over TCP: library context, SSL_CTX, connection pool (dataplane/tls/). */
 	struct dp_tls_lcore *tls;
+
+	/* Tor channels over TLS: pools, link credentials (dataplane/cell/). */
+	struct dp_chan_lcore *chan;
 
 	/* Applications on TCP and TLS (today the diagnostic services), allocated at start-up. */
 	struct dp_diag_state *diag;

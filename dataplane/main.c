@@ -45,6 +45,7 @@
 #include "dataplane/base/dp_eal.h"
 #include "dataplane/base/dp_log.h"
 #include "dataplane/config.h"
+#include "dataplane/cell/chan.h"
 #include "dataplane/diag/diag.h"
 #include "dataplane/lcore.h"
 #include "dataplane/net/net.h"
@@ -204,6 +205,11 @@ net_setup(struct net_setup *ns, const struct dp_config *c, struct dp_lcore *lc, 
 		lc->rx_fault = ns->rx_fault;
 		lc->net.tx_fault = ns->tx_fault;
 	}
+	rc = dp_chan_create(lc, &c->chan);
+	if (rc != 0) {
+		snprintf(err, errlen, "channels: %s", strerror(-rc));
+		return rc;
+	}
 	rc = dp_diag_start(lc, &c->diag);
 	if (rc == 0)
 		rc = dp_diag_tls_start(lc, &c->diag);
@@ -224,6 +230,7 @@ net_teardown(struct net_setup *ns)
 	if (ns->lc != NULL) {
 		dp_diag_stop(ns->lc);
 		dp_diag_tls_stop(ns->lc);
+		dp_chan_destroy(ns->lc);
 		dp_tls_destroy(ns->lc);
 		dp_tcp_destroy(ns->lc);
 		dp_net_tx_flush(ns->lc);

@@ -27,6 +27,7 @@ static CU_SuiteInfo *const dp_suites[] = {
 	&suite_diag,
 	&suite_tcp_loss,
 	&suite_tls,
+	&suite_chan,
 };
 
 int

@@ -31,6 +31,9 @@ static CU_SuiteInfo *const unit_suites[] = {
 	&suite_certs_x509,
 	&suite_certs_linkcerts,
 	&suite_certs_tor,
+	&suite_linkcreds,
+	&suite_link,
+	&suite_cli_chan,
 	&suite_rss,
 };
 

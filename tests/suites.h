@@ -32,6 +32,9 @@ extern CU_SuiteInfo suite_certs_rsacross;
 extern CU_SuiteInfo suite_certs_x509;
 extern CU_SuiteInfo suite_certs_linkcerts;
 extern CU_SuiteInfo suite_certs_tor;
+extern CU_SuiteInfo suite_linkcreds;
+extern CU_SuiteInfo suite_link;
+extern CU_SuiteInfo suite_cli_chan;
 /* Unit runner: plain-C drivers/ */
 extern CU_SuiteInfo suite_rss;
 
@@ -48,5 +51,6 @@ extern CU_SuiteInfo suite_tcp;
 extern CU_SuiteInfo suite_diag;
 extern CU_SuiteInfo suite_tcp_loss;
 extern CU_SuiteInfo suite_tls;
+extern CU_SuiteInfo suite_chan;
 
 #endif /* TESTS_SUITES_H */

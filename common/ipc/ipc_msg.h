@@ -48,7 +48,23 @@ _Static_assert(sizeof(struct ipc_hdr) == 8, "ABI");
 #define IPC_MSG_CMD_ERROR 3u /**< evt: a command was refused (malformed or unknown). */
 #define IPC_MSG_CELL_UP 4u   /**< cell up: a cell the controlplane must handle. */
 #define IPC_MSG_CELL_DOWN 5u /**< cell down: a cell the controlplane built. */
-#define IPC_MSG_TYPE_MAX 5u
+/* Link credentials and channels (tor-spec.txt §4; ARCHITECTURE.md §2). */
+#define IPC_MSG_BLOB_CHUNK 6u        /**< cell down: part of a credential blob to install. */
+#define IPC_MSG_LINK_INSTALL 7u      /**< cell down: install the staged blobs (reply: LINK_INSTALLED). */
+#define IPC_MSG_LINK_INSTALLED 8u    /**< evt: result of LINK_INSTALL. */
+#define IPC_MSG_CHAN_CERTS 9u        /**< cell up: part of a peer's CERTS body to verify. */
+#define IPC_MSG_CHAN_CERTS_RESULT 10u /**< cell down: verdict on a CHAN_CERTS. */
+#define IPC_MSG_CHAN_AUTH_SIGN 11u   /**< cell up: sign our AUTHENTICATE (we initiated). */
+#define IPC_MSG_CHAN_AUTH_SIGNED 12u /**< cell down: the signed AUTHENTICATE payload. */
+#define IPC_MSG_CHAN_AUTH_VERIFY 13u /**< cell up: check a peer's AUTHENTICATE (we responded). */
+#define IPC_MSG_CHAN_AUTH_RESULT 14u /**< cell down: verdict on a CHAN_AUTH_VERIFY. */
+#define IPC_MSG_CHAN_OPEN 15u        /**< cmd: open a channel (reply: CHAN_STATUS once open or failed). */
+#define IPC_MSG_CHAN_CLOSE 16u       /**< cmd: close a channel (reply: CHAN_STATUS). */
+#define IPC_MSG_CHAN_STATUS 17u      /**< evt: outcome of CHAN_OPEN or CHAN_CLOSE. */
+#define IPC_MSG_CHAN_LIST 18u        /**< cmd: list channels (replies: CHAN_INFO..., CHAN_LIST_END). */
+#define IPC_MSG_CHAN_INFO 19u        /**< evt: one channel of a CHAN_LIST (partial reply). */
+#define IPC_MSG_CHAN_LIST_END 20u    /**< evt: last reply of a CHAN_LIST. */
+#define IPC_MSG_TYPE_MAX 20u
 
 /** PING: ask one lcore to answer with a PONG at its next command poll. */
 struct ipc_msg_ping {
@@ -88,6 +104,268 @@ struct ipc_msg_cell {
 	uint8_t pad[6];
 };
 
+/*
+ * Link credentials (control plane → dataplane, ARCHITECTURE.md §2).
+ *
+ * The control plane installs, on every lcore, the TLS link key and
+ * certificate and the two CERTS bodies the channels send. Blobs are larger
+ * than a slot, so each travels as IPC_MSG_BLOB_CHUNK messages in order on
+ * the cell_down ring (offsets 0, n, 2n, ...), followed on the same ring by
+ * IPC_MSG_LINK_INSTALL, which the dataplane answers with
+ * IPC_MSG_LINK_INSTALLED on the event ring. A chunk that does not continue
+ * the blob being staged restarts nothing: it is refused (counted) and the
+ * INSTALL fails with -EINVAL. Staging buffers holding the key are wiped
+ * after INSTALL, whatever its outcome.
+ */
+/** Blob ids of IPC_MSG_BLOB_CHUNK. */
+#define IPC_BLOB_LINK_KEY 1u       /**< RSA-2048 TLS link key, PKCS#1 or PKCS#8 DER (secret). */
+#define IPC_BLOB_LINK_CERT 2u      /**< TLS link certificate, DER (CERTS type 1). */
+#define IPC_BLOB_ID_CERT 3u        /**< Self-signed RSA identity certificate, DER (CERTS type 2). */
+#define IPC_BLOB_CERTS_RESP 4u     /**< CERTS body we send as responder (types 1,2,4,5,7). */
+#define IPC_BLOB_CERTS_INIT 5u     /**< CERTS body we send as initiator (types [3,]2,4,6,7). */
+#define IPC_BLOB_COUNT 6u
+/** Largest blob, bytes. */
+#define IPC_BLOB_MAX 8192u
+/** Data bytes per chunk. */
+#define IPC_BLOB_CHUNK_DATA 576u
+
+/** BLOB_CHUNK: bytes [offset, offset + chunk_len) of blob @c blob_id. */
+struct ipc_msg_blob_chunk {
+	struct ipc_hdr hdr;
+	uint32_t blob_id;    /**< IPC_BLOB_* */
+	uint32_t total_len;  /**< Bytes of the whole blob, 1..IPC_BLOB_MAX. */
+	uint32_t offset;     /**< Where this chunk goes; chunks arrive in order. */
+	uint16_t chunk_len;  /**< Bytes used in @c data, 1..IPC_BLOB_CHUNK_DATA. */
+	uint16_t pad;
+	uint32_t gen;        /**< Credential generation this blob belongs to. */
+	uint8_t data[IPC_BLOB_CHUNK_DATA];
+};
+
+/** LINK_INSTALL: make the staged blobs of generation @c gen live. */
+struct ipc_msg_link_install {
+	struct ipc_hdr hdr;
+	uint32_t gen;              /**< Must match every staged chunk's gen. */
+	uint32_t flags;            /**< 0 */
+	uint8_t rsa_id_sha1[20];   /**< Our RSA identity digest (fingerprint). */
+	uint8_t rsa_id_sha256[32]; /**< SHA256 of our PKCS#1 DER RSA identity: AUTHENTICATE CID/SID. */
+	uint8_t ed_id[32];         /**< Our Ed25519 master identity. */
+	uint32_t netinfo_addr;     /**< IPv4 we advertise in NETINFO (host order); 0: the port's. */
+	uint32_t pad;
+};
+
+/** LINK_INSTALLED: answer to LINK_INSTALL. */
+struct ipc_msg_link_installed {
+	struct ipc_hdr hdr;
+	uint32_t gen;
+	int32_t status;            /**< 0, or -EINVAL (blob missing, bad or mismatched), -ENOMEM. */
+	uint32_t failed_blob;      /**< IPC_BLOB_* at fault, or 0. */
+	uint32_t pad;
+};
+
+/*
+ * Channel handshake work done by the control plane (tor-spec.txt §4.2, §4.4).
+ * Requests go up on cell_up, verdicts come down on cell_down. @c chan is
+ * the dataplane's channel handle and @c hdr.req_id a per-channel sequence
+ * number; the dataplane drops (and counts) a verdict for a channel that no
+ * longer waits for it. The control plane keeps no state between messages.
+ */
+/** Largest CERTS body the dataplane forwards. */
+#define IPC_CERTS_MAX IPC_BLOB_MAX
+/** Bytes of a method-3 AUTHENTICATE payload: AuthType, AuthLen, 352-byte authenticator. */
+#define IPC_AUTH3_PAYLOAD_LEN 356u
+
+/** CHAN_CERTS: bytes [offset, offset + chunk_len) of a peer's CERTS body; the last one asks for a verdict. */
+struct ipc_msg_chan_certs {
+	struct ipc_hdr hdr;
+	uint32_t chan;
+	uint32_t total_len;        /**< 1..IPC_CERTS_MAX */
+	uint32_t offset;
+	uint16_t chunk_len;        /**< 1..IPC_BLOB_CHUNK_DATA */
+	uint8_t sender_role;       /**< IPC_ROLE_*: the peer's role (RESPONDER when we initiated). */
+	uint8_t pad;
+	uint8_t tls_cert_sha256[32]; /**< SHA256 of the peer's TLS certificate (all-zero if none). */
+	uint8_t data[IPC_BLOB_CHUNK_DATA];
+};
+
+/** Channel roles. */
+#define IPC_ROLE_RESPONDER 0u
+#define IPC_ROLE_INITIATOR 1u
+
+/** CHAN_CERTS_RESULT: the verdict; identities valid when status is 0. */
+struct ipc_msg_chan_certs_result {
+	struct ipc_hdr hdr;
+	uint32_t chan;
+	int32_t status;            /**< 0, or a positive enum cp_cert_err (the check that failed). */
+	uint8_t failed_type;       /**< CertType at fault, or 0. */
+	uint8_t pad[7];
+	int64_t expires;           /**< Earliest expiry of the peer's certificates, Unix seconds. */
+	uint8_t rsa_id_sha1[20];
+	uint8_t pad2[4];
+	uint8_t rsa_id_sha256[32];
+	uint8_t ed_id[32];
+	uint8_t ed_auth[32];       /**< Initiator's AUTHENTICATE key (sender initiator only). */
+};
+
+/** CHAN_AUTH_SIGN: the authenticator fields the dataplane knows; CID and CID_ED are ours. */
+struct ipc_msg_chan_auth_sign {
+	struct ipc_hdr hdr;
+	uint32_t chan;
+	uint32_t pad;
+	uint8_t sid[32];
+	uint8_t sid_ed[32];
+	uint8_t slog[32];
+	uint8_t clog[32];
+	uint8_t scert[32];
+	uint8_t tlssecrets[32];    /**< Secret: wiped by the control plane after use. */
+};
+
+/** CHAN_AUTH_SIGNED: the AUTHENTICATE payload to send. */
+struct ipc_msg_chan_auth_signed {
+	struct ipc_hdr hdr;
+	uint32_t chan;
+	int32_t status;            /**< 0, or a negative errno (no auth key, signing failed). */
+	uint16_t payload_len;      /**< IPC_AUTH3_PAYLOAD_LEN when status is 0. */
+	uint8_t pad[6];
+	uint8_t payload[IPC_AUTH3_PAYLOAD_LEN];
+	uint8_t pad2[4];
+};
+
+/** CHAN_AUTH_VERIFY: a peer's AUTHENTICATE payload plus what it must match. */
+struct ipc_msg_chan_auth_verify {
+	struct ipc_hdr hdr;
+	uint32_t chan;
+	uint16_t payload_len;      /**< Bytes received, capped at IPC_AUTH3_PAYLOAD_LEN. */
+	uint16_t pad;
+	uint8_t cid[32];           /**< The initiator's, from its verified CERTS. */
+	uint8_t cid_ed[32];
+	uint8_t ed_auth[32];       /**< The initiator's certified AUTHENTICATE key. */
+	uint8_t scert[32];         /**< SHA256 of our TLS certificate on this connection. */
+	uint8_t slog[32];
+	uint8_t clog[32];
+	uint8_t tlssecrets[32];
+	uint8_t payload[IPC_AUTH3_PAYLOAD_LEN];
+	uint8_t pad2[4];
+};
+
+/** CHAN_AUTH_RESULT: the verdict on a CHAN_AUTH_VERIFY. */
+struct ipc_msg_chan_auth_result {
+	struct ipc_hdr hdr;
+	uint32_t chan;
+	int32_t status;            /**< 0, or a positive enum cp_cert_err. */
+};
+
+/*
+ * Channels on the command ring (chivectl channel open|close, show channels).
+ */
+/** CHAN_OPEN: connect to @c addr:@c port and authenticate; the reply comes when open or failed. */
+struct ipc_msg_chan_open {
+	struct ipc_hdr hdr;
+	uint32_t addr;             /**< IPv4, host order. */
+	uint16_t port;
+	uint16_t flags;            /**< IPC_CHAN_OPEN_F_* */
+	uint8_t rsa_id_sha1[20];   /**< Expected RSA identity (required). */
+	uint8_t ed_id[32];         /**< Expected Ed25519 identity (with IPC_CHAN_OPEN_F_ED). */
+};
+/** CHAN_OPEN flag: check the peer's Ed25519 identity too. */
+#define IPC_CHAN_OPEN_F_ED 1u
+
+/** CHAN_CLOSE: close channel @c chan. */
+struct ipc_msg_chan_close {
+	struct ipc_hdr hdr;
+	uint32_t chan;
+	uint32_t pad;
+};
+
+/** CHAN_STATUS: outcome of CHAN_OPEN (open, or why not) or CHAN_CLOSE. */
+struct ipc_msg_chan_status {
+	struct ipc_hdr hdr;
+	uint32_t chan;             /**< Handle (0 if none was created). */
+	int32_t status;            /**< 0, or a negative errno (-EBUSY, -ENOMEM, -EBADF, -ENETUNREACH...). */
+	uint16_t close_reason;     /**< IPC_CHAN_CLOSE_* when the channel failed, else 0. */
+	uint16_t link_proto;
+	uint8_t cert_err;          /**< enum cp_cert_err behind a certificate failure, else 0. */
+	uint8_t pad[3];
+	uint8_t rsa_id_sha1[20];   /**< The peer's proven identities (status 0). */
+	uint8_t ed_id[32];
+};
+
+/** CHAN_LIST: list channels from index @c cursor on, at most @c max of them. */
+struct ipc_msg_chan_list {
+	struct ipc_hdr hdr;
+	uint32_t cursor;           /**< 0 to start; CHAN_LIST_END.next to continue. */
+	uint32_t max;              /**< 1..IPC_CHAN_LIST_MAX */
+};
+/** Most CHAN_INFO replies to one CHAN_LIST. */
+#define IPC_CHAN_LIST_MAX 64u
+
+/** CHAN_INFO: one channel. */
+struct ipc_msg_chan_info {
+	struct ipc_hdr hdr;
+	uint32_t chan;
+	uint8_t state;             /**< IPC_CHAN_STATE_* */
+	uint8_t role;              /**< IPC_ROLE_* (ours) */
+	uint16_t link_proto;       /**< 0 before VERSIONS. */
+	uint32_t peer_addr;        /**< host order */
+	uint16_t peer_port;
+	uint16_t local_port;
+	uint16_t flags;            /**< IPC_CHAN_F_* */
+	uint16_t tls_version;      /**< 0x0303, 0x0304; 0 before the TLS handshake. */
+	uint8_t rsa_id_sha1[20];   /**< The peer's, when IPC_CHAN_F_AUTHENTICATED. */
+	uint8_t ed_id[32];
+	uint32_t age_ms;
+	uint32_t pad;
+	uint64_t rx_bytes;         /**< TLS plaintext bytes. */
+	uint64_t tx_bytes;
+	uint64_t rx_cells;
+	uint64_t tx_cells;
+};
+/** CHAN_INFO flags. */
+#define IPC_CHAN_F_AUTHENTICATED 1u /**< The peer proved a relay identity (CERTS, + AUTHENTICATE as initiator). */
+#define IPC_CHAN_F_CLIENT 2u        /**< The peer did not authenticate (a client or bridge user). */
+
+/** Channel states (CHAN_INFO.state). Values are ABI. */
+#define IPC_CHAN_STATE_FREE 0u       /**< not in use */
+#define IPC_CHAN_STATE_TLS 1u        /**< TCP connect or TLS handshake in progress */
+#define IPC_CHAN_STATE_VERSIONS 2u   /**< TLS up; VERSIONS not yet exchanged */
+#define IPC_CHAN_STATE_HANDSHAKE 3u  /**< CERTS / AUTH_CHALLENGE / AUTHENTICATE / NETINFO */
+#define IPC_CHAN_STATE_OPEN 4u       /**< carries circuits */
+#define IPC_CHAN_STATE_CLOSING 5u    /**< closing TLS */
+#define IPC_CHAN_STATE_COUNT 6u
+
+/** Why a channel closed (CHAN_STATUS.close_reason, counters). Values are ABI. */
+#define IPC_CHAN_CLOSE_NONE 0u
+#define IPC_CHAN_CLOSE_LOCAL 1u           /**< closed by the operator (CHAN_CLOSE) or at shutdown */
+#define IPC_CHAN_CLOSE_PEER 2u            /**< the peer closed TLS or TCP */
+#define IPC_CHAN_CLOSE_TLS_ERROR 3u       /**< TLS failed (handshake, records, alert) */
+#define IPC_CHAN_CLOSE_CONNECT_FAILED 4u  /**< TCP connect refused or timed out */
+#define IPC_CHAN_CLOSE_HS_TIMEOUT 5u      /**< link handshake not finished in time */
+#define IPC_CHAN_CLOSE_BAD_CELL 6u        /**< malformed cell framing or payload */
+#define IPC_CHAN_CLOSE_UNEXPECTED_CELL 7u /**< a cell out of order for the handshake state */
+#define IPC_CHAN_CLOSE_NO_VERSION 8u      /**< no link protocol in common */
+#define IPC_CHAN_CLOSE_CERTS 9u           /**< the peer's CERTS failed verification */
+#define IPC_CHAN_CLOSE_IDENTITY 10u       /**< the peer is not the relay we asked for (or is us) */
+#define IPC_CHAN_CLOSE_NO_AUTH_METHOD 11u /**< AUTH_CHALLENGE without method 3 */
+#define IPC_CHAN_CLOSE_AUTH 12u           /**< the peer's AUTHENTICATE failed verification */
+#define IPC_CHAN_CLOSE_CELL_TOO_BIG 13u   /**< a handshake cell larger than we buffer */
+#define IPC_CHAN_CLOSE_CP 14u             /**< the control plane could not be asked or refused */
+#define IPC_CHAN_CLOSE_NO_CREDS 15u       /**< no link credentials installed yet */
+#define IPC_CHAN_CLOSE_NOMEM 16u          /**< out of preallocated channel resources */
+#define IPC_CHAN_CLOSE_COUNT 17u
+
+/** Return a short constant name of channel state @p s ("open", ...), or "unknown". */
+const char *ipc_chan_state_name(uint32_t s);
+/** Return a short constant name of close reason @p r ("hs_timeout", ...), or "unknown". */
+const char *ipc_chan_close_name(uint32_t r);
+
+/** CHAN_LIST_END: the last reply of a CHAN_LIST. */
+struct ipc_msg_chan_list_end {
+	struct ipc_hdr hdr;
+	uint32_t count;            /**< CHAN_INFO replies sent for this request. */
+	uint32_t next;             /**< Cursor to continue with, or 0 when done. */
+	uint32_t total;            /**< Channels on this lcore now. */
+	uint32_t pad;
+};
+
 _Static_assert(sizeof(struct ipc_msg_ping) == 24, "ABI");
 _Static_assert(sizeof(struct ipc_msg_pong) == 48, "ABI");
 _Static_assert(sizeof(struct ipc_msg_cmd_error) == 16, "ABI");
@@ -96,6 +374,36 @@ _Static_assert(sizeof(struct ipc_msg_ping) <= IPC_CMD_SLOT, "PING must fit a com
 _Static_assert(sizeof(struct ipc_msg_pong) <= IPC_EVT_SLOT, "PONG must fit an event slot");
 _Static_assert(sizeof(struct ipc_msg_cmd_error) <= IPC_EVT_SLOT, "CMD_ERROR must fit an event slot");
 _Static_assert(sizeof(struct ipc_msg_cell) <= IPC_CELL_SLOT, "a cell message must fit a cell slot");
+_Static_assert(sizeof(struct ipc_msg_blob_chunk) == 604, "ABI");
+_Static_assert(sizeof(struct ipc_msg_link_install) == 108, "ABI");
+_Static_assert(sizeof(struct ipc_msg_link_installed) == 24, "ABI");
+_Static_assert(sizeof(struct ipc_msg_chan_certs) == 632, "ABI");
+_Static_assert(sizeof(struct ipc_msg_chan_certs_result) == 152, "ABI");
+_Static_assert(sizeof(struct ipc_msg_chan_auth_sign) == 208, "ABI");
+_Static_assert(sizeof(struct ipc_msg_chan_auth_signed) == 384, "ABI");
+_Static_assert(sizeof(struct ipc_msg_chan_auth_verify) == 600, "ABI");
+_Static_assert(sizeof(struct ipc_msg_chan_auth_result) == 16, "ABI");
+_Static_assert(sizeof(struct ipc_msg_chan_open) == 68, "ABI");
+_Static_assert(sizeof(struct ipc_msg_chan_close) == 16, "ABI");
+_Static_assert(sizeof(struct ipc_msg_chan_status) == 76, "ABI");
+_Static_assert(sizeof(struct ipc_msg_chan_list) == 16, "ABI");
+_Static_assert(sizeof(struct ipc_msg_chan_info) == 120, "ABI");
+_Static_assert(sizeof(struct ipc_msg_chan_list_end) == 24, "ABI");
+_Static_assert(sizeof(struct ipc_msg_blob_chunk) <= IPC_CELL_SLOT, "cell slot");
+_Static_assert(sizeof(struct ipc_msg_link_install) <= IPC_CELL_SLOT, "cell slot");
+_Static_assert(sizeof(struct ipc_msg_link_installed) <= IPC_EVT_SLOT, "evt slot");
+_Static_assert(sizeof(struct ipc_msg_chan_certs) <= IPC_CELL_SLOT, "cell slot");
+_Static_assert(sizeof(struct ipc_msg_chan_certs_result) <= IPC_CELL_SLOT, "cell slot");
+_Static_assert(sizeof(struct ipc_msg_chan_auth_sign) <= IPC_CELL_SLOT, "cell slot");
+_Static_assert(sizeof(struct ipc_msg_chan_auth_signed) <= IPC_CELL_SLOT, "cell slot");
+_Static_assert(sizeof(struct ipc_msg_chan_auth_verify) <= IPC_CELL_SLOT, "cell slot");
+_Static_assert(sizeof(struct ipc_msg_chan_auth_result) <= IPC_CELL_SLOT, "cell slot");
+_Static_assert(sizeof(struct ipc_msg_chan_open) <= IPC_CMD_SLOT, "cmd slot");
+_Static_assert(sizeof(struct ipc_msg_chan_close) <= IPC_CMD_SLOT, "cmd slot");
+_Static_assert(sizeof(struct ipc_msg_chan_status) <= IPC_EVT_SLOT, "evt slot");
+_Static_assert(sizeof(struct ipc_msg_chan_list) <= IPC_CMD_SLOT, "cmd slot");
+_Static_assert(sizeof(struct ipc_msg_chan_info) <= IPC_EVT_SLOT, "evt slot");
+_Static_assert(sizeof(struct ipc_msg_chan_list_end) <= IPC_EVT_SLOT, "evt slot");
 
 /**
  * Check that @p slot (of @p slot_size readable bytes) holds a well-formed

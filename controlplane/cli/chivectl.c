@@ -10,7 +10,9 @@
  * failure. Exit status: 0 success, 1 the command failed or the controlplane
  * could not be reached, 2 usage error. `chivectl help` lists the commands
  * the running controlplane knows. The socket is $CHIVE_SOCKET, or -s, or
- * /run/chive/chive.sock.
+ * /run/chive/chive.sock. The answer is awaited for -t seconds (default 10;
+ * 75 for `channel open`, which answers only once the channel is open or
+ * failed, up to a minute later).
  */
 #include <errno.h>
 #include <poll.h>
@@ -27,8 +29,32 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: chivectl [-s SOCKET] [-t SECONDS] COMMAND [ARGS...]\n"
-			"       chivectl help      list the commands of the running controlplane\n");
+	fprintf(stderr,
+		"usage: chivectl [-s SOCKET] [-t SECONDS] COMMAND [ARGS...]\n"
+		"       chivectl help      list the commands of the running controlplane\n"
+		"  e.g. chivectl status\n"
+		"       chivectl counters /cp/link/\n"
+		"       chivectl show channels\n"
+		"       chivectl channel open 192.0.2.7:9001 $FINGERPRINT [ED25519_ID]\n"
+		"       chivectl channel close 0x00010002\n");
+}
+
+/* Default answer timeouts of commands that wait longer than most (s). */
+static const struct {
+	const char *cmd1, *cmd2;
+	double timeout_s;
+} slow_cmds[] = {
+	{ "channel", "open", 75.0 }, /* the controlplane waits up to 60 s for the dataplane */
+};
+
+static double
+default_timeout(int argc, char **argv)
+{
+	for (size_t i = 0; i < sizeof(slow_cmds) / sizeof(slow_cmds[0]); i++)
+		if (argc >= 2 && strcmp(argv[0], slow_cmds[i].cmd1) == 0 &&
+		    strcmp(argv[1], slow_cmds[i].cmd2) == 0)
+			return slow_cmds[i].timeout_s;
+	return 10.0;
 }
 
 static long long
@@ -61,7 +87,7 @@ main(int argc, char **argv)
 	char *resp = NULL;
 	size_t len = 0, cap = 0, body_len = 0, off = 0;
 	long long deadline;
-	double timeout_s = 10.0;
+	double timeout_s = 0;
 	int opt, fd, status = 0, hdr = 0;
 
 	if (path == NULL)
@@ -90,6 +116,8 @@ main(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	if (timeout_s == 0)
+		timeout_s = default_timeout(argc - optind, argv + optind);
 	for (int i = optind; i < argc; i++) {
 		size_t n = strlen(argv[i]);
 

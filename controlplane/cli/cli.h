@@ -8,7 +8,9 @@
  * A handler writes its output into req->out and returns a CLI_STATUS_*; a
  * handler that must wait for the dataplane returns CP_CLI_PENDING and later
  * calls cp_cli_req_finish(). The socket layer sets req->done to deliver the
- * answer; tests set their own.
+ * answer; tests set their own. A pending handler that may wait longer than
+ * the socket's CP_CLI_CONN_TIMEOUT_NS (`channel open` waits up to a minute)
+ * sets req->timeout_ns, and the connection then stays open that long.
  */
 #ifndef CONTROLPLANE_CLI_CLI_H
 #define CONTROLPLANE_CLI_CLI_H
@@ -35,6 +37,7 @@ struct cp_cli_req {
 	void *owner;           /**< The socket connection (or the test's context). */
 	void *op;              /**< A pending operation, owned by the handler. */
 	void (*op_cancel)(struct cp_cli_req *req); /**< Frees @c op if the client goes away. */
+	uint64_t timeout_ns;   /**< Set by a pending handler: how long it may wait (0 = default). */
 	uint8_t finished;
 };
 

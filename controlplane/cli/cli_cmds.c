@@ -1,21 +1,28 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file
- * @brief Built-in commands: `help` and `status`.
+ * @brief Built-in commands: `help`, `status` and `counters` (the channel
+ *        commands are in cli_chan.c).
  *
  * `status` is asynchronous: it pings every dataplane lcore through the
  * command rings and answers once every lcore replied or timed out, with the
  * round trip each ping took. That proves, end to end, that the segment is
  * attached, every lcore's loop is running and both ring directions work.
+ * It also shows the relay identity and which link credentials the lcores
+ * have installed. `counters` prints the dataplane's counters, then the
+ * control plane's own (/cp/...).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/ipc/ipc_msg.h"
 #include "controlplane/cli/cli.h"
 #include "controlplane/cli/cli_cmds.h"
+#include "controlplane/keys/keys.h"
+#include "controlplane/link/link.h"
 #include "controlplane/stats/stats.h"
 
 struct status_op {
@@ -35,9 +42,20 @@ static int cmd_counters(struct cp_cli_req *req, int argc, char **argv);
 
 static const struct cp_cli_cmd cli_cmds[] = {
 	{ "help", "[COMMAND]", "list commands, or describe one", cmd_help },
-	{ "status", "", "uptime, ABI version, dataplane lcores and their ping round trip", cmd_status },
-	{ "counters", "[FILTER]", "dataplane counters summed over lcores (names containing FILTER)",
+	{ "status", "",
+	  "uptime, ABI version, relay identity, link credentials, dataplane lcores and their ping "
+	  "round trip",
+	  cmd_status },
+	{ "counters", "[FILTER]",
+	  "dataplane counters summed over lcores, then the controlplane's (names containing FILTER)",
 	  cmd_counters },
+	{ "channel open", "ADDR:PORT FINGERPRINT [ED25519_ID]",
+	  "open a channel to a relay and wait (up to 60 s) until it is open or failed",
+	  cp_cli_cmd_channel_open },
+	{ "channel close", "HANDLE", "close a channel (HANDLE as 'show channels' prints it)",
+	  cp_cli_cmd_channel_close },
+	{ "show channels", "", "every channel of every lcore: state, peer, link, TLS, traffic",
+	  cp_cli_cmd_show_channels },
 };
 
 const struct cp_cli_cmd *
@@ -86,6 +104,35 @@ status_failure_name(int64_t rc)
 	default:
 		return "refused";
 	}
+}
+
+/* Relay identity and link credentials, when the key store is loaded. */
+static void
+status_identity(struct cp_cli_req *req)
+{
+	struct cp_ctx *cp = req->cp;
+	const struct cp_linkcreds *c = &cp->link.creds;
+	uint32_t lcores = cp->dp.attached ? cp->dp.n_lcores : 0;
+	uint32_t with_chan = cp_link_channel_lcores(&cp->link);
+	time_t now = time(NULL);
+
+	if (cp->keys == NULL)
+		return;
+	cp_buf_printf(&req->out, "identity:      %s ed25519 %s\n", cp_keys_rsa_fingerprint(cp->keys),
+		      cp_keys_ed25519_id_base64(cp->keys));
+	if (c->gen == 0) {
+		cp_buf_printf(&req->out, "link creds:    none%s%s\n",
+			      cp->link.last_err[0] != '\0' ? ": " : "", cp->link.last_err);
+		return;
+	}
+	cp_buf_printf(&req->out,
+		      "link creds:    gen %u, made %lld s ago, renewed in %lld s; "
+		      "installed on %u/%u lcores",
+		      c->gen, (long long)(now - c->made), (long long)(c->renew_at - now),
+		      cp_link_installed_count(&cp->link), with_chan);
+	if (with_chan != lcores)
+		cp_buf_printf(&req->out, " (%u without channels)", lcores - with_chan);
+	cp_buf_printf(&req->out, "\n");
 }
 
 static void
@@ -167,6 +214,7 @@ cmd_status(struct cp_cli_req *req, int argc, char **argv)
 		      (double)(now - cp->start_ns) / 1e9, (unsigned)getpid());
 	cp_buf_printf(&req->out, "abi version:   %u\n", IPC_ABI_VERSION);
 	cp_buf_printf(&req->out, "segment:       /dev/shm/%s\n", cp->shm_name);
+	status_identity(req);
 	if (!cp_dplink_is_up(&cp->dp)) {
 		cp_buf_printf(&req->out, "dataplane:     down (%s)\n",
 			      cp->attach_err[0] != '\0' ? cp->attach_err : "not attached");
@@ -203,6 +251,32 @@ cmd_status(struct cp_cli_req *req, int argc, char **argv)
 	return CP_CLI_PENDING;
 }
 
+struct ctr_print {
+	struct cp_buf *out;
+	const char *filter;
+};
+
+static void
+ctr_print(void *arg, const char *name, uint64_t value)
+{
+	struct ctr_print *p = arg;
+
+	if (p->filter != NULL && strstr(name, p->filter) == NULL)
+		return;
+	cp_buf_printf(p->out, "%-40s %20llu\n", name, (unsigned long long)value);
+}
+
+/* The control plane's own counters (dplink, link). */
+static void
+counters_cp(struct cp_cli_req *req, const char *filter)
+{
+	struct ctr_print p = { .out = &req->out, .filter = filter };
+
+	cp_dplink_counters(&req->cp->dp, ctr_print, &p);
+	if (req->cp->keys != NULL)
+		cp_link_counters(&req->cp->link, ctr_print, &p);
+}
+
 static int
 cmd_counters(struct cp_cli_req *req, int argc, char **argv)
 {
@@ -215,6 +289,7 @@ cmd_counters(struct cp_cli_req *req, int argc, char **argv)
 		return CLI_STATUS_USAGE;
 	}
 	if (!cp_dplink_is_up(&cp->dp)) {
+		counters_cp(req, argc == 1 ? argv[0] : NULL);
 		cp_buf_printf(&req->out, "dataplane:     down (%s)\n",
 			      cp->attach_err[0] != '\0' ? cp->attach_err : "not attached");
 		return CLI_STATUS_ERR;
@@ -230,5 +305,6 @@ cmd_counters(struct cp_cli_req *req, int argc, char **argv)
 		cp_buf_printf(&req->out, "%-40s %20llu\n", st[i].desc.name,
 			      (unsigned long long)st[i].total);
 	free(st);
+	counters_cp(req, argc == 1 ? argv[0] : NULL);
 	return CLI_STATUS_OK;
 }

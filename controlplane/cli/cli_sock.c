@@ -152,6 +152,12 @@ conn_on_event(struct cp_ctx *cp, struct cp_ev *ev, uint32_t events)
 	}
 	nl[1] = '\0';
 	cp_cli_dispatch(&c->req, c->in);
+	if (!c->req.finished && c->req.timeout_ns != 0) {
+		uint64_t d = cp_now_ns() + c->req.timeout_ns + CP_CLI_CONN_GRACE_NS;
+
+		if ((int64_t)(d - c->deadline_ns) > 0)
+			c->deadline_ns = d;
+	}
 }
 
 static void

@@ -6,7 +6,8 @@
  * Who may use the CLI is decided by the socket file's permissions (default
  * 0660, so root and the socket's group). Connections are bounded in number
  * (CP_CLI_CONN_MAX) and in time (CP_CLI_CONN_TIMEOUT_NS from accept to the
- * last byte written); requests in length (CLI_PROTO_LINE_MAX).
+ * last byte written, or longer for a request that says it waits longer, see
+ * struct cp_cli_req); requests in length (CLI_PROTO_LINE_MAX).
  */
 #ifndef CONTROLPLANE_CLI_CLI_SOCK_H
 #define CONTROLPLANE_CLI_CLI_SOCK_H
@@ -20,6 +21,11 @@
 #define CP_CLI_CONN_MAX 64
 /** A connection that has not finished within this time is closed, ns. */
 #define CP_CLI_CONN_TIMEOUT_NS UINT64_C(10000000000)
+/**
+ * A request whose handler set req->timeout_ns keeps its connection open
+ * that long after dispatch, plus this much to write the answer, ns.
+ */
+#define CP_CLI_CONN_GRACE_NS UINT64_C(5000000000)
 
 struct cp_cli_server;
 

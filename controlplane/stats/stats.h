@@ -6,6 +6,7 @@
  * The counter directory names every counter; each lcore's block holds its
  * values. cp_stats_read() takes a consistent snapshot of the directory and
  * sums each counter over the lcores, so no reader hard-codes a counter.
+ * The control plane's own counters are reported through #cp_ctr_fn.
  */
 #ifndef CONTROLPLANE_STATS_STATS_H
 #define CONTROLPLANE_STATS_STATS_H
@@ -30,5 +31,13 @@ struct cp_stat {
  *   rewritten the whole time.
  */
 int cp_stats_read(const struct ipc_shm *shm, const char *filter, struct cp_stat *out, uint32_t max);
+
+/**
+ * Visitor of the control plane's own counters (not in the segment): called
+ * once per counter with a path-like @p name ("/cp/link/certs_ok") and its
+ * value. Modules export their counters through it; `counters` prints them
+ * after the dataplane's.
+ */
+typedef void(cp_ctr_fn)(void *arg, const char *name, uint64_t value);
 
 #endif /* CONTROLPLANE_STATS_STATS_H */

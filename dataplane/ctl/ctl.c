@@ -12,6 +12,7 @@
 
 #include "common/ipc/ipc_msg.h"
 #include "dataplane/base/dp_ctr.h"
+#include "dataplane/cell/chan.h"
 #include "dataplane/ctl/ctl.h"
 
 typedef void(dp_ctl_handler_fn)(struct dp_lcore *lc, const void *msg);
@@ -19,6 +20,12 @@ typedef void(dp_ctl_handler_fn)(struct dp_lcore *lc, const void *msg);
 union ctl_msg_buf {
 	struct ipc_hdr hdr;
 	uint8_t bytes[IPC_CMD_SLOT];
+	uint64_t align;
+};
+
+union ctl_cell_buf {
+	struct ipc_hdr hdr;
+	uint8_t bytes[IPC_CELL_SLOT];
 	uint64_t align;
 };
 
@@ -49,8 +56,26 @@ ctl_ping(struct dp_lcore *lc, const void *msg)
 	dp_ctl_send_evt(lc, &pong, sizeof(pong));
 }
 
+static void
+ctl_chan(struct dp_lcore *lc, const void *msg)
+{
+	dp_chan_ctl_msg(lc, msg);
+}
+
 static dp_ctl_handler_fn *const ctl_handlers[IPC_MSG_TYPE_MAX + 1] = {
 	[IPC_MSG_PING] = ctl_ping,
+	[IPC_MSG_CHAN_OPEN] = ctl_chan,
+	[IPC_MSG_CHAN_CLOSE] = ctl_chan,
+	[IPC_MSG_CHAN_LIST] = ctl_chan,
+};
+
+/* Messages of the cell_down ring, by type (cells for circuits arrive with issue 5). */
+static dp_ctl_handler_fn *const ctl_cell_handlers[IPC_MSG_TYPE_MAX + 1] = {
+	[IPC_MSG_BLOB_CHUNK] = ctl_chan,
+	[IPC_MSG_LINK_INSTALL] = ctl_chan,
+	[IPC_MSG_CHAN_CERTS_RESULT] = ctl_chan,
+	[IPC_MSG_CHAN_AUTH_SIGNED] = ctl_chan,
+	[IPC_MSG_CHAN_AUTH_RESULT] = ctl_chan,
 };
 
 static void
@@ -93,5 +118,37 @@ dp_ctl_poll(struct dp_lcore *lc)
 		ipc_ring_cons_release(&lc->cmd, n);
 		DP_CTR_ADD(lc, ipc_cmd_rx, n);
 	}
+	return n;
+}
+
+uint32_t
+dp_ctl_poll_cells(struct dp_lcore *lc)
+{
+	union ctl_cell_buf m;
+	uint32_t idx, n;
+
+	n = ipc_ring_cons_peek(&lc->cell_down, DP_CTL_BATCH, &idx);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t len = lc->cell_down.slot_size < sizeof(m) ? lc->cell_down.slot_size
+								   : sizeof(m);
+		uint16_t type = 0;
+		int rc;
+
+		memcpy(m.bytes, ipc_ring_cons_slot(&lc->cell_down, idx + i), len);
+		rc = ipc_msg_validate(m.bytes, len, IPC_DIR_CELL_DOWN, &type);
+		if (rc == 0 && ctl_cell_handlers[type] == NULL)
+			rc = -ENOTSUP;
+		if (rc != 0) {
+			DP_CTR_INC(lc, ipc_cell_bad);
+			continue;
+		}
+		ctl_cell_handlers[type](lc, m.bytes);
+	}
+	if (n != 0) {
+		ipc_ring_cons_release(&lc->cell_down, n);
+		DP_CTR_ADD(lc, ipc_cell_rx, n);
+	}
+	/* A slot may have held key material: it was copied to the stack above. */
+	memset(m.bytes, 0, sizeof(m.bytes));
 	return n;
 }

@@ -30,6 +30,16 @@
 uint32_t dp_ctl_poll(struct dp_lcore *lc);
 
 /**
+ * Handle up to DP_CTL_BATCH messages from @p lc's cell_down ring (link
+ * credentials, channel handshake verdicts); malformed ones are counted
+ * (/dp/ipc/cell_bad) and dropped: nothing on that ring expects an error reply.
+ *
+ * @return
+ *   Number of messages consumed (valid or not).
+ */
+uint32_t dp_ctl_poll_cells(struct dp_lcore *lc);
+
+/**
  * Send event @p msg of @p len bytes to the controlplane.
  *
  * @return

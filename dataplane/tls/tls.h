@@ -176,6 +176,13 @@ int dp_tls_set_cert(struct dp_lcore *lc, const uint8_t *key_der, uint32_t key_le
 		    const uint8_t *cert_der, uint32_t cert_len, const uint8_t *idcert_der,
 		    uint32_t idcert_len);
 
+/**
+ * The lcore's OpenSSL library context (an OSSL_LIB_CTX *), for layers above
+ * that fetch their own algorithms once at start (cell/chan.c: SHA-256, RNG).
+ * NULL without dp_tls_create().
+ */
+struct ossl_lib_ctx_st *dp_tls_libctx(struct dp_lcore *lc);
+
 /** True once dp_tls_set_cert() succeeded on @p lc (the server role needs it). */
 bool dp_tls_has_cert(struct dp_lcore *lc);
 

@@ -373,6 +373,12 @@ dp_tls_destroy(struct dp_lcore *lc)
 	ERR_clear_error();
 }
 
+struct ossl_lib_ctx_st *
+dp_tls_libctx(struct dp_lcore *lc)
+{
+	return lc->tls != NULL ? lc->tls->libctx : NULL;
+}
+
 bool
 dp_tls_has_cert(struct dp_lcore *lc)
 {

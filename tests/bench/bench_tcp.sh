@@ -65,7 +65,7 @@ ip netns exec "$NS" "$BIN/chive-dataplane" -l 0 --no-pci --log-level=warning \
 	--vdev=net_af_packet0,iface=vchive,framecnt=8192,blocksz=4096,framesz=2048,qpairs=1 \
 	-- --shm "$SHM" --port net_af_packet0 --ip 10.79.0.2/24 --chargen 19 >"$OUT/dp.log" 2>&1 &
 PIDS+=($!)
-"$BIN/chive-controlplane" --shm "$SHM" --socket "$SOCK" >/dev/null 2>&1 &
+"$BIN/chive-controlplane" --shm "$SHM" --socket "$SOCK" --data-dir "$OUT/cp-data" >/dev/null 2>&1 &
 PIDS+=($!)
 for _ in $(seq 100); do "$BIN/chivectl" -s "$SOCK" status >/dev/null 2>&1 && break; sleep 0.2; done
 ctr() { "$BIN/chivectl" -s "$SOCK" counters "$1" | awk -v n="$1" '$1 == n { print $2 }'; }

@@ -12,6 +12,9 @@
  * The command rings have CMD_SLOTS slots, so one test can fill a ring
  * without also filling the pending table; the pending-table test drains
  * the command rings as it goes, as a dataplane that never answers would.
+ * The cell_down rings have DOWN_SLOTS slots for the same reason. The
+ * multi-part tests answer a CHAN_LIST with CHAN_INFO partial replies and a
+ * CHAN_LIST_END, as ipc_msg.h specifies.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -30,6 +33,7 @@
 
 #define N_LCORES 2u
 #define CMD_SLOTS 4u
+#define DOWN_SLOTS 8u
 /* Fake clock values. */
 #define T0 UINT64_C(1000000)
 #define TIMEOUT UINT64_C(5000)
@@ -44,8 +48,11 @@ struct rec {
 		struct ipc_hdr hdr;
 		struct ipc_msg_pong pong;
 		struct ipc_msg_cmd_error err;
+		struct ipc_msg_chan_info info;
+		struct ipc_msg_chan_list_end end;
 		uint8_t bytes[IPC_EVT_SLOT];
 	} reply;
+	uint16_t types[8]; /* reply types seen, in order (NULL replies as 0) */
 };
 
 static struct {
@@ -56,6 +63,8 @@ static struct {
 	struct cp_dplink other; /* a second, detached link */
 	struct ipc_ring_cons cmd[N_LCORES]; /* dataplane side of the command rings */
 	struct ipc_ring_prod evt[N_LCORES]; /* dataplane side of the event rings */
+	struct ipc_ring_prod up[N_LCORES]; /* dataplane side of the cell_up rings */
+	struct ipc_ring_cons down[N_LCORES]; /* dataplane side of the cell_down rings */
 	struct rec rec[4];
 } fx;
 
@@ -64,6 +73,8 @@ rec_cb(void *arg, const struct ipc_hdr *reply, uint32_t lcore_idx, uint64_t now_
 {
 	struct rec *r = arg;
 
+	if (r->calls < 8)
+		r->types[r->calls] = reply != NULL ? reply->type : 0;
 	r->calls++;
 	r->lcore_idx = lcore_idx;
 	r->now_ns = now_ns;
@@ -95,6 +106,7 @@ setup(void)
 	fx.ready = false;
 	ipc_seg_geom_default(&g, N_LCORES);
 	g.ring_slots[IPC_RING_CMD] = CMD_SLOTS;
+	g.ring_slots[IPC_RING_CELL_DOWN] = DOWN_SLOTS;
 	if (ipc_shm_create(fx.name, &g, (uint32_t)getppid(), &fx.dp_shm, err, sizeof(err)) != 0) {
 		fprintf(stderr, "dplink setup: %s\n", err);
 		return;
@@ -104,7 +116,11 @@ setup(void)
 		if (ipc_ring_cons_init(&fx.cmd[i], ipc_shm_ring(&fx.dp_shm, i, IPC_RING_CMD),
 				       ipc_shm_ring_size(&fx.dp_shm, IPC_RING_CMD)) != 0 ||
 		    ipc_ring_prod_init(&fx.evt[i], ipc_shm_ring(&fx.dp_shm, i, IPC_RING_EVT),
-				       ipc_shm_ring_size(&fx.dp_shm, IPC_RING_EVT)) != 0)
+				       ipc_shm_ring_size(&fx.dp_shm, IPC_RING_EVT)) != 0 ||
+		    ipc_ring_prod_init(&fx.up[i], ipc_shm_ring(&fx.dp_shm, i, IPC_RING_CELL_UP),
+				       ipc_shm_ring_size(&fx.dp_shm, IPC_RING_CELL_UP)) != 0 ||
+		    ipc_ring_cons_init(&fx.down[i], ipc_shm_ring(&fx.dp_shm, i, IPC_RING_CELL_DOWN),
+				       ipc_shm_ring_size(&fx.dp_shm, IPC_RING_CELL_DOWN)) != 0)
 			return;
 	}
 	if (cp_dplink_attach(&fx.l, fx.name, err, sizeof(err)) != 0) {
@@ -750,6 +766,351 @@ test_is_up_false_after_creator_marks_stopping(void)
 	CU_ASSERT_TRUE(fx.l.attached);
 }
 
+
+/* Counter visitor: count names, note /cp/dplink/evt_partial = 5. */
+static void
+counters_cb(void *arg, const char *name, uint64_t value)
+{
+	struct {
+		int n;
+		int partial_seen;
+	} *seen = arg;
+
+	seen->n++;
+	CU_ASSERT_EQUAL(strncmp(name, "/cp/dplink/", 11), 0);
+	if (strcmp(name, "/cp/dplink/evt_partial") == 0 && value == 5)
+		seen->partial_seen++;
+}
+
+/* A callback that records whether the link still looked up when it ran. */
+static int up_inside_cb = -1;
+
+static void
+up_probe_cb(void *arg, const struct ipc_hdr *reply, uint32_t lcore_idx, uint64_t now_ns)
+{
+	struct ipc_msg_ping ping;
+
+	(void)arg;
+	(void)reply;
+	(void)lcore_idx;
+	up_inside_cb = cp_dplink_is_up(&fx.l);
+	/* New requests are refused while the link is being torn down. */
+	memset(&ping, 0, sizeof(ping));
+	ipc_hdr_init(&ping.hdr, IPC_MSG_PING, sizeof(ping), 0);
+	CU_ASSERT_EQUAL(cp_dplink_request(&fx.l, 0, &ping.hdr, sizeof(ping), TIMEOUT, now_ns,
+					  rec_cb, &fx.rec[1]),
+			-ENOTCONN);
+}
+
+static void
+test_is_up_false_inside_detach_callbacks(void)
+{
+	struct ipc_msg_ping ping;
+
+	CU_ASSERT_FATAL(fx.ready);
+	memset(&ping, 0, sizeof(ping));
+	ipc_hdr_init(&ping.hdr, IPC_MSG_PING, sizeof(ping), 0);
+	CU_ASSERT_EQUAL_FATAL(cp_dplink_request(&fx.l, 0, &ping.hdr, sizeof(ping), TIMEOUT, T0,
+						up_probe_cb, NULL),
+			      0);
+	cp_dplink_detach(&fx.l, T0);
+	CU_ASSERT_EQUAL(up_inside_cb, 0);
+	CU_ASSERT_EQUAL(fx.rec[1].calls, 0);
+	CU_ASSERT_EQUAL(fx.l.n_pending, 0);
+}
+
+/* ---- multi-part replies ---------------------------------------------------- */
+
+/* Send a CHAN_LIST to lcore @p lc; return its req_id (0 on failure). */
+static uint32_t
+send_list(uint32_t lc, struct rec *r, uint64_t now)
+{
+	struct ipc_msg_chan_list m;
+
+	memset(&m, 0, sizeof(m));
+	ipc_hdr_init(&m.hdr, IPC_MSG_CHAN_LIST, sizeof(m), 0);
+	m.max = IPC_CHAN_LIST_MAX;
+	if (cp_dplink_request(&fx.l, lc, &m.hdr, sizeof(m), TIMEOUT, now, rec_cb, r) != 0)
+		return 0;
+	return m.hdr.req_id;
+}
+
+static int
+push_info(uint32_t lc, uint32_t req_id, uint32_t chan)
+{
+	struct ipc_msg_chan_info c;
+
+	memset(&c, 0, sizeof(c));
+	ipc_hdr_init(&c.hdr, IPC_MSG_CHAN_INFO, sizeof(c), req_id);
+	c.chan = chan;
+	return ipc_ring_push(&fx.evt[lc], &c, sizeof(c));
+}
+
+static int
+push_list_end(uint32_t lc, uint32_t req_id, uint32_t count)
+{
+	struct ipc_msg_chan_list_end e;
+
+	memset(&e, 0, sizeof(e));
+	ipc_hdr_init(&e.hdr, IPC_MSG_CHAN_LIST_END, sizeof(e), req_id);
+	e.count = count;
+	return ipc_ring_push(&fx.evt[lc], &e, sizeof(e));
+}
+
+static void
+test_chan_info_replies_keep_the_list_pending_until_list_end(void)
+{
+	uint32_t id;
+
+	CU_ASSERT_FATAL(fx.ready);
+	id = send_list(1, &fx.rec[0], T0);
+	CU_ASSERT_NOT_EQUAL_FATAL(id, 0);
+	CU_ASSERT_EQUAL_FATAL(push_info(1, id, 0x11), 0);
+	CU_ASSERT_EQUAL_FATAL(push_info(1, id, 0x12), 0);
+	CU_ASSERT_EQUAL(cp_dplink_poll(&fx.l, T0 + 1), 2);
+	CU_ASSERT_EQUAL(fx.rec[0].calls, 2);
+	CU_ASSERT_EQUAL(fx.rec[0].types[0], IPC_MSG_CHAN_INFO);
+	CU_ASSERT_EQUAL(fx.rec[0].reply.info.chan, 0x12);
+	CU_ASSERT_EQUAL(fx.l.n_pending, 1);
+	CU_ASSERT_EQUAL(fx.l.stats.evt_partial, 2);
+	CU_ASSERT_EQUAL_FATAL(push_list_end(1, id, 2), 0);
+	CU_ASSERT_EQUAL(cp_dplink_poll(&fx.l, T0 + 2), 1);
+	CU_ASSERT_EQUAL(fx.rec[0].calls, 3);
+	CU_ASSERT_EQUAL(fx.rec[0].types[2], IPC_MSG_CHAN_LIST_END);
+	CU_ASSERT_EQUAL(fx.rec[0].reply.end.count, 2);
+	CU_ASSERT_EQUAL(fx.l.n_pending, 0);
+	/* After the end, a stray CHAN_INFO for the same id is unmatched. */
+	CU_ASSERT_EQUAL_FATAL(push_info(1, id, 0x13), 0);
+	cp_dplink_poll(&fx.l, T0 + 3);
+	CU_ASSERT_EQUAL(fx.rec[0].calls, 3);
+	CU_ASSERT_EQUAL(fx.l.stats.evt_unmatched, 1);
+}
+
+static void
+test_list_with_partial_replies_still_times_out(void)
+{
+	uint32_t id;
+
+	CU_ASSERT_FATAL(fx.ready);
+	id = send_list(0, &fx.rec[0], T0);
+	CU_ASSERT_EQUAL_FATAL(push_info(0, id, 0x11), 0);
+	cp_dplink_poll(&fx.l, T0 + TIMEOUT - 1);
+	CU_ASSERT_EQUAL(fx.rec[0].calls, 1);
+	cp_dplink_poll(&fx.l, T0 + TIMEOUT);
+	CU_ASSERT_EQUAL(fx.rec[0].calls, 2);
+	CU_ASSERT_TRUE(fx.rec[0].got_null);
+	CU_ASSERT_EQUAL(fx.rec[0].types[1], 0);
+	CU_ASSERT_EQUAL(fx.l.n_pending, 0);
+	CU_ASSERT_EQUAL(fx.l.stats.timeouts, 1);
+}
+
+static void
+test_cmd_error_ends_a_list(void)
+{
+	struct ipc_msg_cmd_error e;
+	uint32_t id;
+
+	CU_ASSERT_FATAL(fx.ready);
+	id = send_list(0, &fx.rec[0], T0);
+	memset(&e, 0, sizeof(e));
+	ipc_hdr_init(&e.hdr, IPC_MSG_CMD_ERROR, sizeof(e), id);
+	e.err = -ENOTSUP;
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[0], &e, sizeof(e)), 0);
+	cp_dplink_poll(&fx.l, T0 + 1);
+	CU_ASSERT_EQUAL(fx.rec[0].calls, 1);
+	CU_ASSERT_EQUAL(fx.l.n_pending, 0);
+}
+
+static void
+test_chan_info_to_another_request_completes_it(void)
+{
+	uint32_t id = 0;
+
+	CU_ASSERT_FATAL(fx.ready);
+	/* Only a CHAN_LIST takes partial replies: a CHAN_INFO to a PING is its answer. */
+	CU_ASSERT_EQUAL_FATAL(send_ping(0, 1, T0, &fx.rec[0], &id), 0);
+	CU_ASSERT_EQUAL_FATAL(push_info(0, id, 0x11), 0);
+	cp_dplink_poll(&fx.l, T0 + 1);
+	CU_ASSERT_EQUAL(fx.rec[0].calls, 1);
+	CU_ASSERT_EQUAL(fx.rec[0].types[0], IPC_MSG_CHAN_INFO);
+	CU_ASSERT_EQUAL(fx.l.n_pending, 0);
+	CU_ASSERT_EQUAL(fx.l.stats.evt_partial, 0);
+}
+
+/* ---- cell rings -------------------------------------------------------------- */
+
+static void
+test_attach_counts_epochs(void)
+{
+	char err[256];
+	uint32_t e1;
+
+	CU_ASSERT_FATAL(fx.ready);
+	e1 = fx.l.epoch;
+	CU_ASSERT_NOT_EQUAL(e1, 0);
+	cp_dplink_detach(&fx.l, T0);
+	CU_ASSERT_EQUAL(fx.l.epoch, e1);
+	CU_ASSERT_EQUAL_FATAL(cp_dplink_attach(&fx.l, fx.name, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fx.l.epoch, e1 + 1);
+	CU_ASSERT_EQUAL(fx.l.cell_down[1].nslots, DOWN_SLOTS);
+}
+
+static void
+test_request_on_cell_down_goes_there_and_is_answered_on_evt(void)
+{
+	struct ipc_msg_link_install m;
+	struct ipc_msg_link_installed r;
+	union {
+		struct ipc_hdr hdr;
+		struct ipc_msg_link_install in;
+		uint8_t bytes[IPC_CELL_SLOT];
+	} got;
+	struct ipc_msg_ping ping;
+
+	CU_ASSERT_FATAL(fx.ready);
+	memset(&m, 0, sizeof(m));
+	ipc_hdr_init(&m.hdr, IPC_MSG_LINK_INSTALL, sizeof(m), 0);
+	m.gen = 9;
+	CU_ASSERT_EQUAL_FATAL(cp_dplink_request_on(&fx.l, 1, IPC_RING_CELL_DOWN, &m.hdr, sizeof(m),
+						   TIMEOUT, T0, rec_cb, &fx.rec[0]),
+			      0);
+	CU_ASSERT_EQUAL(pop_cmd(1, &ping), -EAGAIN);
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_pop(&fx.down[1], &got, sizeof(got)), IPC_CELL_SLOT);
+	CU_ASSERT_EQUAL(got.hdr.type, IPC_MSG_LINK_INSTALL);
+	CU_ASSERT_EQUAL(got.hdr.req_id, m.hdr.req_id);
+	CU_ASSERT_EQUAL(got.in.gen, 9);
+	CU_ASSERT_EQUAL(fx.l.stats.down_sent, 1);
+	CU_ASSERT_EQUAL(fx.l.stats.cmd_sent, 0);
+	memset(&r, 0, sizeof(r));
+	ipc_hdr_init(&r.hdr, IPC_MSG_LINK_INSTALLED, sizeof(r), m.hdr.req_id);
+	r.gen = 9;
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[1], &r, sizeof(r)), 0);
+	cp_dplink_poll(&fx.l, T0 + 1);
+	CU_ASSERT_EQUAL(fx.rec[0].calls, 1);
+	CU_ASSERT_EQUAL(fx.rec[0].types[0], IPC_MSG_LINK_INSTALLED);
+	CU_ASSERT_EQUAL(fx.l.n_pending, 0);
+}
+
+static void
+test_request_on_other_rings_is_einval(void)
+{
+	struct ipc_msg_ping ping;
+
+	CU_ASSERT_FATAL(fx.ready);
+	memset(&ping, 0, sizeof(ping));
+	ipc_hdr_init(&ping.hdr, IPC_MSG_PING, sizeof(ping), 0);
+	CU_ASSERT_EQUAL(cp_dplink_request_on(&fx.l, 0, IPC_RING_EVT, &ping.hdr, sizeof(ping),
+					     TIMEOUT, T0, rec_cb, &fx.rec[0]),
+			-EINVAL);
+	CU_ASSERT_EQUAL(cp_dplink_request_on(&fx.l, 0, IPC_RING_CELL_UP, &ping.hdr, sizeof(ping),
+					     TIMEOUT, T0, rec_cb, &fx.rec[0]),
+			-EINVAL);
+	CU_ASSERT_EQUAL(fx.l.n_pending, 0);
+}
+
+static void
+test_down_push_space_and_mark(void)
+{
+	struct ipc_msg_chan_auth_result m;
+	uint8_t slot[IPC_CELL_SLOT];
+	uint32_t mark;
+
+	CU_ASSERT_FATAL(fx.ready);
+	memset(&m, 0, sizeof(m));
+	ipc_hdr_init(&m.hdr, IPC_MSG_CHAN_AUTH_RESULT, 0, 5);
+	CU_ASSERT_EQUAL(cp_dplink_down_space(&fx.l, 0), DOWN_SLOTS);
+	CU_ASSERT_TRUE(cp_dplink_down_is_consumed(&fx.l, 0, cp_dplink_down_mark(&fx.l, 0)));
+	for (uint32_t i = 0; i < DOWN_SLOTS; i++)
+		CU_ASSERT_EQUAL(cp_dplink_down_push(&fx.l, 0, &m.hdr, sizeof(m)), 0);
+	CU_ASSERT_EQUAL(m.hdr.len, sizeof(m));
+	CU_ASSERT_EQUAL(cp_dplink_down_space(&fx.l, 0), 0);
+	CU_ASSERT_EQUAL(cp_dplink_down_space(&fx.l, 1), DOWN_SLOTS);
+	CU_ASSERT_EQUAL(cp_dplink_down_push(&fx.l, 0, &m.hdr, sizeof(m)), -ENOBUFS);
+	CU_ASSERT_EQUAL(fx.l.stats.down_full, 1);
+	CU_ASSERT_EQUAL(fx.l.stats.down_sent, DOWN_SLOTS);
+	mark = cp_dplink_down_mark(&fx.l, 0);
+	CU_ASSERT_FALSE(cp_dplink_down_is_consumed(&fx.l, 0, mark));
+	for (uint32_t i = 0; i + 1 < DOWN_SLOTS; i++)
+		CU_ASSERT_EQUAL(ipc_ring_pop(&fx.down[0], slot, sizeof(slot)), IPC_CELL_SLOT);
+	CU_ASSERT_FALSE(cp_dplink_down_is_consumed(&fx.l, 0, mark));
+	CU_ASSERT_EQUAL(cp_dplink_down_space(&fx.l, 0), DOWN_SLOTS - 1);
+	CU_ASSERT_EQUAL(ipc_ring_pop(&fx.down[0], slot, sizeof(slot)), IPC_CELL_SLOT);
+	CU_ASSERT_TRUE(cp_dplink_down_is_consumed(&fx.l, 0, mark));
+	/* Bad arguments. */
+	CU_ASSERT_EQUAL(cp_dplink_down_push(&fx.l, N_LCORES, &m.hdr, sizeof(m)), -EINVAL);
+	CU_ASSERT_EQUAL(cp_dplink_down_push(&fx.l, 0, &m.hdr, IPC_CELL_SLOT + 8), -EINVAL);
+	cp_dplink_detach(&fx.l, T0);
+	CU_ASSERT_EQUAL(cp_dplink_down_push(&fx.l, 0, &m.hdr, sizeof(m)), -ENOTCONN);
+	CU_ASSERT_EQUAL(cp_dplink_down_space(&fx.l, 0), 0);
+	CU_ASSERT_TRUE(cp_dplink_down_is_consumed(&fx.l, 0, mark + 5));
+}
+
+/* What the cell handler saw. */
+static struct {
+	int calls;
+	uint32_t lcore_idx[4];
+	uint16_t type[4];
+	uint32_t chan[4];
+} cells;
+
+static void
+cell_cb(void *arg, uint32_t lcore_idx, const struct ipc_hdr *msg, uint64_t now_ns)
+{
+	(void)arg;
+	(void)now_ns;
+	if (cells.calls < 4) {
+		cells.lcore_idx[cells.calls] = lcore_idx;
+		cells.type[cells.calls] = msg->type;
+		cells.chan[cells.calls] = ((const struct ipc_msg_chan_auth_sign *)(const void *)msg)->chan;
+	}
+	cells.calls++;
+}
+
+static void
+test_poll_cells_hands_valid_messages_and_wipes_slots(void)
+{
+	struct ipc_msg_chan_auth_sign m;
+	struct ipc_ring *ring = ipc_shm_ring(&fx.dp_shm, 1, IPC_RING_CELL_UP);
+	size_t nonzero = 0;
+
+	CU_ASSERT_FATAL(fx.ready);
+	memset(&cells, 0, sizeof(cells));
+	memset(&m, 0, sizeof(m));
+	ipc_hdr_init(&m.hdr, IPC_MSG_CHAN_AUTH_SIGN, sizeof(m), 3);
+	m.chan = 0x77;
+	memset(m.tlssecrets, 0xee, sizeof(m.tlssecrets));
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.up[1], &m, sizeof(m)), 0);
+	/* A command type on the cell_up ring is refused. */
+	ipc_hdr_init(&m.hdr, IPC_MSG_PING, sizeof(struct ipc_msg_ping), 4);
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.up[1], &m, sizeof(m)), 0);
+	CU_ASSERT_EQUAL(cp_dplink_poll_cells(&fx.l, cell_cb, NULL, T0), 2);
+	CU_ASSERT_EQUAL(cells.calls, 1);
+	CU_ASSERT_EQUAL(cells.lcore_idx[0], 1);
+	CU_ASSERT_EQUAL(cells.type[0], IPC_MSG_CHAN_AUTH_SIGN);
+	CU_ASSERT_EQUAL(cells.chan[0], 0x77);
+	CU_ASSERT_EQUAL(fx.l.stats.up_rx, 2);
+	CU_ASSERT_EQUAL(fx.l.stats.up_bad, 1);
+	for (size_t i = 0; i < 2 * IPC_CELL_SLOT; i++)
+		nonzero += ring->slots[i] != 0;
+	CU_ASSERT_EQUAL(nonzero, 0);
+	CU_ASSERT_EQUAL(cp_dplink_poll_cells(&fx.l, cell_cb, NULL, T0), 0);
+}
+
+static void
+test_counters_report_every_stat(void)
+{
+	struct {
+		int n;
+		int partial_seen;
+	} seen = { 0, 0 };
+
+	CU_ASSERT_FATAL(fx.ready);
+	fx.l.stats.evt_partial = 5;
+	cp_dplink_counters(&fx.l, counters_cb, &seen);
+	CU_ASSERT_EQUAL(seen.n, 14);
+	CU_ASSERT_EQUAL(seen.partial_seen, 1);
+}
+
 static CU_TestInfo dplink_tests[] = {
 	{ "attach_missing_segment_fails_with_enoent",
 	  test_attach_missing_segment_fails_with_enoent },
@@ -799,6 +1160,22 @@ static CU_TestInfo dplink_tests[] = {
 	{ "poll_drains_at_most_batch_per_lcore", test_poll_drains_at_most_batch_per_lcore },
 	{ "is_up_false_after_creator_marks_stopping",
 	  test_is_up_false_after_creator_marks_stopping },
+	{ "chan_info_replies_keep_the_list_pending_until_list_end",
+	  test_chan_info_replies_keep_the_list_pending_until_list_end },
+	{ "list_with_partial_replies_still_times_out",
+	  test_list_with_partial_replies_still_times_out },
+	{ "cmd_error_ends_a_list", test_cmd_error_ends_a_list },
+	{ "chan_info_to_another_request_completes_it",
+	  test_chan_info_to_another_request_completes_it },
+	{ "attach_counts_epochs", test_attach_counts_epochs },
+	{ "request_on_cell_down_goes_there_and_is_answered_on_evt",
+	  test_request_on_cell_down_goes_there_and_is_answered_on_evt },
+	{ "request_on_other_rings_is_einval", test_request_on_other_rings_is_einval },
+	{ "down_push_space_and_mark", test_down_push_space_and_mark },
+	{ "poll_cells_hands_valid_messages_and_wipes_slots",
+	  test_poll_cells_hands_valid_messages_and_wipes_slots },
+	{ "counters_report_every_stat", test_counters_report_every_stat },
+	{ "is_up_false_inside_detach_callbacks", test_is_up_false_inside_detach_callbacks },
 	CU_TEST_INFO_NULL,
 };
 

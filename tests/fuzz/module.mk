@@ -1,24 +1,43 @@
 # tests/fuzz/: libFuzzer targets, built with clang (ASan + UBSan + coverage) into
 # $(O)/fuzz/obj so the gcc objects are never touched.
 #
-#   make fuzz-build            build $(O)/fuzz/fuzz_net_input
-#   make fuzz                  build, then fuzz for FUZZ_SECONDS (default 60) on a copy
-#                              of tests/fuzz/corpus in $(O)/fuzz/corpus-work (kept
-#                              between runs); crashes land in $(O)/fuzz/crash-*
+#   fuzz_net_input   arbitrary frames into the receive path (dp_eth_input)
+#   fuzz_chan        cell framing and the link handshake (dataplane/cell/chan.c), with the
+#                    fuzzer playing TLS and the control plane
+#
+#   make fuzz-build            build both into $(O)/fuzz/
+#   make fuzz                  build, then fuzz FUZZ_TARGET (default fuzz_net_input) for
+#                              FUZZ_SECONDS (default 60) on a copy of its seed corpus in
+#                              $(O)/fuzz/corpus-work[-chan] (kept between runs); crashes land
+#                              in $(O)/fuzz/crash-*
+#   FUZZ_TARGET=fuzz_chan      the handshake fuzzer instead (seeds: tests/fuzz/corpus-chan)
 #   FUZZ_ARGS=...              extra libFuzzer options (e.g. -jobs=2 -workers=2, -max_len=16384)
 #
-# Reproduce a crash: $(O)/fuzz/fuzz_net_input $(O)/fuzz/crash-<sha1> (CHIVE_FUZZ_VERBOSE=1
-# prints the frames in and out). Open ones are kept in tests/fuzz/crashes/; the seeds in
-# tests/fuzz/corpus/ come from tests/fuzz/make_corpus.py. `make test` runs a short
-# fuzzing pass (tests/integration/test_fuzz_smoke.sh).
+# Reproduce a crash: $(O)/fuzz/<target> $(O)/fuzz/crash-<sha1> (CHIVE_FUZZ_VERBOSE=1 prints
+# the frames, or the ops and cells, in and out). Open ones are kept in tests/fuzz/crashes/;
+# the seeds come from tests/fuzz/make_corpus.py (corpus/) and make_corpus_chan.py
+# (corpus-chan/). `make test` runs a short pass of each (tests/integration/test_fuzz_smoke.sh).
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_ARGS ?=
+FUZZ_TARGET ?= fuzz_net_input
 FUZZ_DIR := $(O)/fuzz
+# Everything a target links besides its own file.
+FUZZ_LIB_SRCS := $(COMMON_SRCS) $(DP_SRCS) $(DRV_PLAIN_SRCS) $(DRV_DPDK_SRCS)
+FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BIN := $(FUZZ_DIR)/fuzz_net_input
-FUZZ_SRCS := $(COMMON_SRCS) $(DP_SRCS) $(DRV_PLAIN_SRCS) $(DRV_DPDK_SRCS) \
-	tests/fuzz/fuzz_net_input.c
+FUZZ_SRCS := $(FUZZ_LIB_SRCS) tests/fuzz/fuzz_net_input.c
 FUZZ_OBJS := $(FUZZ_SRCS:%.c=$(FUZZ_DIR)/obj/%.o)
+# fuzz_chan links its own build of chan.c whose rte_zmalloc/rte_free are the C heap
+# (fz_zmalloc/fz_free in fuzz_chan.c), so ASan sees the channel layer's buffers
+# (DPDK's heap is invisible to it), and whose dp_tls_set_cert skips re-installing
+# the blobs TLS already holds (fz_tls_set_cert: a key parse per input would cost
+# milliseconds).
+FUZZ_CHAN_BIN := $(FUZZ_DIR)/fuzz_chan
+FUZZ_CHAN_HEAP_OBJ := $(FUZZ_DIR)/obj-heap/dataplane/cell/chan.o
+FUZZ_CHAN_OBJS := $(filter-out $(FUZZ_DIR)/obj/dataplane/cell/chan.o,$(FUZZ_LIB_OBJS)) \
+	$(FUZZ_CHAN_HEAP_OBJ) $(FUZZ_DIR)/obj/tests/fuzz/fuzz_chan.o
+FUZZ_BINS := $(FUZZ_BIN) $(FUZZ_CHAN_BIN)
 FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 # The gcc warning set, not fatal here (clang's differ; the gcc build enforces them).
@@ -26,26 +45,45 @@ FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined 
 # GCC_VERSION tests under -Wundef.
 FUZZ_CFLAGS = -std=gnu11 $(filter-out -Werror,$(WARN)) -Wno-format-nonliteral -Wno-cast-align \
 	-MMD -MP -g -O1 $(FUZZ_SAN) $(patsubst -I%,-isystem %,$(DPDK_CFLAGS)) $(SSL_CFLAGS)
+# net_ring is a PMD: a shared DPDK build does not list it in pkg-config.
+FUZZ_LIBS = -Wl,--no-as-needed -lrte_net_ring -Wl,--as-needed $(DPDK_LIBS) $(SSL_LIBS) -lpthread
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	$(call msg,FUZZCC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -c $< -o $@
 
-# net_ring is a PMD: a shared DPDK build does not list it in pkg-config.
+$(FUZZ_CHAN_HEAP_OBJ): dataplane/cell/chan.c tests/fuzz/module.mk
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Drte_zmalloc=fz_zmalloc -Drte_free=fz_free \
+		-Ddp_tls_set_cert=fz_tls_set_cert \
+		-c $< -o $@
+
 $(FUZZ_BIN): $(FUZZ_OBJS)
 	$(call msg,LD,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ -Wl,--no-as-needed -lrte_net_ring -Wl,--as-needed \
-		$(DPDK_LIBS) $(SSL_LIBS) -lpthread
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ $(FUZZ_LIBS)
+
+$(FUZZ_CHAN_BIN): $(FUZZ_CHAN_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ $(FUZZ_LIBS)
+
+# Seeds and work directory per target.
+FUZZ_CORPUS_fuzz_net_input := tests/fuzz/corpus
+FUZZ_CORPUS_fuzz_chan := tests/fuzz/corpus-chan
+FUZZ_WORK_fuzz_net_input := $(FUZZ_DIR)/corpus-work
+FUZZ_WORK_fuzz_chan := $(FUZZ_DIR)/corpus-work-chan
 
 .PHONY: fuzz fuzz-build
-fuzz-build: $(FUZZ_BIN)
+fuzz-build: $(FUZZ_BINS)
 
-fuzz: $(FUZZ_BIN)
-	$(Q)mkdir -p $(FUZZ_DIR)/corpus-work
-	$(Q)cp tests/fuzz/corpus/* $(FUZZ_DIR)/corpus-work/
+fuzz: $(FUZZ_DIR)/$(FUZZ_TARGET)
+	$(Q)test -n "$(FUZZ_CORPUS_$(FUZZ_TARGET))" || \
+		{ echo "FUZZ_TARGET must be one of: $(notdir $(FUZZ_BINS))"; exit 2; }
+	$(Q)mkdir -p $(FUZZ_WORK_$(FUZZ_TARGET))
+	$(Q)cp $(FUZZ_CORPUS_$(FUZZ_TARGET))/* $(FUZZ_WORK_$(FUZZ_TARGET))/
 	$(Q)prefix=chive-fuzz-make-$$$$; \
-	CHIVE_FUZZ_PREFIX=$$prefix $(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
-		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/ \
-		$(FUZZ_ARGS) $(FUZZ_DIR)/corpus-work; \
+	CHIVE_FUZZ_PREFIX=$$prefix $(FUZZ_DIR)/$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) \
+		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/ \
+		$(FUZZ_ARGS) $(FUZZ_WORK_$(FUZZ_TARGET)); \
 	rc=$$?; rm -rf /var/run/dpdk/$$prefix-*; rmdir /var/run/dpdk 2>/dev/null; exit $$rc

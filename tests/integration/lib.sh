@@ -70,10 +70,11 @@ start_dp() {
 	IT_PIDS+=("$DP_PID")
 }
 
-# start_cp SHM SOCKET: start chive-controlplane in the background; sets CP_PID.
+# start_cp SHM SOCKET: start chive-controlplane in the background, its relay
+# keys in $IT_DIR/data-SHM (kept across restarts, as a relay's are); sets CP_PID.
 start_cp() {
 	"$BIN/chive-controlplane" --shm "$1" --socket "$2" --log-level info \
-		>>"$IT_DIR/cp-$1.log" 2>&1 &
+		--data-dir "$IT_DIR/data-$1" >>"$IT_DIR/cp-$1.log" 2>&1 &
 	CP_PID=$!
 	IT_PIDS+=("$CP_PID")
 }

@@ -3,11 +3,14 @@
 #
 # The three binaries together: chive-dataplane (2 lcores, no hugepages, no
 # PCI), chive-controlplane and chivectl. Checks that `chivectl status`
-# reports uptime, ABI version, both lcores and a ping round trip through the
-# rings; that either process can stop or crash and come back while the other
-# keeps running; that a foreign segment is refused with a message naming the
-# mismatch; and that SIGINT and SIGTERM leave no shm segment, hugepage file,
-# socket or DPDK runtime directory behind.
+# reports uptime, ABI version, the relay identity, both lcores and a ping
+# round trip through the rings, and that the link credentials are installed
+# on both lcores (again after either process restarts); that unloadable
+# relay keys stop the controlplane; that either process can stop or crash
+# and come back while the other keeps running; that a foreign segment is
+# refused with a message naming the mismatch; and that SIGINT and SIGTERM
+# leave no shm segment, hugepage file, socket or DPDK runtime directory
+# behind.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
@@ -43,6 +46,20 @@ rc=$?
 [ $rc -eq 2 ] && grep -q "invalid --shm name" "$IT_DIR/badname.log" &&
 	ok "controlplane_refuses_bad_segment_name" || not_ok "controlplane_refuses_bad_segment_name" "rc=$rc"
 
+# --- relay keys that cannot be loaded stop the controlplane before it listens
+mkdir -p "$IT_DIR/badkeys/keys"
+printf 'not a key' >"$IT_DIR/badkeys/keys/secret_id_key"
+chmod 600 "$IT_DIR/badkeys/keys/secret_id_key"
+"$BIN/chive-controlplane" --shm "$SHM" --socket "$SOCK" --data-dir "$IT_DIR/badkeys" \
+	>"$IT_DIR/badkeys.log" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "cannot load the relay keys from $IT_DIR/badkeys" "$IT_DIR/badkeys.log" &&
+	[ ! -e "$SOCK" ]; then
+	ok "controlplane_refuses_unloadable_keys"
+else
+	not_ok "controlplane_refuses_unloadable_keys" "rc=$rc" "$(cat "$IT_DIR/badkeys.log")"
+fi
+
 # --- start both; the controlplane may come first and waits for the dataplane
 start_cp "$SHM" "$SOCK"
 check "controlplane_listens" wait_until 10 test -S "$SOCK"
@@ -61,12 +78,18 @@ check "status_succeeds_once_attached" wait_until 20 status_ok
 cat "$IT_DIR/status.out"
 
 out=$(cat "$IT_DIR/status.out")
-[[ $out == *"abi version:   1"* ]] && ok "status_shows_abi_version" ||
+[[ $out =~ abi\ version:\ +[0-9]+ ]] && ok "status_shows_abi_version" ||
 	not_ok "status_shows_abi_version"
 [[ $out == *"lcores:        2"* ]] && ok "status_shows_two_lcores" ||
 	not_ok "status_shows_two_lcores"
 [[ $out =~ controlplane:\ +up\ [0-9]+\.[0-9]\ s ]] && [[ $out =~ dataplane:\ +up\ [0-9]+\.[0-9]\ s,\ pid\ $DP1 ]] &&
 	ok "status_shows_uptimes_and_dataplane_pid" || not_ok "status_shows_uptimes_and_dataplane_pid"
+[[ $out =~ identity:\ +[0-9A-F]{40}\ ed25519\ [A-Za-z0-9+/]{43} ]] &&
+	ok "status_shows_relay_identity" || not_ok "status_shows_relay_identity"
+# Every lcore answered the install (these lcores have no port, so no channels:
+# "installed on 0/0 lcores (2 without channels)"; with ports "2/2").
+creds_installed() { "${CTL[@]}" status 2>&1 | grep -qE "installed on ([0-9]+)/\1 lcores"; }
+check "link_credentials_installed_on_every_lcore" wait_until 20 creds_installed
 rows=$(grep -cE '^[01] +[01] +[0-9]+\.[0-9] +[0-9]+$' <<<"$out")
 [ "$rows" -eq 2 ] && ok "status_shows_ping_rtt_for_each_lcore" ||
 	not_ok "status_shows_ping_rtt_for_each_lcore" "rows=$rows"
@@ -87,6 +110,7 @@ start_cp "$SHM" "$SOCK"
 check "restarted_controlplane_reattaches" wait_until 20 status_ok
 [[ $(cat "$IT_DIR/status.out") == *"pid $DP1"* ]] && ok "dataplane_survived_controlplane_crash" ||
 	not_ok "dataplane_survived_controlplane_crash"
+check "restarted_controlplane_installs_credentials_again" wait_until 20 creds_installed
 
 # --- SIGINT stops the dataplane cleanly; the controlplane notices
 kill -INT "$DP1"
@@ -107,6 +131,7 @@ DP2=$DP_PID
 check "controlplane_attaches_to_new_dataplane" wait_until 20 status_ok
 [[ $(cat "$IT_DIR/status.out") == *"pid $DP2"* ]] && ok "status_names_the_new_dataplane" ||
 	not_ok "status_names_the_new_dataplane"
+check "new_dataplane_gets_the_credentials" wait_until 20 creds_installed
 
 # --- SIGKILL leaves a stale segment; the next dataplane replaces it
 kill -KILL "$DP2"

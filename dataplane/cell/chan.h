@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief Tor channels: cell framing and the link handshake over dataplane TLS.
+ *
+ * A channel is one TLS connection (dataplane/tls/) carrying cells
+ * (tor-spec.txt §3), opened with the in-protocol link handshake of
+ * tor-spec.txt §4 at link protocol 4 or 5, in either role:
+ *
+ *   responder (we accepted):  <- VERSIONS
+ *                             -> VERSIONS, CERTS, AUTH_CHALLENGE, NETINFO
+ *                             <- [CERTS, AUTHENTICATE,] NETINFO    (a client sends no CERTS)
+ *   initiator (we connected): -> VERSIONS
+ *                             <- VERSIONS, CERTS, AUTH_CHALLENGE, NETINFO
+ *                             -> CERTS, AUTHENTICATE, NETINFO
+ *
+ * Public-key work stays in the control plane (ARCHITECTURE.md §2): our CERTS
+ * bodies are installed once per link-certificate generation
+ * (IPC_MSG_BLOB_CHUNK / IPC_MSG_LINK_INSTALL), a peer's CERTS body goes up
+ * for verification (IPC_MSG_CHAN_CERTS), and AUTHENTICATE is signed
+ * (IPC_MSG_CHAN_AUTH_SIGN) or checked (IPC_MSG_CHAN_AUTH_VERIFY) there. While
+ * a channel waits for the control plane it stops taking cells; the
+ * handshake timeout bounds the wait. The dataplane computes what only it
+ * can: the SLOG/CLOG digests of the exact handshake bytes, the TLS exporter
+ * value, the certificate digests, the AUTH_CHALLENGE nonce.
+ *
+ * Any malformed or out-of-order cell closes the channel with a counted reason
+ * (IPC_CHAN_CLOSE_*, counters /dp/chan/close/...). PADDING and VPADDING are
+ * accepted at any time; PADDING_NEGOTIATE on link 5 is accepted and ignored.
+ *
+ * Memory: channel objects from a pool sized at start; handshake state (the
+ * receive buffer for variable-length cells, the two running digests) from a
+ * smaller pool held only while handshaking. Open channels keep one partial
+ * cell (514 bytes) between reads.
+ *
+ * Handles are 32-bit: lcore index (7 bits), pool index (17 bits), generation
+ * (8 bits, never 0, so no handle is 0); a stale handle is refused with -EBADF.
+ */
+#ifndef DATAPLANE_CELL_CHAN_H
+#define DATAPLANE_CELL_CHAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/ipc/ipc_msg.h"
+#include "common/wire/wire_cell.h"
+#include "dataplane/lcore_types.h"
+
+/** Most channels per lcore (17 bits of pool index). */
+#define DP_CHAN_MAX (1u << 17)
+/** Largest variable-length cell buffered during the handshake (CERTS). */
+#define DP_CHAN_HS_BUF (IPC_CERTS_MAX + 64u)
+
+/** Per-lcore channel configuration; immutable once lcores run. */
+struct dp_chan_conf {
+	uint32_t max_chans;     /**< Channel objects per lcore, 1..DP_CHAN_MAX. */
+	uint32_t max_hs;        /**< Concurrent handshakes per lcore (handshake state pool). */
+	uint32_t hs_timeout_us; /**< From TCP connect or accept to OPEN. */
+	uint16_t orport;        /**< Accept channels on this TCP port (0: none). */
+	uint16_t pad;
+};
+
+/** What the circuit layer is told (issue 5 installs it). Any member may be NULL. */
+struct dp_chan_cell_ops {
+	/** A fixed-length cell for a circuit (circ_id != 0 or a circuit command) on open channel @p chan. */
+	void (*cell)(struct dp_lcore *lc, uint32_t chan, const struct wire_cell *c);
+	/** Channel @p chan closed; every circuit on it must go. */
+	void (*closed)(struct dp_lcore *lc, uint32_t chan);
+};
+
+/** Fill @p c with the defaults (4096 channels, 256 handshakes, 30 s, no ORPort). */
+void dp_chan_conf_default(struct dp_chan_conf *c);
+
+/**
+ * Create the channel layer of @p lc (before launch): the pools, the SHA-256
+ * fetch from the lcore's TLS library context, the ORPort listener.
+ * Needs dp_tls_create() on @p lc first.
+ *
+ * @return
+ *   0; -EINVAL (bad configuration); -ENODEV (no TLS); -EEXIST; -ENOMEM;
+ *   dp_tls_accept_on()'s -errno.
+ */
+int dp_chan_create(struct dp_lcore *lc, const struct dp_chan_conf *conf);
+
+/** Free the channel layer of @p lc (after the lcore stopped). Accepts none created. */
+void dp_chan_destroy(struct dp_lcore *lc);
+
+/** Install the circuit layer's callbacks (NULL: none; circuit-opening cells get DESTROY). */
+void dp_chan_set_cell_ops(struct dp_lcore *lc, const struct dp_chan_cell_ops *ops);
+
+/** True once link credentials are installed (channels can be opened and accepted). */
+bool dp_chan_has_creds(struct dp_lcore *lc);
+
+/**
+ * Open a channel to @p addr:@p port (host order) as initiator and
+ * authenticate; the peer must prove RSA identity @p rsa_id (20 bytes) and,
+ * if @p ed_id is not NULL, Ed25519 identity @p ed_id. When @p req_id is not
+ * 0, an IPC_MSG_CHAN_STATUS with that req_id goes up once the channel is
+ * open or has failed.
+ *
+ * @return
+ *   0 with *@p handle set; -ENOENT (no credentials yet); -ENOMEM (no channel
+ *   or handshake object); -ENODEV (no channel layer); dp_tls_connect()'s -errno.
+ */
+int dp_chan_open(struct dp_lcore *lc, uint32_t addr, uint16_t port, const uint8_t rsa_id[20],
+		 const uint8_t *ed_id, uint32_t req_id, uint32_t *handle);
+
+/** Close channel @p handle (TLS close_notify, then TCP FIN). @return 0 or -EBADF. */
+int dp_chan_close(struct dp_lcore *lc, uint32_t handle);
+
+/**
+ * Queue a fixed-length cell (@p cell: WIRE_CELL_LEN bytes, header included)
+ * on open channel @p handle.
+ *
+ * @return
+ *   0; -EAGAIN when TLS cannot take the whole cell now; -ENOTCONN if the
+ *   channel is not open; -EBADF.
+ */
+int dp_chan_send_cell(struct dp_lcore *lc, uint32_t handle, const uint8_t *cell);
+
+/** Fill @p out (all but the header) for channel @p handle. @return 0 or -EBADF. */
+int dp_chan_info(struct dp_lcore *lc, uint32_t handle, struct ipc_msg_chan_info *out);
+
+/**
+ * Expire handshakes that ran out of time (a bounded number per call).
+ * Called from the lcore loop.
+ *
+ * @return
+ *   Channels closed.
+ */
+uint32_t dp_chan_poll(struct dp_lcore *lc);
+
+/**
+ * Handle a validated control-plane message for the channel layer: from the
+ * cell_down ring IPC_MSG_BLOB_CHUNK, LINK_INSTALL, CHAN_CERTS_RESULT,
+ * CHAN_AUTH_SIGNED, CHAN_AUTH_RESULT; from the command ring CHAN_OPEN,
+ * CHAN_CLOSE, CHAN_LIST. Answers go on the event ring (dataplane/ctl/).
+ */
+void dp_chan_ctl_msg(struct dp_lcore *lc, const struct ipc_hdr *msg);
+
+#endif /* DATAPLANE_CELL_CHAN_H */

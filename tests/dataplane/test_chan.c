@@ -1,0 +1,720 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief Tor channels, Chive against Chive, with real control planes (dataplane/cell/chan.c).
+ *
+ * Two relays, each a complete dataplane lcore on its own shared segment
+ * (A 10.0.9.1 on ring port A, B 10.0.9.2 on ring port B, cross-connected by
+ * the fixture) plus its own control-plane link module (controlplane/link/)
+ * attached to that segment through cp_dplink, with its own key store in a
+ * temporary DataDirectory. Everything the relay does runs for real: the
+ * control plane installs the link credentials over the rings, the dataplane
+ * runs TCP, TLS and the link handshake, the control plane verifies CERTS
+ * and signs and checks AUTHENTICATE. Time is virtual for the dataplane
+ * (STEP_US per iteration); the certificates use the wall clock.
+ *
+ * A raw test application on A (TLS with hand-made cells) plays a client
+ * and malformed peers against B's ORPort.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include <CUnit/CUnit.h>
+
+#include "common/ipc/ipc_shm.h"
+#include "common/wire/wire_cell.h"
+#include "common/wire/wire_link.h"
+#include "controlplane/dplink.h"
+#include "controlplane/keys/keys.h"
+#include "controlplane/link/link.h"
+#include "controlplane/link/linkcreds.h"
+#include "dataplane/base/dp_ctr.h"
+#include "dataplane/cell/chan.h"
+#include "dataplane/lcore.h"
+#include "dataplane/net/net.h"
+#include "dataplane/net/tcp.h"
+#include "dataplane/tls/tls.h"
+#include "tests/harness/eal_fixture.h"
+#include "tests/suites.h"
+
+#define A_IP 0x0a000901u
+#define B_IP 0x0a000902u
+#define ORPORT 9001
+#define STEP_US 50u
+#define HS_TIMEOUT_US 2000000u
+
+static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 9, 1 };
+static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 9, 2 };
+
+struct relay {
+	struct dp_lcore lc;
+	struct ipc_shm shm;
+	char shm_name[IPC_SHM_NAME_MAX];
+	char dir[64];
+	struct cp_keys *keys;
+	struct cp_dplink dp;
+	struct cp_link link;
+	int cp_on;          /* serve the rings (0: a control plane that is down) */
+};
+
+static struct relay ra, rb;
+static atomic_int stop_flag;
+static uint64_t vnow;
+static unsigned int pool_before;
+
+/* ---- the relays ---- */
+
+static int
+relay_fail(const char *what, const char *err)
+{
+	fprintf(stderr, "test relay: %s failed: %s\n", what, err);
+	return -1;
+}
+
+static int
+relay_up(struct relay *r, const char *tag, uint16_t port, uint32_t ip, const uint8_t *mac,
+	 uint16_t orport)
+{
+	static const uint8_t key[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	struct ipc_seg_geom g;
+	struct dp_tcp_conf tc;
+	struct dp_tls_conf sc;
+	struct dp_chan_conf cc;
+	struct cp_keys_options opt;
+	struct rte_ether_addr ea;
+	char err[256];
+
+	snprintf(r->shm_name, sizeof(r->shm_name), "chive-dptest-%d-chan%s", (int)getpid(), tag);
+	ipc_seg_geom_default(&g, 1);
+	g.lcore_ids[0] = 0;
+	if (ipc_shm_create(r->shm_name, &g, (uint32_t)getpid(), &r->shm, err, sizeof(err)) != 0 ||
+	    dp_ctr_publish(ipc_shm_ctr_dir(&r->shm)) != 0)
+		return relay_fail("segment", err);
+	if (dp_lcore_init(&r->lc, &r->shm, 0, &stop_flag, 1000000) != 0)
+		return relay_fail("lcore", "");
+	ipc_shm_publish(&r->shm);
+	memcpy(ea.addr_bytes, mac, 6);
+	dp_net_init(&r->lc, port, 0, &ea, ip, 0xffffff00u, 0, eal_fixture_pool());
+	r->lc.net.tcp_input = dp_tcp_input;
+	r->lc.has_port = 1;
+	r->lc.rx_port = port;
+	r->lc.now_us = vnow;
+	dp_tcp_conf_default(&tc);
+	tc.max_conns = 32;
+	tc.sndbuf = tc.rcvbuf = 65536;
+	tc.tw_max = 32;
+	dp_tls_conf_default(&sc);
+	sc.max_conns = 16;
+	dp_chan_conf_default(&cc);
+	cc.max_chans = 8;
+	cc.max_hs = 4;
+	cc.hs_timeout_us = HS_TIMEOUT_US;
+	cc.orport = orport;
+	if (dp_tcp_create(&r->lc, &tc, key) != 0 || dp_tls_create(&r->lc, &sc) != 0 ||
+	    dp_chan_create(&r->lc, &cc) != 0)
+		return relay_fail("tcp/tls/chan", "");
+	/* The control plane: keys in a DataDirectory of its own, the rings, the link module. */
+	if (r->keys == NULL) {
+		snprintf(r->dir, sizeof(r->dir), "/tmp/chive-chan-XXXXXX");
+		if (mkdtemp(r->dir) == NULL)
+			return relay_fail("mkdtemp", r->dir);
+		cp_keys_options_default(&opt);
+		opt.make_signing_cert = cp_linkcreds_make_signing_cert;
+		if (cp_keys_load_or_create(r->dir, &opt, time(NULL), &r->keys, err, sizeof(err)) != 0)
+			return relay_fail("keys", err);
+	}
+	cp_dplink_init(&r->dp);
+	if (cp_dplink_attach(&r->dp, r->shm_name, err, sizeof(err)) != 0)
+		return relay_fail("attach", err);
+	cp_link_init(&r->link, &r->dp, r->keys, 0);
+	if (cp_link_start(&r->link, time(NULL), err, sizeof(err)) != 0)
+		return relay_fail("link", err);
+	r->cp_on = 1;
+	return 0;
+}
+
+static void
+relay_down(struct relay *r)
+{
+	struct rte_mbuf *m[64];
+	uint16_t n;
+
+	cp_link_fini(&r->link);
+	cp_dplink_detach(&r->dp, vnow * 1000u);
+	dp_chan_destroy(&r->lc);
+	dp_tls_destroy(&r->lc);
+	dp_tcp_destroy(&r->lc);
+	dp_net_tx_flush(&r->lc);
+	for (uint32_t i = 0; i < DP_ARP_CACHE_SIZE; i++)
+		for (uint32_t k = 0; k < r->lc.net.arp[i].n_held; k++)
+			rte_pktmbuf_free(r->lc.net.arp[i].held[k]);
+	memset(r->lc.net.arp, 0, sizeof(r->lc.net.arp));
+	while ((n = rte_eth_rx_burst(r->lc.rx_port, 0, m, 64)) != 0)
+		rte_pktmbuf_free_bulk(m, n);
+	ipc_shm_close(&r->shm);
+}
+
+static void
+relay_forget_keys(struct relay *r)
+{
+	char cmd[128];
+
+	cp_keys_destroy(r->keys);
+	r->keys = NULL;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", r->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", r->dir);
+}
+
+static void
+cp_step(struct relay *r)
+{
+	uint64_t ns = vnow * 1000u;
+
+	if (!r->cp_on)
+		return;
+	cp_link_tick(&r->link, time(NULL), ns);
+	cp_dplink_poll(&r->dp, ns);
+	cp_link_poll(&r->link, time(NULL), ns);
+}
+
+static void
+step(void)
+{
+	vnow += STEP_US;
+	dp_lcore_iterate(&ra.lc, vnow);
+	dp_lcore_iterate(&rb.lc, vnow);
+	cp_step(&ra);
+	cp_step(&rb);
+}
+
+#define PUMP_UNTIL(cond, max)                   \
+	({                                      \
+		uint32_t n_ = 0;                \
+		while (!(cond) && n_ < (max)) { \
+			step();                 \
+			n_++;                   \
+		}                               \
+		(cond);                         \
+	})
+
+static uint64_t
+ctr(struct relay *r, enum dp_ctr_id id)
+{
+	return ipc_ctr_get(r->lc.ctr, id);
+}
+
+static int
+setup(void)
+{
+	vnow = 1000000000ull;
+	pool_before = rte_mempool_avail_count(eal_fixture_pool());
+	if (relay_up(&ra, "a", eal_fixture_port_a(), A_IP, mac_a, 0) != 0 ||
+	    relay_up(&rb, "b", eal_fixture_port_b(), B_IP, mac_b, ORPORT) != 0)
+		return -1;
+	/* Both control planes install their credentials. */
+	return PUMP_UNTIL(dp_chan_has_creds(&ra.lc) && dp_chan_has_creds(&rb.lc), 20000) ? 0 : -1;
+}
+
+static void
+teardown(void)
+{
+	relay_down(&ra);
+	relay_down(&rb);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(eal_fixture_pool()), pool_before);
+}
+
+static void
+t_setup(void)
+{
+	CU_ASSERT_FATAL(setup() == 0);
+}
+
+/* ---- CHAN_OPEN through the control plane's request path ---- */
+
+struct open_result {
+	int done;
+	struct ipc_msg_chan_status st;
+};
+
+static void
+open_cb(void *arg, const struct ipc_hdr *reply, uint32_t lcore_idx, uint64_t now_ns)
+{
+	struct open_result *o = arg;
+
+	(void)lcore_idx;
+	(void)now_ns;
+	o->done = 1;
+	if (reply != NULL && reply->type == IPC_MSG_CHAN_STATUS)
+		memcpy(&o->st, reply, sizeof(o->st));
+	else
+		o->st.status = -ETIMEDOUT;
+}
+
+static int
+open_via_cp(struct relay *from, uint32_t addr, uint16_t port, const uint8_t *rsa,
+	    const uint8_t *ed, struct open_result *o)
+{
+	struct ipc_msg_chan_open m;
+
+	memset(&m, 0, sizeof(m));
+	memset(o, 0, sizeof(*o));
+	m.addr = addr;
+	m.port = port;
+	memcpy(m.rsa_id_sha1, rsa, 20);
+	if (ed != NULL) {
+		memcpy(m.ed_id, ed, 32);
+		m.flags = IPC_CHAN_OPEN_F_ED;
+	}
+	ipc_hdr_init(&m.hdr, IPC_MSG_CHAN_OPEN, sizeof(m), 0);
+	return cp_dplink_request(&from->dp, 0, &m.hdr, sizeof(m), UINT64_C(60000000000),
+				 vnow * 1000u, open_cb, o);
+}
+
+/* The only channel of relay @p r, or 0. */
+static uint32_t
+only_chan(struct relay *r, struct ipc_msg_chan_info *info)
+{
+	for (uint32_t i = 0; i < 8; i++) {
+		uint32_t h = (i << 8) | 0u;
+
+		for (uint32_t gen = 0; gen < 256; gen++)
+			if (dp_chan_info(&r->lc, h | gen, info) == 0)
+				return h | gen;
+	}
+	return 0;
+}
+
+/* A relay opens an authenticated channel to another (both roles, link 5). */
+static void
+test_chan_relay_to_relay(void)
+{
+	struct open_result o;
+	struct ipc_msg_chan_info ia, ib;
+
+	CU_ASSERT_EQUAL_FATAL(open_via_cp(&ra, B_IP, ORPORT, cp_keys_rsa_id_digest(rb.keys),
+					  cp_keys_master_pub(rb.keys), &o),
+			      0);
+	CU_ASSERT_FATAL(PUMP_UNTIL(o.done, 200000));
+	CU_ASSERT_EQUAL(o.st.status, 0);
+	CU_ASSERT_EQUAL(o.st.link_proto, 5);
+	CU_ASSERT_EQUAL(memcmp(o.st.rsa_id_sha1, cp_keys_rsa_id_digest(rb.keys), 20), 0);
+	CU_ASSERT_EQUAL(memcmp(o.st.ed_id, cp_keys_master_pub(rb.keys), 32), 0);
+	/* B (responder) opens once A's NETINFO arrives. */
+	CU_ASSERT_FATAL(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_open) == 1, 20000));
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_chan_open_link5), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_open_link5), 1);
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_chan_open_relay), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_open_relay), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_open_client), 0);
+	/* Each side proved the other's identity: B verified A's AUTHENTICATE. */
+	CU_ASSERT_NOT_EQUAL(o.st.chan, 0);
+	CU_ASSERT_NOT_EQUAL_FATAL(only_chan(&ra, &ia), 0);
+	CU_ASSERT_NOT_EQUAL_FATAL(only_chan(&rb, &ib), 0);
+	CU_ASSERT_EQUAL(ia.state, IPC_CHAN_STATE_OPEN);
+	CU_ASSERT_EQUAL(ib.state, IPC_CHAN_STATE_OPEN);
+	CU_ASSERT_EQUAL(ia.role, IPC_ROLE_INITIATOR);
+	CU_ASSERT_EQUAL(ib.role, IPC_ROLE_RESPONDER);
+	CU_ASSERT(ib.flags & IPC_CHAN_F_AUTHENTICATED);
+	CU_ASSERT_EQUAL(memcmp(ib.rsa_id_sha1, cp_keys_rsa_id_digest(ra.keys), 20), 0);
+	CU_ASSERT_EQUAL(memcmp(ib.ed_id, cp_keys_master_pub(ra.keys), 32), 0);
+	CU_ASSERT_EQUAL(ib.peer_addr, A_IP);
+	CU_ASSERT_EQUAL(ia.peer_port, ORPORT);
+	CU_ASSERT(ia.tls_version == 0x0303 || ia.tls_version == 0x0304);
+	CU_ASSERT(ia.tx_cells >= 4); /* VERSIONS, CERTS, AUTHENTICATE, NETINFO */
+	CU_ASSERT(ib.tx_cells >= 4); /* VERSIONS, CERTS, AUTH_CHALLENGE, NETINFO */
+	CU_ASSERT_EQUAL(ra.link.stats.auth_sign_req, 1);
+	CU_ASSERT_EQUAL(rb.link.stats.auth_verify_ok, 1);
+	CU_ASSERT_EQUAL(ra.link.stats.certs_ok, 1);
+	CU_ASSERT_EQUAL(rb.link.stats.certs_ok, 1);
+
+	/* A fixed cell sent on the open channel arrives and is counted. */
+	{
+		uint8_t cell[WIRE_CELL_LEN];
+		uint64_t before = ctr(&rb, DP_CTR_chan_padding_rx);
+
+		CU_ASSERT_EQUAL(wire_cell_encode_fixed(cell, sizeof(cell), 5, 0,
+						       WIRE_CELL_CMD_PADDING, NULL, 0),
+				WIRE_CELL_LEN);
+		CU_ASSERT_EQUAL(dp_chan_send_cell(&ra.lc, ia.chan, cell), 0);
+		CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_padding_rx) == before + 1, 20000));
+	}
+	/* Closing one side closes the other; both count why. */
+	CU_ASSERT_EQUAL(dp_chan_close(&ra.lc, ia.chan), 0);
+	CU_ASSERT(PUMP_UNTIL(ctr(&ra, DP_CTR_chan_open) == 0 && ctr(&rb, DP_CTR_chan_open) == 0,
+			     200000));
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_chan_close_local), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_close_peer), 1);
+	CU_ASSERT_EQUAL(dp_chan_close(&ra.lc, ia.chan), -EBADF);
+}
+
+/* The responder is not who we asked for: the initiator closes. */
+static void
+test_chan_wrong_identity(void)
+{
+	struct open_result o;
+	uint8_t wrong[20];
+
+	memcpy(wrong, cp_keys_rsa_id_digest(rb.keys), 20);
+	wrong[0] ^= 1;
+	CU_ASSERT_EQUAL_FATAL(open_via_cp(&ra, B_IP, ORPORT, wrong, NULL, &o), 0);
+	CU_ASSERT_FATAL(PUMP_UNTIL(o.done, 200000));
+	CU_ASSERT_NOT_EQUAL(o.st.status, 0);
+	CU_ASSERT_EQUAL(o.st.close_reason, IPC_CHAN_CLOSE_IDENTITY);
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_chan_close_identity), 1);
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_chan_open), 0);
+
+	/* The right RSA identity with a wrong Ed25519 one fails the same way. */
+	{
+		uint8_t ed[32];
+
+		memcpy(ed, cp_keys_master_pub(rb.keys), 32);
+		ed[31] ^= 0x40;
+		CU_ASSERT_EQUAL_FATAL(
+			open_via_cp(&ra, B_IP, ORPORT, cp_keys_rsa_id_digest(rb.keys), ed, &o), 0);
+		CU_ASSERT_FATAL(PUMP_UNTIL(o.done, 200000));
+		CU_ASSERT_EQUAL(o.st.close_reason, IPC_CHAN_CLOSE_IDENTITY);
+	}
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_handshaking) == 0, 200000));
+}
+
+/* A control plane that does not answer: the handshake times out, counted. */
+static void
+test_chan_cp_down_times_out(void)
+{
+	struct open_result o;
+
+	CU_ASSERT_EQUAL_FATAL(open_via_cp(&ra, B_IP, ORPORT, cp_keys_rsa_id_digest(rb.keys), NULL,
+					  &o),
+			      0);
+	rb.cp_on = 0; /* B never verifies anything */
+	ra.cp_on = 0;
+	CU_ASSERT(PUMP_UNTIL(ctr(&ra, DP_CTR_chan_close_hs_timeout) == 1 &&
+				     ctr(&rb, DP_CTR_chan_close_hs_timeout) +
+						     ctr(&rb, DP_CTR_chan_close_peer) ==
+					     1,
+			     (HS_TIMEOUT_US / STEP_US) * 3));
+	ra.cp_on = 1;
+	CU_ASSERT_FATAL(PUMP_UNTIL(o.done, 20000));
+	CU_ASSERT_EQUAL(o.st.close_reason, IPC_CHAN_CLOSE_HS_TIMEOUT);
+	rb.cp_on = 1;
+}
+
+/* ---- a raw peer: TLS client on A writing hand-made cells to B's ORPort ---- */
+
+struct raw_peer {
+	uint32_t h;
+	int hs_done, closed;
+	uint32_t rlen;
+	uint8_t rbuf[16384];
+};
+
+static struct raw_peer rp;
+
+static void
+raw_hs_done(struct dp_lcore *lc, uint32_t h, void *ctx)
+{
+	(void)lc;
+	(void)h;
+	((struct raw_peer *)ctx)->hs_done = 1;
+}
+
+static void
+raw_readable(struct dp_lcore *lc, uint32_t h, void *ctx)
+{
+	struct raw_peer *p = ctx;
+	int n = 0;
+
+	while (p->rlen < sizeof(p->rbuf) &&
+	       (n = dp_tls_read(lc, h, p->rbuf + p->rlen, (uint32_t)(sizeof(p->rbuf) - p->rlen))) > 0)
+		p->rlen += (uint32_t)n;
+	if (n < 0)
+		dp_tls_close(lc, h); /* the peer finished: so do we */
+}
+
+static void
+raw_closed(struct dp_lcore *lc, uint32_t h, void *ctx, enum dp_tls_close_reason reason)
+{
+	(void)lc;
+	(void)h;
+	(void)reason;
+	((struct raw_peer *)ctx)->closed = 1;
+}
+
+static const struct dp_tls_app_ops raw_ops = {
+	.handshake_done = raw_hs_done,
+	.readable = raw_readable,
+	.closed = raw_closed,
+};
+
+static void
+raw_connect(void)
+{
+	memset(&rp, 0, sizeof(rp));
+	CU_ASSERT_EQUAL_FATAL(dp_tls_connect(&ra.lc, B_IP, ORPORT, &raw_ops, &rp, &rp.h), 0);
+	CU_ASSERT_FATAL(PUMP_UNTIL(rp.hs_done, 200000));
+}
+
+static void
+raw_send(const void *p, uint32_t n)
+{
+	CU_ASSERT_EQUAL(dp_tls_write(&ra.lc, rp.h, p, n), (int)n);
+}
+
+static void
+raw_versions(const uint16_t *v, size_t n)
+{
+	uint8_t p[32], cell[64];
+	int pl = wire_versions_encode(p, sizeof(p), v, n);
+	int cl = wire_cell_encode_var(cell, sizeof(cell), 0, 0, WIRE_CELL_CMD_VERSIONS, p,
+				      (size_t)pl);
+
+	CU_ASSERT_FATAL(cl > 0);
+	raw_send(cell, (uint32_t)cl);
+}
+
+/* Frame the cells B sent so far (link 5 after VERSIONS); return how many of @p cmd. */
+static int
+raw_count(uint8_t cmd, uint32_t *circ_id, uint8_t *first_payload_byte)
+{
+	uint32_t off = 0;
+	uint16_t link = 0;
+	int count = 0;
+
+	while (off < rp.rlen) {
+		struct wire_cell c;
+		int n = wire_cell_decode(rp.rbuf + off, rp.rlen - off, link, &c);
+
+		if (n <= 0)
+			break;
+		if (c.cmd == cmd) {
+			count++;
+			if (circ_id != NULL)
+				*circ_id = c.circ_id;
+			if (first_payload_byte != NULL && c.payload_len > 0)
+				*first_payload_byte = c.payload[0];
+		}
+		if (c.cmd == WIRE_CELL_CMD_VERSIONS)
+			link = 5;
+		off += (uint32_t)n;
+	}
+	return count;
+}
+
+/* A client (no CERTS): VERSIONS, NETINFO with time 0; B opens; CREATE_FAST gets DESTROY. */
+static void
+test_chan_client_peer(void)
+{
+	static const uint16_t v[] = { 3, 4, 5 };
+	uint8_t p[32], cell[WIRE_CELL_LEN];
+	struct wire_netinfo_addr other = { WIRE_NETINFO_ATYPE_IPV4, 4,
+					   (const uint8_t *)"\x0a\x00\x09\x02" };
+	uint32_t circ = 0;
+	uint8_t reason = 0;
+	int pl;
+
+	raw_connect();
+	raw_versions(v, 3);
+	CU_ASSERT_FATAL(PUMP_UNTIL(raw_count(WIRE_CELL_CMD_NETINFO, NULL, NULL) == 1, 200000));
+	/* The responder's order: VERSIONS, CERTS, AUTH_CHALLENGE, NETINFO (checklist B5). */
+	CU_ASSERT_EQUAL(raw_count(WIRE_CELL_CMD_VERSIONS, NULL, NULL), 1);
+	CU_ASSERT_EQUAL(raw_count(WIRE_CELL_CMD_CERTS, NULL, NULL), 1);
+	CU_ASSERT_EQUAL(raw_count(WIRE_CELL_CMD_AUTH_CHALLENGE, NULL, NULL), 1);
+	pl = wire_netinfo_encode(p, sizeof(p), 0, &other, NULL, 0);
+	CU_ASSERT_FATAL(pl > 0);
+	CU_ASSERT_EQUAL(wire_cell_encode_fixed(cell, sizeof(cell), 5, 0, WIRE_CELL_CMD_NETINFO, p,
+					       (size_t)pl),
+			WIRE_CELL_LEN);
+	raw_send(cell, WIRE_CELL_LEN);
+	CU_ASSERT_FATAL(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_open_client) == 1, 200000));
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_open_link5), 1);
+	/* The first circuit cell a client sends is counted and refused with DESTROY. */
+	memset(p, 0, sizeof(p));
+	CU_ASSERT_EQUAL(wire_cell_encode_fixed(cell, sizeof(cell), 5, 0x80000001u,
+					       WIRE_CELL_CMD_CREATE_FAST, p, 20),
+			WIRE_CELL_LEN);
+	raw_send(cell, WIRE_CELL_LEN);
+	CU_ASSERT(PUMP_UNTIL(raw_count(WIRE_CELL_CMD_DESTROY, &circ, &reason) == 1, 200000));
+	CU_ASSERT_EQUAL(circ, 0x80000001u);
+	CU_ASSERT_EQUAL(reason, 5);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_create_rx), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_destroy_tx), 1);
+	/* An unknown variable-length command bigger than any buffer is dropped unread. */
+	{
+		static uint8_t big[7 + 20000];
+		int n = wire_cell_encode_var(big, sizeof(big), 5, 0, 200, big + 7, 20000);
+
+		CU_ASSERT_FATAL(n > 0);
+		for (int off = 0; off < n; off += 8000) {
+			uint32_t k = (uint32_t)RTE_MIN(8000, n - off);
+
+			CU_ASSERT_FATAL(PUMP_UNTIL(dp_tls_write_space(&ra.lc, rp.h) >= k, 200000));
+			raw_send(big + off, k);
+		}
+		CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_unknown_rx) == 1, 200000));
+		CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_open), 1);
+	}
+	dp_tls_close(&ra.lc, rp.h);
+	CU_ASSERT(PUMP_UNTIL(rp.closed && ctr(&rb, DP_CTR_chan_open) == 0, 200000));
+}
+
+/* Malformed or out-of-order handshakes each close with their counted reason. */
+static void
+test_chan_bad_handshakes(void)
+{
+	static const uint16_t only3[] = { 3 };
+	static const uint16_t v45[] = { 4, 5 };
+	uint8_t cell[WIRE_CELL_LEN];
+
+	/* No common version. */
+	raw_connect();
+	raw_versions(only3, 1);
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_close_no_version) == 1 && rp.closed, 200000));
+
+	/* An odd-length VERSIONS payload. */
+	raw_connect();
+	{
+		static const uint8_t odd[] = { 0, 0, WIRE_CELL_CMD_VERSIONS, 0, 3, 0, 4, 0 };
+
+		raw_send(odd, sizeof(odd));
+	}
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_close_bad_cell) == 1 && rp.closed, 200000));
+
+	/* A fixed-length cell before VERSIONS cannot be framed. */
+	raw_connect();
+	CU_ASSERT_EQUAL(wire_cell_encode_fixed(cell, sizeof(cell), 4, 0, WIRE_CELL_CMD_NETINFO, NULL,
+					       0),
+			WIRE_CELL_LEN);
+	raw_send(cell, WIRE_CELL_LEN);
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_close_bad_cell) == 2 && rp.closed, 200000));
+
+	/* AUTHENTICATE without CERTS is out of order. */
+	raw_connect();
+	raw_versions(v45, 2);
+	{
+		uint8_t auth[8 + 356];
+		int n = wire_cell_encode_var(auth, sizeof(auth), 5, 0, WIRE_CELL_CMD_AUTHENTICATE,
+					     auth + 7, 356);
+
+		CU_ASSERT_FATAL(n > 0);
+		raw_send(auth, (uint32_t)n);
+	}
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_close_unexpected_cell) == 1 && rp.closed,
+			     200000));
+
+	/* A CERTS cell bigger than the handshake buffer. */
+	raw_connect();
+	raw_versions(v45, 2);
+	{
+		static uint8_t big[7 + 20000];
+		int n = wire_cell_encode_var(big, sizeof(big), 5, 0, WIRE_CELL_CMD_CERTS, big + 7,
+					     20000);
+
+		CU_ASSERT_FATAL(n > 0);
+		raw_send(big, 16000);
+	}
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_close_cell_too_big) == 1, 200000));
+
+	/* A garbage CERTS body: the control plane refuses it. */
+	raw_connect();
+	raw_versions(v45, 2);
+	{
+		uint8_t c[64];
+		static const uint8_t body[] = { 1, 4, 0, 3, 1, 2, 3 };
+		int n = wire_cell_encode_var(c, sizeof(c), 5, 0, WIRE_CELL_CMD_CERTS, body,
+					     sizeof(body));
+
+		raw_send(c, (uint32_t)n);
+	}
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_close_certs) == 1 && rp.closed, 200000));
+
+	/* Silence after TLS: the handshake timeout. */
+	raw_connect();
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_close_hs_timeout) == 1,
+			     (HS_TIMEOUT_US / STEP_US) * 2));
+	CU_ASSERT(PUMP_UNTIL(rp.closed, 200000));
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_open), 0);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_handshaking), 0);
+}
+
+/* Big VPADDING cells are skipped at any size, during and after the handshake. */
+static void
+test_chan_vpadding(void)
+{
+	static const uint16_t v45[] = { 4, 5 };
+	static uint8_t big[7 + 30000];
+	int n;
+
+	raw_connect();
+	n = wire_cell_encode_var(big, sizeof(big), 0, 0, WIRE_CELL_CMD_VPADDING, big + 5, 100);
+	CU_ASSERT_FATAL(n > 0);
+	raw_send(big, (uint32_t)n);
+	raw_versions(v45, 2);
+	n = wire_cell_encode_var(big, sizeof(big), 5, 0, WIRE_CELL_CMD_VPADDING, big + 7, 30000);
+	CU_ASSERT_FATAL(n > 0);
+	for (int off = 0; off < n; off += 8000) {
+		uint32_t k = (uint32_t)RTE_MIN(8000, n - off);
+
+		CU_ASSERT_FATAL(PUMP_UNTIL(dp_tls_write_space(&ra.lc, rp.h) >= k, 200000));
+		raw_send(big + off, k);
+	}
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_padding_rx) == 2, 200000));
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_handshaking), 1);
+	CU_ASSERT_EQUAL(rp.closed, 0);
+	dp_tls_close(&ra.lc, rp.h);
+	CU_ASSERT(PUMP_UNTIL(rp.closed && ctr(&rb, DP_CTR_chan_handshaking) == 0, 200000));
+}
+
+/* No credentials: the ORPort refuses connections and counts them. */
+static void
+test_chan_no_creds(void)
+{
+	struct relay *r = &rb;
+
+	relay_down(&rb);
+	CU_ASSERT_FATAL(relay_up(r, "b", eal_fixture_port_b(), B_IP, mac_b, ORPORT) == 0);
+	rb.cp_on = 0;
+	CU_ASSERT_FALSE(dp_chan_has_creds(&rb.lc));
+	memset(&rp, 0, sizeof(rp));
+	CU_ASSERT_EQUAL_FATAL(dp_tls_connect(&ra.lc, B_IP, ORPORT, &raw_ops, &rp, &rp.h), 0);
+	CU_ASSERT(PUMP_UNTIL(rp.closed, 200000));
+	/* TLS refuses first: the certificate and the CERTS bodies come together. */
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_tls_no_cert), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_accepted), 0);
+	rb.cp_on = 1;
+	CU_ASSERT(PUMP_UNTIL(dp_chan_has_creds(&rb.lc), 20000));
+}
+
+static CU_TestInfo chan_tests[] = {
+	{ "relay_to_relay_both_roles_link5", test_chan_relay_to_relay },
+	{ "wrong_identity_closes", test_chan_wrong_identity },
+	{ "controlplane_down_times_out", test_chan_cp_down_times_out },
+	{ "client_peer_opens_and_create_gets_destroy", test_chan_client_peer },
+	{ "bad_handshakes_close_with_reasons", test_chan_bad_handshakes },
+	{ "vpadding_any_size_skipped", test_chan_vpadding },
+	{ "no_creds_refused", test_chan_no_creds },
+	CU_TEST_INFO_NULL,
+};
+
+static int
+suite_clean(void)
+{
+	relay_forget_keys(&ra);
+	relay_forget_keys(&rb);
+	return 0;
+}
+
+CU_SuiteInfo suite_chan = {
+	.pName = "dataplane/chan",
+	.pCleanupFunc = suite_clean,
+	.pSetUpFunc = t_setup,
+	.pTearDownFunc = teardown,
+	.pTests = chan_tests,
+};
