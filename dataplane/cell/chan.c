@@ -1355,7 +1355,7 @@ on_blob_chunk(struct dp_lcore *lc, const struct ipc_msg_blob_chunk *m)
 	uint32_t b = m->blob_id;
 
 	if (b == 0 || b >= IPC_BLOB_COUNT || m->total_len == 0 || m->total_len > IPC_BLOB_MAX ||
-	    m->chunk_len == 0 || m->chunk_len > IPC_BLOB_CHUNK_DATA ||
+	    m->chunk_len == 0 || m->chunk_len > IPC_BLOB_CHUNK_DATA || m->chunk_len > m->total_len ||
 	    m->offset > m->total_len - m->chunk_len) {
 		st->bad = 1;
 		DP_CTR_INC(lc, chan_blob_bad);
