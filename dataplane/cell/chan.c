@@ -519,17 +519,21 @@ on_versions(struct dp_lcore *lc, struct chan *ch, const struct wire_cell *c)
 	uint16_t theirs[64];
 	size_t n = 0;
 	uint16_t v;
-	int rc = wire_versions_decode(c->payload, c->payload_len, theirs, RTE_DIM(theirs), &n);
+	int rc;
 
-	/* §4.1: an odd length is malformed; a list longer than we keep is only
-	 * truncated (the highest common version is still among the first 64 of
-	 * any sane list, and tor sends 3). */
-	if (rc == -EPROTO) {
+	/* §4.1: an odd length is malformed. A list longer than we keep is read
+	 * only as far as its first 64 entries (the highest common version is
+	 * among them in any sane list; tor sends 3). */
+	if (c->payload_len & 1u) {
 		chan_fail(lc, ch, IPC_CHAN_CLOSE_BAD_CELL);
 		return CELL_DEAD;
 	}
-	if (rc == -ENOBUFS)
-		n = RTE_DIM(theirs);
+	rc = wire_versions_decode(c->payload, RTE_MIN((size_t)c->payload_len, 2 * RTE_DIM(theirs)),
+				  theirs, RTE_DIM(theirs), &n);
+	if (rc != 0) {
+		chan_fail(lc, ch, IPC_CHAN_CLOSE_BAD_CELL);
+		return CELL_DEAD;
+	}
 	v = wire_versions_highest_common(ours, RTE_DIM(ours), theirs, n);
 	if (v == 0) {
 		chan_fail(lc, ch, IPC_CHAN_CLOSE_NO_VERSION);
@@ -660,7 +664,8 @@ open_cell(struct dp_lcore *lc, struct chan *ch, const struct wire_cell *c)
 		DP_CTR_INC(lc, chan_create_rx);
 		if (cl->cell_ops.cell != NULL) {
 			cl->cell_ops.cell(lc, chan_handle(lc, cl, ch), c);
-			return CELL_NEXT;
+			/* The circuit layer may have closed the channel. */
+			return ch->state == IPC_CHAN_STATE_OPEN ? CELL_NEXT : CELL_DEAD;
 		}
 		/* No circuit layer on this lcore: refuse the circuit (tor-spec.txt
 		 * §5.4) rather than leave the client waiting for its timeout. */
@@ -676,11 +681,12 @@ open_cell(struct dp_lcore *lc, struct chan *ch, const struct wire_cell *c)
 	case WIRE_CELL_CMD_RELAY_EARLY:
 	case WIRE_CELL_CMD_DESTROY:
 		DP_CTR_INC(lc, chan_circ_rx);
-		if (cl->cell_ops.cell != NULL)
-			cl->cell_ops.cell(lc, chan_handle(lc, cl, ch), c);
-		else
+		if (cl->cell_ops.cell == NULL) {
 			DP_CTR_INC(lc, chan_circ_nohandler);
-		return CELL_NEXT;
+			return CELL_NEXT;
+		}
+		cl->cell_ops.cell(lc, chan_handle(lc, cl, ch), c);
+		return ch->state == IPC_CHAN_STATE_OPEN ? CELL_NEXT : CELL_DEAD;
 	case WIRE_CELL_CMD_PADDING_NEGOTIATE:
 		/* Link 5 only; accepted and ignored (padding-spec §2.5, checklist B10). */
 		if (ch->link_proto < 5)

@@ -578,6 +578,27 @@ test_chan_bad_handshakes(void)
 	raw_versions(only3, 1);
 	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_close_no_version) == 1 && rp.closed, 200000));
 
+	/* A VERSIONS list of 100 entries (1..100): the first 64 hold 4 and 5, so
+	 * link 5 is chosen and the responder answers. */
+	raw_connect();
+	{
+		uint16_t many[100];
+		uint8_t pl[200], c[8 + 200];
+		int n;
+
+		for (int i = 0; i < 100; i++)
+			many[i] = (uint16_t)(i + 1);
+		CU_ASSERT_EQUAL_FATAL(wire_versions_encode(pl, sizeof(pl), many, 100), 200);
+		n = wire_cell_encode_var(c, sizeof(c), 0, 0, WIRE_CELL_CMD_VERSIONS, pl, 200);
+		CU_ASSERT_FATAL(n > 0);
+		raw_send(c, (uint32_t)n);
+	}
+	CU_ASSERT(PUMP_UNTIL(raw_count(WIRE_CELL_CMD_NETINFO, NULL, NULL) == 1, 200000));
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_close_no_version), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_handshaking), 1);
+	dp_tls_close(&ra.lc, rp.h);
+	CU_ASSERT(PUMP_UNTIL(rp.closed && ctr(&rb, DP_CTR_chan_handshaking) == 0, 200000));
+
 	/* An odd-length VERSIONS payload. */
 	raw_connect();
 	{

@@ -41,7 +41,16 @@ def f_write(nth, mode):
 T_0, T_1MS, T_100MS, T_1S, T_5S, T_29S, T_31S, T_HOUR = range(8)
 
 
+# Argument bytes of the fixed-size ops (FEED_RAW and FEED_CELL vary).
+NARGS = {ACCEPT: 1, HS_DONE: 0, OPEN: 2, READ: 2, EOF: 1, CP: 2, CP_DROP: 0, TIME: 1, CLOSE: 1,
+         CLOSED: 1, LIST: 2, BLOB: 8, INSTALL: 2, INFO: 1, FILL: 2, FAULT: 1}
+
+
 def op(code, slot=0, *args):
+    """One op; missing arguments are zeros, as the fuzzer reads them."""
+    if code in NARGS:
+        assert len(args) <= NARGS[code], (code, args)
+        args = tuple(args) + (0,) * (NARGS[code] - len(args))
     return bytes([code | (slot << 5)]) + bytes(args)
 
 
@@ -95,8 +104,8 @@ def fixed(cmd, circ, payload=b"", slot=0):
     return cell(K_FIXED, slot, cmd, u32(circ), len(payload), payload)
 
 
-def var(cmd, body, slot=0):
-    return cell(K_VAR, slot, cmd, u16(len(body)), body)
+def var(cmd, body, slot=0, wide=True):
+    return cell(K_VAR | (0 if wide else OTHER_WIDTH), slot, cmd, u16(len(body)), body)
 
 
 def vpadding(n, slot=0):
@@ -107,6 +116,10 @@ def raw(data, slot=0):
     if len(data) < 128:
         return op(FEED_RAW, slot, len(data)) + data
     return op(FEED_RAW, slot, 0x80 | (len(data) >> 8), len(data) & 0xFF) + data
+
+
+def blob(bid, gen, total, off, length):
+    return op(BLOB, 0, bid, gen) + u16(total) + u16(off) + u16(length)
 
 
 def read(slot=0, a=0xFF, b=0xFF):
@@ -129,6 +142,8 @@ def certs_body(n=4, size=140):
 
 
 AUTH_BODY = u16(3) + u16(352) + bytes(range(256)) + bytes(96)
+# A NETINFO body that cannot fit its cell: 255 addresses of 255 bytes.
+BAD_NETINFO = u32(1) + bytes([4, 4, 10, 0, 0, 1, 255, 6, 255])
 
 
 def client_handshake(slot=0, chunk=(0xFF, 0xFF)):
@@ -174,6 +189,10 @@ SEEDS = {
         versions_list([4, 5], wide=True) + read(),
     "15-versions-twice": bytes([0]) + op(ACCEPT) + op(HS_DONE) + versions(0, 1) + versions(0, 1) +
         read(),
+    # A VERSIONS of 101 versions whose only common one is past the first 64, which
+    # on_versions() keeps: refused as no_version.
+    "19-versions-5-after-64": bytes([0]) + op(ACCEPT) + op(HS_DONE) +
+        var(7, b"".join(u16(v) for v in range(6, 106)) + u16(5), wide=False) + read(),
     "16-fixed-before-versions": bytes([0]) + op(ACCEPT) + op(HS_DONE) + fixed(8, 0) + read(),
     "17-padding-before-versions": bytes([0]) + op(ACCEPT) + op(HS_DONE) +
         cell(K_VPADDING, 0, u16(20)) + cell(K_AUTHORIZE, 0, 3, b"abc") + versions(0, 0) +
@@ -202,7 +221,7 @@ SEEDS = {
     "34-netinfo-before-auth": bytes([0]) + op(ACCEPT) + op(HS_DONE) + versions(0, 1) +
         certs(certs_body()) + read() + cp() + netinfo(0, 0) + read(),
     "35-bad-netinfo": bytes([0]) + op(ACCEPT) + op(HS_DONE) + versions(0, 1) +
-        netinfo(0, 10) + b"\x00\x00\x00\x01\x04" + read(),
+        netinfo(0, len(BAD_NETINFO) << 1 | 2) + BAD_NETINFO + read(),
     # --- initiator verdicts and cells
     "40-wrong-identity": bytes([0]) + op(OPEN, 0, 0x04, 0) + op(HS_DONE) + versions(0, 1) +
         certs(certs_body()) + read() + cp(v=2 << 2),
@@ -218,12 +237,19 @@ SEEDS = {
         op(OPEN, 2, 0x40, 0) + op(OPEN, 3, 0, 0) + op(OPEN, 4, 0, 0) + op(OPEN, 5, 0, 0),
     "46-netinfo-before-auth-sent": bytes([0]) + op(OPEN, 0, 0, 0) + op(HS_DONE) +
         versions(0, 1) + certs(certs_body()) + netinfo(0, 0) + read() + cp(),
+    "48-bad-netinfo-initiator": bytes([0]) + op(OPEN, 0, 0, 0) + op(HS_DONE) +
+        versions(0, 1) + certs(certs_body()) + auth_challenge(0, 0) +
+        netinfo(0, len(BAD_NETINFO) << 1 | 2) + BAD_NETINFO + read() + cp() + cp(),
     "47-ac-truncated": bytes([0]) + op(OPEN, 0, 0, 0) + op(HS_DONE) + versions(0, 1) +
         certs(certs_body()) + auth_challenge(0, 3 | (9 << 3)) + read() + cp(),
     # --- timeouts, closes, TLS events
     "50-handshake-timeout": bytes([SHORT_HS]) + op(ACCEPT) + op(ACCEPT, 1) + op(HS_DONE, 1) +
         versions(1, 1) + certs(certs_body(), 1) + read(1) + op(TIME, 0, T_1S) +
         op(TIME, 0, T_1S) + op(CLOSED, 0, 2) + cp(),
+    # Hours pass while the real TCP connection under an initiator retries its SYN: TCP gives
+    # up beneath the channel (the fuzzer is its TLS), which must not matter.
+    "59-tcp-gives-up-under-initiator": bytes([0]) + op(OPEN, 0, 0, 0) +
+        (op(OPEN, 1, 0, 0) + op(TIME, 0, T_HOUR) + op(CLOSED, 1, 0)) * 10 + op(CLOSED, 0, 0),
     "51-hs-timeout-30s": bytes([0]) + op(OPEN) + op(TIME, 0, T_29S) + op(TIME, 0, T_31S) +
         op(CLOSED, 0, 0),
     "52-peer-eof": bytes([CIRC]) + client_handshake() + raw(b"\x00\x00") + op(EOF, 0, 0),
@@ -251,6 +277,8 @@ SEEDS = {
         certs(certs_body()) + read() + cp() + authenticate(AUTH_BODY) + read(),
     "65-close-fails": bytes([0]) + op(ACCEPT, 0, F_CLOSE_ERR) + op(HS_DONE) + versions(0, 4) +
         read(),
+    "67-authenticate-write-fails": bytes([0]) + op(OPEN, 0, 0, f_write(3, 3)) + op(HS_DONE) +
+        versions(0, 1) + certs(certs_body()) + auth_challenge(0, 0) + read() + cp() + cp(),
     "66-fault-later": bytes([0]) + op(OPEN, 0, 0, 0) + op(HS_DONE) + versions(0, 1) +
         certs(certs_body()) + auth_challenge(0, 0) + read() + op(FAULT, 0, F_KM_ERR) + cp(),
     # --- the control plane's rings
@@ -261,6 +289,12 @@ SEEDS = {
         op(LIST, 0, 0, 64) + op(CLOSE, 0, 1),
     "73-drop-request": bytes([SHORT_HS]) + op(ACCEPT) + op(HS_DONE) + versions(0, 1) +
         certs(certs_body()) + read() + op(CP_DROP) + op(TIME, 0, T_5S) + cp(),
+    "75-cell-up-full-auth-verify": bytes([0]) + op(ACCEPT) + op(HS_DONE) + versions(0, 1) +
+        certs(certs_body()) + read() + cp() + op(FILL, 0, 0, 0) + authenticate(AUTH_BODY) +
+        read(),
+    "76-cell-up-full-auth-sign": bytes([0]) + op(OPEN, 0, 0, 0) + op(HS_DONE) +
+        versions(0, 1) + certs(certs_body()) + auth_challenge(0, 0) + read() +
+        op(FILL, 0, 0, 0) + cp(v=0x40),
     "74-list-cursor": bytes([0]) + op(ACCEPT, 0, 0) + op(ACCEPT, 1, 0) + op(ACCEPT, 2, 0) +
         op(LIST, 0, 1, 1) + op(LIST, 0, 2, 0) + op(LIST, 0, 15, 5) + op(CLOSED, 1, 0) +
         op(LIST, 0, 0, 127),
@@ -279,6 +313,11 @@ SEEDS = {
         op(INSTALL, 0, 9, 1) + versions(1, 1) + certs(certs_body(), 1) + read(1) + cp(),
     "84-install-gen-mismatch": bytes([0]) + op(BLOB, 0, 1, 7, 0, 10, 0, 0, 0, 10) +
         op(INSTALL, 0, 8, 0) + op(ACCEPT) + op(HS_DONE) + versions(0, 1) + read(),
+    # Chunks longer than their blob, continuing at offsets 0, 576, ...: once accepted by
+    # on_blob_chunk() (its bound wrapped), they were copied past the 8192-byte staging buffer.
+    "85-blob-chunk-past-total": bytes([0]) + blob(5, 1, 1, 0, 576),
+    "86-blob-chunks-past-buffer": bytes([0]) +
+        b"".join(blob(5, 1, 1, 576 * i, 576) for i in range(100)) + op(INSTALL, 0, 1, 0),
 }
 
 
