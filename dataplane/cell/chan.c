@@ -186,14 +186,11 @@ chan_status_reply(struct dp_lcore *lc, uint32_t req_id, uint32_t handle, int32_t
 
 /* ---- closing ---- */
 
-/* Record why @p ch ends (first cause wins) and start closing TLS. */
+/* Move @p ch (not yet CLOSING) to CLOSING: its reason, the gauges, its handshake state. */
 static void
-chan_fail(struct dp_lcore *lc, struct chan *ch, uint8_t reason)
+chan_set_closing(struct dp_lcore *lc, struct chan *ch, uint8_t reason)
 {
-	if (ch->state == IPC_CHAN_STATE_CLOSING)
-		return;
-	if (ch->close_reason == IPC_CHAN_CLOSE_NONE)
-		ch->close_reason = reason;
+	ch->close_reason = reason;
 	if (ch->state == IPC_CHAN_STATE_OPEN)
 		DP_CTR_ADD(lc, chan_open, (uint64_t)-1);
 	else
@@ -203,6 +200,15 @@ chan_fail(struct dp_lcore *lc, struct chan *ch, uint8_t reason)
 		hs_free(lc->chan, ch->hs);
 		ch->hs = NULL;
 	}
+}
+
+/* Record why @p ch ends (first cause wins) and start closing TLS. */
+static void
+chan_fail(struct dp_lcore *lc, struct chan *ch, uint8_t reason)
+{
+	if (ch->state == IPC_CHAN_STATE_CLOSING)
+		return;
+	chan_set_closing(lc, ch, reason);
 	/* The `closed` callback finishes the job (and may run before this returns
 	 * nothing: TLS defers it to its poll). */
 	if (lc->chan->io->close(lc, ch->tls_h) != 0)
@@ -1000,14 +1006,8 @@ tls_closed(struct dp_lcore *lc, uint32_t h, void *ctx, enum dp_tls_close_reason 
 	RTE_SET_USED(h);
 	if (ch == NULL || ch->state == IPC_CHAN_STATE_FREE)
 		return;
-	if (ch->state != IPC_CHAN_STATE_CLOSING) {
-		ch->close_reason = chan_reason_from_tls(reason);
-		if (ch->state == IPC_CHAN_STATE_OPEN)
-			DP_CTR_ADD(lc, chan_open, (uint64_t)-1);
-		else
-			DP_CTR_ADD(lc, chan_handshaking, (uint64_t)-1);
-		ch->state = IPC_CHAN_STATE_CLOSING;
-	}
+	if (ch->state != IPC_CHAN_STATE_CLOSING)
+		chan_set_closing(lc, ch, chan_reason_from_tls(reason));
 	ipc_ctr_add(lc->ctr, DP_CTR_chan_close_none + ch->close_reason, 1);
 	if (ch->open_req != 0)
 		chan_status_reply(lc, ch->open_req, chan_handle(lc, cl, ch), -ECONNABORTED, ch);
@@ -1303,18 +1303,16 @@ on_certs_result(struct dp_lcore *lc, const struct ipc_msg_chan_certs_result *m)
 		chan_fail(lc, ch, IPC_CHAN_CLOSE_CERTS);
 		return;
 	}
+	memcpy(ch->peer_rsa, m->rsa_id_sha1, 20);
+	memcpy(ch->peer_ed, m->ed_id, 32);
 	/* A peer claiming our own identity is us (or a copy of our keys). */
 	if (memcmp(m->rsa_id_sha1, cl->creds.rsa_id_sha1, 20) == 0 ||
 	    (ch->role == IPC_ROLE_INITIATOR &&
 	     (memcmp(m->rsa_id_sha1, hs->expect_rsa, 20) != 0 ||
 	      ((hs->flags & HS_EXPECT_ED) && memcmp(m->ed_id, hs->expect_ed, 32) != 0)))) {
-		memcpy(ch->peer_rsa, m->rsa_id_sha1, 20);
-		memcpy(ch->peer_ed, m->ed_id, 32);
 		chan_fail(lc, ch, IPC_CHAN_CLOSE_IDENTITY);
 		return;
 	}
-	memcpy(ch->peer_rsa, m->rsa_id_sha1, 20);
-	memcpy(ch->peer_ed, m->ed_id, 32);
 	memcpy(hs->peer_rsa_sha256, m->rsa_id_sha256, 32);
 	memcpy(hs->peer_ed_auth, m->ed_auth, 32);
 	hs->flags |= HS_GOT_CERTS;
