@@ -157,7 +157,8 @@ struct ipc_msg_link_install {
 struct ipc_msg_link_installed {
 	struct ipc_hdr hdr;
 	uint32_t gen;
-	int32_t status;            /**< 0, or -EINVAL (blob missing, bad or mismatched), -ENOMEM. */
+	int32_t status;            /**< 0, or -EINVAL (blob missing, bad or mismatched), -ENOMEM;
+				    -ENODEV: this lcore has no network, so no channels. */
 	uint32_t failed_blob;      /**< IPC_BLOB_* at fault, or 0. */
 	uint32_t pad;
 };
@@ -257,6 +258,12 @@ struct ipc_msg_chan_auth_result {
 /*
  * Channels on the command ring (chivectl channel open|close, show channels).
  */
+/*
+ * Channel handles (the @c chan fields): bits 31..25 the dataplane lcore's
+ * index in the segment, bits 24..8 the channel's pool index on that lcore,
+ * bits 7..0 a generation that is never 0; so no handle is 0, and a handle
+ * names its lcore.
+ */
 /** CHAN_OPEN: connect to @c addr:@c port and authenticate; the reply comes when open or failed. */
 struct ipc_msg_chan_open {
 	struct ipc_hdr hdr;
@@ -280,7 +287,9 @@ struct ipc_msg_chan_close {
 struct ipc_msg_chan_status {
 	struct ipc_hdr hdr;
 	uint32_t chan;             /**< Handle (0 if none was created). */
-	int32_t status;            /**< 0, or a negative errno (-EBUSY, -ENOMEM, -EBADF, -ENETUNREACH...). */
+	int32_t status;            /**< 0, or a negative errno (-ENOMEM, -EBADF, -ENOENT: no link
+				    credentials yet, -ENODEV: no channels on this lcore, -ECONNABORTED:
+				    the channel failed, see close_reason...). */
 	uint16_t close_reason;     /**< IPC_CHAN_CLOSE_* when the channel failed, else 0. */
 	uint16_t link_proto;
 	uint8_t cert_err;          /**< enum cp_cert_err behind a certificate failure, else 0. */
