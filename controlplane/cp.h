@@ -13,6 +13,7 @@
 #include "common/ipc/ipc_shm.h"
 #include "controlplane/dplink.h"
 #include "controlplane/keys/keys.h"
+#include "controlplane/circ/circ.h"
 #include "controlplane/link/link.h"
 
 struct cp_cli_server;
@@ -27,6 +28,7 @@ struct cp_ctx {
 	struct cp_keys *keys;         /**< The relay key store; NULL in unit tests that need none. */
 	time_t next_keys_check;       /**< When to call cp_keys_rotate() next (wall clock, s). */
 	struct cp_link link;          /**< Link credentials and handshake services (link/). */
+	struct cp_circ circ;          /**< Circuit handshakes: the onionskin queue (circ/). */
 	bool stop;                    /**< Leave the event loop. */
 };
 

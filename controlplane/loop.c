@@ -21,6 +21,7 @@
 static int loop_epfd = -1;
 static struct cp_ev loop_sig_ev = { .fd = -1 };
 static struct cp_ev loop_timer_ev = { .fd = -1 };
+static struct cp_ev loop_circ_ev = { .fd = -1 };
 static uint64_t loop_tick_ns;
 
 int
@@ -102,8 +103,11 @@ cp_loop_check_keys(struct cp_ctx *cp, time_t now)
 		CP_LOG(WARN, keys, "key rotation: %s", err);
 		return;
 	}
-	if (rc & CP_KEYS_CHANGE_ONION)
-		CP_LOG(NOTICE, keys, "new onion keys");
+	if (rc & (CP_KEYS_CHANGE_ONION | CP_KEYS_CHANGE_ONION_OLD)) {
+		if (rc & CP_KEYS_CHANGE_ONION)
+			CP_LOG(NOTICE, keys, "new onion keys");
+		cp_circ_keys_changed(&cp->circ);
+	}
 	if (rc & CP_KEYS_CHANGE_SIGNING) {
 		CP_LOG(NOTICE, keys, "new Ed25519 signing key; renewing the link credentials");
 		cp_link_keys_changed(&cp->link);
@@ -122,6 +126,16 @@ loop_on_signal(struct cp_ctx *cp, struct cp_ev *ev, uint32_t events)
 	}
 }
 
+/* Onionskin answers are ready: push them down at once (not at the next tick). */
+static void
+loop_on_circ(struct cp_ctx *cp, struct cp_ev *ev, uint32_t events)
+{
+	(void)ev;
+	(void)events;
+	if (cp->dp.attached)
+		cp_circ_poll(&cp->circ);
+}
+
 static void
 loop_on_timer(struct cp_ctx *cp, struct cp_ev *ev, uint32_t events)
 {
@@ -135,6 +149,8 @@ loop_on_timer(struct cp_ctx *cp, struct cp_ev *ev, uint32_t events)
 	cp_dplink_poll(&cp->dp, now);
 	wall = time(NULL);
 	cp_link_poll(&cp->link, wall, now);
+	if (cp->dp.attached)
+		cp_circ_poll(&cp->circ);
 	cp_loop_check_keys(cp, wall);
 	cp_link_tick(&cp->link, wall, now);
 	if (cp->cli != NULL)
@@ -147,7 +163,6 @@ cp_loop_init(struct cp_ctx *cp)
 {
 	sigset_t set;
 
-	(void)cp;
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -164,6 +179,10 @@ cp_loop_init(struct cp_ctx *cp)
 	if (loop_sig_ev.fd < 0 || loop_timer_ev.fd < 0)
 		return -errno;
 	if (cp_loop_add(&loop_sig_ev, EPOLLIN) != 0 || cp_loop_add(&loop_timer_ev, EPOLLIN) != 0)
+		return -errno;
+	loop_circ_ev.fd = cp_circ_fd(&cp->circ);
+	loop_circ_ev.fn = loop_on_circ;
+	if (loop_circ_ev.fd >= 0 && cp_loop_add(&loop_circ_ev, EPOLLIN) != 0)
 		return -errno;
 	loop_tick_ns = 0;
 	loop_set_tick(CP_LOOP_TICK_IDLE_NS);

@@ -53,7 +53,10 @@ usage(const char *prog)
 		"  --offline-master    never load or create the Ed25519 master secret key\n"
 		"                      (tor's OfflineMasterKey); a valid signing cert is needed\n"
 		"  --netinfo-addr A.B.C.D  IPv4 address advertised in NETINFO cells\n"
-		"                      (default: the dataplane port's address)\n",
+		"                      (default: the dataplane port's address)\n"
+		"  --onion-workers N   threads for circuit handshakes (default: one per CPU, >= 2)\n"
+		"  --max-onion-queue-delay MS  refuse CREATEs when the onionskin queue would\n"
+		"                      take longer than this (tor's MaxOnionQueueDelay; 1750)\n",
 		prog);
 }
 
@@ -92,6 +95,8 @@ main(int argc, char **argv)
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "offline-master", no_argument, NULL, 'o' },
 		{ "netinfo-addr", required_argument, NULL, 'n' },
+		{ "onion-workers", required_argument, NULL, 'w' },
+		{ "max-onion-queue-delay", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -104,8 +109,11 @@ main(int argc, char **argv)
 	char err[256], *end;
 	struct in_addr ia;
 	int opt, level, rc;
+	struct cp_onionq_conf onionq;
+	unsigned long v;
 
 	cp_dplink_init(&cp.dp);
+	cp_onionq_conf_default(&onionq);
 	snprintf(cp.shm_name, sizeof(cp.shm_name), "chive");
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -157,6 +165,21 @@ main(int argc, char **argv)
 			}
 			netinfo_addr = ntohl(ia.s_addr);
 			break;
+		case 'w':
+		case 'D':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' ||
+			    (opt == 'w' ? v < 1 || v > CP_ONIONQ_WORKERS_MAX : v > 60000)) {
+				fprintf(stderr, "chive-controlplane: bad --%s '%s'\n",
+					opt == 'w' ? "onion-workers" : "max-onion-queue-delay", optarg);
+				return 2;
+			}
+			if (opt == 'w')
+				onionq.workers = (unsigned)v;
+			else
+				onionq.max_delay_ms = (unsigned)v;
+			break;
 		case 'h':
 			usage(argv[0]);
 			return 0;
@@ -179,9 +202,18 @@ main(int argc, char **argv)
 		cp_keys_destroy(cp.keys);
 		return 1;
 	}
+	rc = cp_circ_init(&cp.circ, &cp.dp, cp.keys, &onionq, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "chive-controlplane: %s\n", err);
+		cp_link_fini(&cp.link);
+		cp_keys_destroy(cp.keys);
+		return 1;
+	}
+	cp_link_set_other(&cp.link, cp_circ_on_cell, &cp.circ);
 	rc = cp_loop_init(&cp);
 	if (rc != 0) {
 		CP_LOG(ERR, main, "cannot set up the event loop: %s", strerror(-rc));
+		cp_circ_fini(&cp.circ);
 		cp_link_fini(&cp.link);
 		cp_keys_destroy(cp.keys);
 		return 1;
@@ -193,6 +225,7 @@ main(int argc, char **argv)
 	if (cp.cli == NULL) {
 		CP_LOG(ERR, cli, "%s", err);
 		cp_loop_fini();
+		cp_circ_fini(&cp.circ);
 		cp_link_fini(&cp.link);
 		cp_keys_destroy(cp.keys);
 		return 1;
@@ -202,6 +235,7 @@ main(int argc, char **argv)
 	cp_loop_check_dataplane(&cp, cp_now_ns());
 	rc = cp_loop_run(&cp);
 	cp_cli_server_close(cp.cli);
+	cp_circ_fini(&cp.circ);
 	cp_link_fini(&cp.link);
 	cp_dplink_detach(&cp.dp, cp_now_ns());
 	cp_loop_fini();

@@ -20,7 +20,9 @@ enum {
 	OPT_SHM = 256, OPT_PORT, OPT_IP, OPT_GW, OPT_MTU, OPT_MBUFS, OPT_MAX_CONNS, OPT_SNDBUF,
 	OPT_RCVBUF, OPT_CC, OPT_SYN_BACKLOG, OPT_ECHO, OPT_DISCARD, OPT_CHARGEN, OPT_CLIENT,
 	OPT_FAULT_RX, OPT_FAULT_TX, OPT_TLS_ECHO, OPT_TLS_CLIENT, OPT_TLS_MAX_CONNS, OPT_TLS_HS_BUDGET,
-	OPT_TLS_HS_TIMEOUT, OPT_ORPORT, OPT_CHAN_MAX, OPT_CHAN_MAX_HS, OPT_CHAN_HS_TIMEOUT, OPT_HELP,
+	OPT_TLS_HS_TIMEOUT, OPT_ORPORT, OPT_CHAN_MAX, OPT_CHAN_MAX_HS, OPT_CHAN_HS_TIMEOUT,
+	OPT_CIRC_MAX, OPT_CIRC_CELLS, OPT_CIRC_QUEUE, OPT_CIRC_QUEUE_MAX, OPT_CIRC_TIMEOUT,
+	OPT_EXTEND_PRIVATE, OPT_HELP,
 };
 
 static const struct option cfg_opts[] = {
@@ -50,6 +52,12 @@ static const struct option cfg_opts[] = {
 	{ "chan-max", required_argument, NULL, OPT_CHAN_MAX },
 	{ "chan-max-hs", required_argument, NULL, OPT_CHAN_MAX_HS },
 	{ "chan-hs-timeout", required_argument, NULL, OPT_CHAN_HS_TIMEOUT },
+	{ "circ-max", required_argument, NULL, OPT_CIRC_MAX },
+	{ "circ-cells", required_argument, NULL, OPT_CIRC_CELLS },
+	{ "circ-queue", required_argument, NULL, OPT_CIRC_QUEUE },
+	{ "circ-queue-max", required_argument, NULL, OPT_CIRC_QUEUE_MAX },
+	{ "circ-timeout", required_argument, NULL, OPT_CIRC_TIMEOUT },
+	{ "extend-private", no_argument, NULL, OPT_EXTEND_PRIVATE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -64,6 +72,7 @@ dp_config_default(struct dp_config *c)
 	dp_tcp_conf_default(&c->tcp);
 	dp_tls_conf_default(&c->tls);
 	dp_chan_conf_default(&c->chan);
+	dp_circ_conf_default(&c->circ);
 }
 
 void
@@ -95,7 +104,15 @@ dp_config_usage(const char *prog)
 		"                        from chive-controlplane)\n"
 		"  --chan-max N          channels per lcore (default 4096)\n"
 		"  --chan-max-hs N       concurrent link handshakes per lcore (default 256)\n"
-		"  --chan-hs-timeout MS  link handshake timeout, TCP connect to open (default 30000)\n",
+		"  --chan-hs-timeout MS  link handshake timeout, TCP connect to open (default 30000)\n"
+		"  --circ-max N          circuits per lcore (default 16384)\n"
+		"  --circ-cells N        queued cells per lcore, 514 B each (default 32768)\n"
+		"  --circ-queue N        cells per circuit and direction before the feeding\n"
+		"                        channel stops being read (default 128)\n"
+		"  --circ-queue-max N    cells per circuit and direction before the circuit\n"
+		"                        is destroyed (default 512; above --circ-queue)\n"
+		"  --circ-timeout MS     wait for a handshake answer or CREATED2 (default 60000)\n"
+		"  --extend-private      allow EXTEND2 to private addresses (test networks)\n",
 		prog);
 }
 
@@ -329,6 +346,41 @@ dp_config_parse(struct dp_config *c, int argc, char **argv, char *err, size_t er
 			else
 				c->chan.hs_timeout_us = (uint32_t)v * 1000u;
 			break;
+		case OPT_CIRC_MAX:
+			if (!parse_u64(optarg, 1, DP_CIRC_MAX, &v))
+				rc = cfg_err(err, errlen, "--circ-max: '%s' is not in 1-%u", optarg,
+					     DP_CIRC_MAX);
+			else
+				c->circ.max_circs = (uint32_t)v;
+			break;
+		case OPT_CIRC_CELLS:
+			if (!parse_u64(optarg, 64, 1u << 24, &v))
+				rc = cfg_err(err, errlen, "--circ-cells: '%s' is not in 64-%u", optarg,
+					     1u << 24);
+			else
+				c->circ.max_cells = (uint32_t)v;
+			break;
+		case OPT_CIRC_QUEUE:
+		case OPT_CIRC_QUEUE_MAX:
+			if (!parse_u64(optarg, 1, 1u << 20, &v))
+				rc = cfg_err(err, errlen, "--%s: '%s' is not in 1-%u",
+					     opt == OPT_CIRC_QUEUE ? "circ-queue" : "circ-queue-max",
+					     optarg, 1u << 20);
+			else if (opt == OPT_CIRC_QUEUE)
+				c->circ.queue_hiwat = (uint32_t)v;
+			else
+				c->circ.queue_max = (uint32_t)v;
+			break;
+		case OPT_CIRC_TIMEOUT:
+			if (!parse_u64(optarg, 1, 3600000, &v))
+				rc = cfg_err(err, errlen, "--circ-timeout: '%s' is not in 1-3600000 ms",
+					     optarg);
+			else
+				c->circ.pending_timeout_us = (uint32_t)v * 1000u;
+			break;
+		case OPT_EXTEND_PRIVATE:
+			c->circ.extend_private = 1;
+			break;
 		case OPT_FAULT_RX:
 		case OPT_FAULT_TX: {
 			char ferr[160];
@@ -358,6 +410,9 @@ dp_config_parse(struct dp_config *c, int argc, char **argv, char *err, size_t er
 	    (c->diag.echo_port || c->diag.discard_port || c->diag.chargen_port || c->diag.client_ip ||
 	     c->diag.tls_echo_port || c->diag.tls_client_ip))
 		rc = cfg_err(err, errlen, "diagnostic services need --port");
+	if (rc == 0 && c->circ.queue_max <= c->circ.queue_hiwat)
+		rc = cfg_err(err, errlen, "--circ-queue-max (%u) must exceed --circ-queue (%u)",
+			     c->circ.queue_max, c->circ.queue_hiwat);
 	if (rc == 0 && c->chan.max_hs > c->chan.max_chans)
 		rc = cfg_err(err, errlen, "--chan-max-hs (%u) exceeds --chan-max (%u)", c->chan.max_hs,
 			     c->chan.max_chans);

@@ -15,6 +15,7 @@
 
 #include "common/ipc/ipc_shm.h"
 #include "dataplane/cell/chan.h"
+#include "dataplane/cell/circ.h"
 #include "dataplane/diag/diag.h"
 #include "dataplane/net/tcp.h"
 #include "dataplane/net/tcp_cc.h"
@@ -32,6 +33,8 @@ struct dp_config {
 	struct dp_tcp_conf tcp;          /**< --max-conns, --sndbuf, --rcvbuf, --cc, --syn-backlog */
 	struct dp_tls_conf tls;          /**< --tls-max-conns, --tls-hs-budget, --tls-hs-timeout */
 	struct dp_chan_conf chan;        /**< --orport, --chan-max, --chan-max-hs, --chan-hs-timeout */
+	struct dp_circ_conf circ;        /**< --circ-max, --circ-cells, --circ-queue[-max], --circ-timeout,
+					      --extend-private */
 	struct dp_diag_conf diag;        /**< --echo/--discard/--chargen PORT, --client ...,
 					      --tls-echo PORT, --tls-client ... */
 	bool fault_rx_on, fault_tx_on;

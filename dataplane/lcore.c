@@ -17,6 +17,7 @@
 
 #include "dataplane/base/dp_ctr.h"
 #include "dataplane/cell/chan.h"
+#include "dataplane/cell/circ.h"
 #include "dataplane/ctl/ctl.h"
 #include "dataplane/lcore.h"
 #include "dataplane/net/net.h"
@@ -98,6 +99,8 @@ dp_lcore_iterate(struct dp_lcore *lc, uint64_t now)
 	lc->iterations++;
 	if (lc->has_port) {
 		work += lcore_rx(lc);
+		dp_chan_run_kicks(lc);
+		work += dp_circ_poll(lc); /* the scheduler writes what TCP can send */
 		work += dp_tls_poll(lc); /* before TCP's poll: what it queues leaves now */
 		work += dp_tcp_poll(lc);
 		if ((lc->iterations & DP_ARP_POLL_MASK) == 0)

@@ -26,6 +26,7 @@
 #include "dataplane/net/tcp_types.h"
 
 struct dp_chan_lcore;
+struct dp_circ_lcore;
 struct dp_diag_state;
 struct dp_diag_tls_state;
 struct dp_tls_lcore;
@@ -64,6 +65,8 @@ struct dp_lcore {
 
 	/* Tor channels over TLS: pools, link credentials (dataplane/cell/). */
 	struct dp_chan_lcore *chan;
+	/* Circuits: table, queues, scheduler (dataplane/cell/circ.h). */
+	struct dp_circ_lcore *circ;
 
 	/* Applications on TCP and TLS (today the diagnostic services), allocated at start-up. */
 	struct dp_diag_state *diag;

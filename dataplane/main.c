@@ -46,6 +46,7 @@
 #include "dataplane/base/dp_log.h"
 #include "dataplane/config.h"
 #include "dataplane/cell/chan.h"
+#include "dataplane/cell/circ.h"
 #include "dataplane/diag/diag.h"
 #include "dataplane/lcore.h"
 #include "dataplane/net/net.h"
@@ -210,6 +211,11 @@ net_setup(struct net_setup *ns, const struct dp_config *c, struct dp_lcore *lc, 
 		snprintf(err, errlen, "channels: %s", strerror(-rc));
 		return rc;
 	}
+	rc = dp_circ_create(lc, &c->circ);
+	if (rc != 0) {
+		snprintf(err, errlen, "circuits: %s", strerror(-rc));
+		return rc;
+	}
 	rc = dp_diag_start(lc, &c->diag);
 	if (rc == 0)
 		rc = dp_diag_tls_start(lc, &c->diag);
@@ -230,6 +236,7 @@ net_teardown(struct net_setup *ns)
 	if (ns->lc != NULL) {
 		dp_diag_stop(ns->lc);
 		dp_diag_tls_stop(ns->lc);
+		dp_circ_destroy(ns->lc);
 		dp_chan_destroy(ns->lc);
 		dp_tls_destroy(ns->lc);
 		dp_tcp_destroy(ns->lc);

@@ -28,6 +28,8 @@ static CU_SuiteInfo *const dp_suites[] = {
 	&suite_tcp_loss,
 	&suite_tls,
 	&suite_chan,
+	&suite_circ,
+	&suite_relay_crypto,
 };
 
 int

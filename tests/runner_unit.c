@@ -20,6 +20,7 @@ static CU_SuiteInfo *const unit_suites[] = {
 	&suite_wire_cell,
 	&suite_wire_relay,
 	&suite_wire_link,
+	&suite_wire_create,
 	&suite_cli_proto,
 	&suite_cli,
 	&suite_dplink,
@@ -34,6 +35,8 @@ static CU_SuiteInfo *const unit_suites[] = {
 	&suite_linkcreds,
 	&suite_link,
 	&suite_cli_chan,
+	&suite_onion,
+	&suite_onionq,
 	&suite_rss,
 };
 

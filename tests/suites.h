@@ -20,6 +20,7 @@ extern CU_SuiteInfo suite_ipc_shm;
 extern CU_SuiteInfo suite_wire_cell;
 extern CU_SuiteInfo suite_wire_relay;
 extern CU_SuiteInfo suite_wire_link;
+extern CU_SuiteInfo suite_wire_create;
 /* Unit runner: controlplane/ */
 extern CU_SuiteInfo suite_cli_proto;
 extern CU_SuiteInfo suite_cli;
@@ -35,6 +36,8 @@ extern CU_SuiteInfo suite_certs_tor;
 extern CU_SuiteInfo suite_linkcreds;
 extern CU_SuiteInfo suite_link;
 extern CU_SuiteInfo suite_cli_chan;
+extern CU_SuiteInfo suite_onion;
+extern CU_SuiteInfo suite_onionq;
 /* Unit runner: plain-C drivers/ */
 extern CU_SuiteInfo suite_rss;
 
@@ -52,5 +55,7 @@ extern CU_SuiteInfo suite_diag;
 extern CU_SuiteInfo suite_tcp_loss;
 extern CU_SuiteInfo suite_tls;
 extern CU_SuiteInfo suite_chan;
+extern CU_SuiteInfo suite_circ;
+extern CU_SuiteInfo suite_relay_crypto;
 
 #endif /* TESTS_SUITES_H */

@@ -48,6 +48,10 @@ static const struct ipc_msg_info msg_info[IPC_MSG_TYPE_MAX + 1] = {
 	[IPC_MSG_CHAN_INFO] = { "chan_info", sizeof(struct ipc_msg_chan_info), IPC_DIR_EVT },
 	[IPC_MSG_CHAN_LIST_END] = { "chan_list_end", sizeof(struct ipc_msg_chan_list_end),
 				    IPC_DIR_EVT },
+	[IPC_MSG_CIRC_CREATE] = { "circ_create", sizeof(struct ipc_msg_circ_create),
+				  IPC_DIR_CELL_UP },
+	[IPC_MSG_CIRC_CREATED] = { "circ_created", sizeof(struct ipc_msg_circ_created),
+				   IPC_DIR_CELL_DOWN },
 };
 
 int

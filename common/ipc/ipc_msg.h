@@ -64,7 +64,9 @@ _Static_assert(sizeof(struct ipc_hdr) == 8, "ABI");
 #define IPC_MSG_CHAN_LIST 18u        /**< cmd: list channels (replies: CHAN_INFO..., CHAN_LIST_END). */
 #define IPC_MSG_CHAN_INFO 19u        /**< evt: one channel of a CHAN_LIST (partial reply). */
 #define IPC_MSG_CHAN_LIST_END 20u    /**< evt: last reply of a CHAN_LIST. */
-#define IPC_MSG_TYPE_MAX 20u
+#define IPC_MSG_CIRC_CREATE 21u      /**< cell up: a CREATE2/CREATE_FAST onionskin to answer (reply: CIRC_CREATED). */
+#define IPC_MSG_CIRC_CREATED 22u     /**< cell down: the handshake's reply and the hop's keys, or a failure. */
+#define IPC_MSG_TYPE_MAX 22u
 
 /** PING: ask one lcore to answer with a PONG at its next command poll. */
 struct ipc_msg_ping {
@@ -375,6 +377,55 @@ struct ipc_msg_chan_list_end {
 	uint32_t pad;
 };
 
+/*
+ * Circuit handshakes (ARCHITECTURE.md §2: onionskins go up, CREATED bodies
+ * and derived keys come down). The dataplane sends CIRC_CREATE on the
+ * circuit's lcore cell_up ring with req_id = a sequence number of its own;
+ * the control plane answers on the same lcore's cell_down ring with
+ * CIRC_CREATED carrying the same req_id and circuit handle. An answer for a
+ * circuit that is gone, or whose req_id no longer matches, is counted and
+ * wiped. The dataplane wipes the key bytes of the slot after reading them.
+ */
+
+/** Largest CREATE2 HDATA (tor-spec.txt §5.1: 509 - 4). */
+#define IPC_CIRC_HDATA_MAX 505u
+/** Largest CREATED2 HDATA (509 - 2). */
+#define IPC_CIRC_REPLY_MAX 507u
+/** Relay key material per hop: Df(20) Db(20) Kf(16) Kb(16). */
+#define IPC_CIRC_KEYS_LEN 72u
+
+/** CIRC_CREATE.htype besides the CREATE2 HTYPEs (2 ntor, 3 ntor-v3): CREATE_FAST. */
+#define IPC_CIRC_HTYPE_FAST 1u
+
+/** CIRC_CREATE: an onionskin from a CREATE2 or CREATE_FAST cell. */
+struct ipc_msg_circ_create {
+	struct ipc_hdr hdr;
+	uint32_t circ;             /**< dataplane circuit handle (opaque to the control plane) */
+	uint32_t chan;             /**< channel it arrived on */
+	uint16_t htype;            /**< 1 (CREATE_FAST), 2 (ntor), 3 (ntor-v3); others refused */
+	uint16_t hlen;             /**< 1..IPC_CIRC_HDATA_MAX */
+	uint8_t hdata[IPC_CIRC_HDATA_MAX];
+	uint8_t pad[3];
+};
+
+/** CIRC_CREATED.status values. */
+#define IPC_CIRC_OK 0u             /**< reply and keys valid */
+#define IPC_CIRC_FAIL_HANDSHAKE 1u /**< the handshake failed (detail in @c fail) */
+#define IPC_CIRC_FAIL_BUSY 2u      /**< the onionskin queue refused it (full or too slow) */
+#define IPC_CIRC_FAIL_TIMEOUT 3u   /**< it waited in the queue past the cutoff */
+
+/** CIRC_CREATED: the answer to one CIRC_CREATE. */
+struct ipc_msg_circ_created {
+	struct ipc_hdr hdr;
+	uint32_t circ;             /**< as in the CIRC_CREATE */
+	uint8_t status;            /**< IPC_CIRC_OK or IPC_CIRC_FAIL_* */
+	uint8_t fail;              /**< the control plane's handshake failure code (diagnostics) */
+	uint16_t reply_len;        /**< CREATED_FAST: 40; CREATED2: HLEN (<= IPC_CIRC_REPLY_MAX) */
+	uint8_t keys[IPC_CIRC_KEYS_LEN]; /**< secret: wiped by the reader */
+	uint8_t reply[IPC_CIRC_REPLY_MAX];
+	uint8_t pad[1];
+};
+
 _Static_assert(sizeof(struct ipc_msg_ping) == 24, "ABI");
 _Static_assert(sizeof(struct ipc_msg_pong) == 48, "ABI");
 _Static_assert(sizeof(struct ipc_msg_cmd_error) == 16, "ABI");
@@ -413,6 +464,10 @@ _Static_assert(sizeof(struct ipc_msg_chan_status) <= IPC_EVT_SLOT, "evt slot");
 _Static_assert(sizeof(struct ipc_msg_chan_list) <= IPC_CMD_SLOT, "cmd slot");
 _Static_assert(sizeof(struct ipc_msg_chan_info) <= IPC_EVT_SLOT, "evt slot");
 _Static_assert(sizeof(struct ipc_msg_chan_list_end) <= IPC_EVT_SLOT, "evt slot");
+_Static_assert(sizeof(struct ipc_msg_circ_create) == 528, "ABI");
+_Static_assert(sizeof(struct ipc_msg_circ_created) == 596, "ABI");
+_Static_assert(sizeof(struct ipc_msg_circ_create) <= IPC_CELL_SLOT, "cell slot");
+_Static_assert(sizeof(struct ipc_msg_circ_created) <= IPC_CELL_SLOT, "cell slot");
 
 /**
  * Check that @p slot (of @p slot_size readable bytes) holds a well-formed

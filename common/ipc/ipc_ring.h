@@ -304,6 +304,21 @@ ipc_ring_cons_slot(struct ipc_ring_cons *c, uint32_t idx)
 	return ipc_ring_slot_(c->r, c->mask, c->slot_size, idx);
 }
 
+/**
+ * Zero a peeked slot before releasing it, for messages that carried secrets
+ * (relay keys): the slot belongs to the consumer until released, and the
+ * shared mapping is writable by both sides. Volatile stores, so the wipe is
+ * not optimised away.
+ */
+static inline void
+ipc_ring_cons_slot_wipe(struct ipc_ring_cons *c, uint32_t idx)
+{
+	volatile uint8_t *p = (volatile uint8_t *)ipc_ring_slot_(c->r, c->mask, c->slot_size, idx);
+
+	for (uint32_t i = 0; i < c->slot_size; i++)
+		p[i] = 0;
+}
+
 /** Give @p n read slots back to the producer (in order). */
 static inline void
 ipc_ring_cons_release(struct ipc_ring_cons *c, uint32_t n)

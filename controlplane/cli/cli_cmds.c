@@ -275,6 +275,7 @@ counters_cp(struct cp_cli_req *req, const char *filter)
 	cp_dplink_counters(&req->cp->dp, ctr_print, &p);
 	if (req->cp->keys != NULL)
 		cp_link_counters(&req->cp->link, ctr_print, &p);
+	cp_circ_counters(&req->cp->circ, ctr_print, &p);
 }
 
 static int

@@ -652,7 +652,6 @@ link_on_cell(void *arg, uint32_t lc, const struct ipc_hdr *msg, uint64_t now_ns)
 {
 	struct cp_link *lk = arg;
 
-	(void)now_ns;
 	switch (msg->type) {
 	case IPC_MSG_CHAN_CERTS:
 		serve_certs(lk, lc, (const struct ipc_msg_chan_certs *)(const void *)msg);
@@ -665,9 +664,19 @@ link_on_cell(void *arg, uint32_t lc, const struct ipc_hdr *msg, uint64_t now_ns)
 				  (const struct ipc_msg_chan_auth_verify *)(const void *)msg);
 		break;
 	default:
-		lk->stats.up_unhandled++;
+		if (lk->other_fn != NULL)
+			lk->other_fn(lk->other_arg, lc, msg, now_ns);
+		else
+			lk->stats.up_unhandled++;
 		break;
 	}
+}
+
+void
+cp_link_set_other(struct cp_link *lk, cp_dplink_cell_fn *fn, void *arg)
+{
+	lk->other_fn = fn;
+	lk->other_arg = arg;
 }
 
 uint32_t

@@ -137,7 +137,15 @@ struct cp_link {
 	struct cp_linkcreds creds;  /**< Current set; gen 0 = none yet. */
 	struct cp_link_lcore lc[IPC_MAX_LCORES];
 	struct cp_link_stats stats;
+	cp_dplink_cell_fn *other_fn; /**< Messages this module does not serve (circuits), or NULL. */
+	void *other_arg;
 };
+
+/**
+ * Hand the cell_up messages this module does not serve (IPC_MSG_CIRC_*) to
+ * @p fn, since cp_link_poll() drains the rings. NULL: count them unhandled.
+ */
+void cp_link_set_other(struct cp_link *lk, cp_dplink_cell_fn *fn, void *arg);
 
 /** Prepare @p lk for key store @p keys and link @p dp (both borrowed); makes nothing yet. */
 void cp_link_init(struct cp_link *lk, struct cp_dplink *dp, const struct cp_keys *keys,

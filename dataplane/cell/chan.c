@@ -149,6 +149,40 @@ chan_free(struct dp_lcore *lc, struct chan *ch)
 	cl->n_used--;
 }
 
+/* ---- identity index (dp_chan_find_id) ---- */
+
+static uint64_t
+id_key(const uint8_t rsa_id[20])
+{
+	uint64_t k;
+
+	memcpy(&k, rsa_id, sizeof(k));
+	return k;
+}
+
+/* Index @p ch under @p rsa_id: the newest channel to an identity wins. */
+static void
+idmap_add(struct dp_lcore *lc, struct chan *ch, const uint8_t rsa_id[20])
+{
+	struct dp_chan_lcore *cl = lc->chan;
+
+	ch->idkey = id_key(rsa_id);
+	if (dp_u64map_put(&cl->idmap, ch->idkey, chan_handle(lc, cl, ch)) == 0)
+		ch->in_idmap = 1;
+}
+
+static void
+idmap_remove(struct dp_lcore *lc, struct chan *ch)
+{
+	struct dp_chan_lcore *cl = lc->chan;
+
+	if (!ch->in_idmap)
+		return;
+	ch->in_idmap = 0;
+	if (dp_u64map_get(&cl->idmap, ch->idkey) == chan_handle(lc, cl, ch))
+		dp_u64map_del(&cl->idmap, ch->idkey);
+}
+
 /* ---- events to the control plane ---- */
 
 static int
@@ -191,6 +225,7 @@ static void
 chan_set_closing(struct dp_lcore *lc, struct chan *ch, uint8_t reason)
 {
 	ch->close_reason = reason;
+	idmap_remove(lc, ch);
 	if (ch->state == IPC_CHAN_STATE_OPEN)
 		DP_CTR_ADD(lc, chan_open, (uint64_t)-1);
 	else
@@ -372,6 +407,13 @@ chan_set_open(struct dp_lcore *lc, struct chan *ch)
 		chan_status_reply(lc, ch->open_req, chan_handle(lc, cl, ch), 0, ch);
 		ch->open_req = 0;
 	}
+	if (ch->flags & IPC_CHAN_F_AUTHENTICATED) {
+		if (ch->in_idmap)
+			idmap_remove(lc, ch);
+		idmap_add(lc, ch, ch->peer_rsa);
+	}
+	if (cl->cell_ops.opened != NULL)
+		cl->cell_ops.opened(lc, chan_handle(lc, cl, ch));
 }
 
 /* ---- control-plane requests ---- */
@@ -865,6 +907,8 @@ chan_rx(struct dp_lcore *lc, struct chan *ch)
 		return;
 	if (ch->hs != NULL && ch->hs->wait != CHAN_WAIT_NONE)
 		return;
+	if (ch->paused)
+		return;
 	ch->in_rx = 1;
 	if (ch->hs != NULL) {
 		len = ch->hs->rlen;
@@ -887,6 +931,8 @@ chan_rx(struct dp_lcore *lc, struct chan *ch)
 		}
 		if (stop)
 			break;
+		if (ch->paused && n >= 0)
+			break; /* backpressure: what was read is handled, the rest waits in TLS */
 		if (n < 0) {
 			/* -EPIPE: the peer finished; the TLS `closed` callback follows. */
 			chan_fail(lc, ch, n == -EPIPE ? IPC_CHAN_CLOSE_PEER : IPC_CHAN_CLOSE_TLS_ERROR);
@@ -998,6 +1044,17 @@ tls_readable(struct dp_lcore *lc, uint32_t h, void *ctx)
 }
 
 static void
+tls_writable(struct dp_lcore *lc, uint32_t h, void *ctx)
+{
+	struct dp_chan_lcore *cl = lc->chan;
+	struct chan *ch = ctx;
+
+	RTE_SET_USED(h);
+	if (ch != NULL && ch->state == IPC_CHAN_STATE_OPEN && cl->cell_ops.writable != NULL)
+		cl->cell_ops.writable(lc, chan_handle(lc, cl, ch));
+}
+
+static void
 tls_closed(struct dp_lcore *lc, uint32_t h, void *ctx, enum dp_tls_close_reason reason)
 {
 	struct dp_chan_lcore *cl = lc->chan;
@@ -1011,8 +1068,8 @@ tls_closed(struct dp_lcore *lc, uint32_t h, void *ctx, enum dp_tls_close_reason 
 	ipc_ctr_add(lc->ctr, DP_CTR_chan_close_none + ch->close_reason, 1);
 	if (ch->open_req != 0)
 		chan_status_reply(lc, ch->open_req, chan_handle(lc, cl, ch), -ECONNABORTED, ch);
-	if (cl->cell_ops.closed != NULL && (ch->flags & (IPC_CHAN_F_AUTHENTICATED | IPC_CHAN_F_CLIENT)))
-		cl->cell_ops.closed(lc, chan_handle(lc, cl, ch));
+	if (cl->cell_ops.closed != NULL)
+		cl->cell_ops.closed(lc, chan_handle(lc, cl, ch), ch->close_reason);
 	chan_free(lc, ch);
 }
 
@@ -1020,7 +1077,7 @@ static const struct dp_tls_app_ops chan_tls_ops = {
 	.accepted = tls_accepted,
 	.handshake_done = tls_handshake_done,
 	.readable = tls_readable,
-	.writable = NULL,
+	.writable = tls_writable,
 	.closed = tls_closed,
 };
 
@@ -1075,7 +1132,10 @@ dp_chan_create(struct dp_lcore *lc, const struct dp_chan_conf *conf)
 				RTE_CACHE_LINE_SIZE);
 	cl->hs = rte_zmalloc("dp_chan_hs", sizeof(*cl->hs) * conf->max_hs, RTE_CACHE_LINE_SIZE);
 	cl->sha256 = EVP_MD_fetch(dp_tls_libctx(lc), "SHA256", NULL);
-	if (cl->chans == NULL || cl->hs == NULL || cl->sha256 == NULL) {
+	cl->kicks = rte_zmalloc("dp_chan_kicks", sizeof(*cl->kicks) * 2 * conf->max_chans,
+				RTE_CACHE_LINE_SIZE);
+	if (cl->chans == NULL || cl->hs == NULL || cl->sha256 == NULL || cl->kicks == NULL ||
+	    dp_u64map_init(&cl->idmap, conf->max_chans, (int)rte_socket_id()) != 0) {
 		dp_chan_destroy(lc);
 		return -ENOMEM;
 	}
@@ -1127,8 +1187,16 @@ dp_chan_destroy(struct dp_lcore *lc)
 	OPENSSL_cleanse(&cl->stage, sizeof(cl->stage));
 	rte_free(cl->hs);
 	rte_free(cl->chans);
+	rte_free(cl->kicks);
+	dp_u64map_fini(&cl->idmap);
 	rte_free(cl);
 	lc->chan = NULL;
+}
+
+uint32_t
+dp_chan_max(const struct dp_lcore *lc)
+{
+	return lc->chan != NULL ? lc->chan->conf.max_chans : 0;
 }
 
 void
@@ -1178,6 +1246,7 @@ dp_chan_open(struct dp_lcore *lc, uint32_t addr, uint16_t port, const uint8_t rs
 	}
 	chan_fill_addrs(lc, ch);
 	ch->open_req = req_id;
+	idmap_add(lc, ch, rsa_id);
 	DP_CTR_INC(lc, chan_connects);
 	*handle = chan_handle(lc, cl, ch);
 	return 0;
@@ -1213,6 +1282,166 @@ dp_chan_send_cell(struct dp_lcore *lc, uint32_t handle, const uint8_t *cell)
 	}
 	ch->tx_cells++;
 	DP_CTR_INC(lc, chan_cells_tx);
+	return 0;
+}
+
+int
+dp_chan_send_cells(struct dp_lcore *lc, uint32_t handle, const uint8_t *cells, uint32_t n)
+{
+	struct chan *ch = chan_lookup(lc, handle);
+	uint32_t len = n * WIRE_CELL_LEN;
+	int w;
+
+	if (ch == NULL)
+		return -EBADF;
+	if (ch->state != IPC_CHAN_STATE_OPEN)
+		return -ENOTCONN;
+	if (n == 0)
+		return 0;
+	if (dp_tls_write_space(lc, ch->tls_h) < len)
+		return -EAGAIN;
+	w = dp_tls_write(lc, ch->tls_h, cells, len);
+	if (w != (int)len) {
+		/* write_space() promised all of it: anything else is a dead session. */
+		chan_fail(lc, ch, IPC_CHAN_CLOSE_TLS_ERROR);
+		return -ENOTCONN;
+	}
+	ch->tx_cells += n;
+	DP_CTR_ADD(lc, chan_cells_tx, n);
+	return 0;
+}
+
+uint32_t
+dp_chan_sendable_cells(struct dp_lcore *lc, uint32_t handle)
+{
+	struct chan *ch = chan_lookup(lc, handle);
+
+	if (ch == NULL || ch->state != IPC_CHAN_STATE_OPEN)
+		return 0;
+	return dp_tls_writable_bytes(lc, ch->tls_h) / WIRE_CELL_LEN;
+}
+
+uint32_t
+dp_chan_write_space_cells(struct dp_lcore *lc, uint32_t handle)
+{
+	struct chan *ch = chan_lookup(lc, handle);
+
+	if (ch == NULL || ch->state != IPC_CHAN_STATE_OPEN)
+		return 0;
+	return dp_tls_write_space(lc, ch->tls_h) / WIRE_CELL_LEN;
+}
+
+int
+dp_chan_set_paused(struct dp_lcore *lc, uint32_t handle, bool paused)
+{
+	struct dp_chan_lcore *cl = lc->chan;
+	struct chan *ch = chan_lookup(lc, handle);
+
+	if (ch == NULL)
+		return -EBADF;
+	if (paused) {
+		ch->paused = 1;
+		return 0;
+	}
+	if (!ch->paused)
+		return 0;
+	ch->paused = 0;
+	/* Bytes may wait in TLS with no new `readable` to come: read them from
+	 * the loop (not from here: the caller may be inside another channel's
+	 * cell). A live channel is in the ring at most once; the ring has room
+	 * for every channel twice, so stale handles of freed ones fit too. */
+	if (!ch->kicked && cl->kick_tail - cl->kick_head < 2 * cl->conf.max_chans) {
+		ch->kicked = 1;
+		cl->kicks[cl->kick_tail % (2 * cl->conf.max_chans)] = handle;
+		cl->kick_tail++;
+	}
+	return 0;
+}
+
+void
+dp_chan_run_kicks(struct dp_lcore *lc)
+{
+	struct dp_chan_lcore *cl = lc->chan;
+	uint32_t budget = 64;
+
+	if (cl == NULL)
+		return;
+	while (cl->kick_head != cl->kick_tail && budget-- > 0) {
+		uint32_t h = cl->kicks[cl->kick_head % (2 * cl->conf.max_chans)];
+		struct chan *ch;
+
+		cl->kick_head++;
+		ch = chan_lookup(lc, h);
+		if (ch == NULL)
+			continue;
+		ch->kicked = 0;
+		if (ch->state == IPC_CHAN_STATE_OPEN)
+			chan_rx(lc, ch);
+	}
+}
+
+int
+dp_chan_find_id(struct dp_lcore *lc, const uint8_t rsa_id[20], const uint8_t *ed_id,
+		uint32_t *handle)
+{
+	struct dp_chan_lcore *cl = lc->chan;
+	struct chan *ch;
+	uint32_t h;
+
+	if (cl == NULL)
+		return -ENOENT;
+	h = dp_u64map_get(&cl->idmap, id_key(rsa_id));
+	ch = h != 0 ? chan_lookup(lc, h) : NULL;
+	if (ch == NULL)
+		return -ENOENT;
+	if (ch->state == IPC_CHAN_STATE_OPEN) {
+		if (!(ch->flags & IPC_CHAN_F_AUTHENTICATED) || memcmp(ch->peer_rsa, rsa_id, 20) != 0)
+			return -ENOENT;
+		if (ed_id != NULL && memcmp(ch->peer_ed, ed_id, 32) != 0)
+			return -ENOENT;
+		*handle = h;
+		return 1;
+	}
+	if (ch->state == IPC_CHAN_STATE_CLOSING || ch->hs == NULL ||
+	    ch->role != IPC_ROLE_INITIATOR || memcmp(ch->hs->expect_rsa, rsa_id, 20) != 0)
+		return -ENOENT;
+	if (ed_id != NULL && (!(ch->hs->flags & HS_EXPECT_ED) ||
+			      memcmp(ch->hs->expect_ed, ed_id, 32) != 0))
+		return -ENOENT;
+	*handle = h;
+	return 0;
+}
+
+int
+dp_chan_peer(struct dp_lcore *lc, uint32_t handle, uint8_t *rsa_id, uint8_t *ed_id,
+	     bool *we_initiated)
+{
+	struct chan *ch = chan_lookup(lc, handle);
+
+	if (ch == NULL)
+		return -EBADF;
+	if (ch->state != IPC_CHAN_STATE_OPEN)
+		return -ENOTCONN;
+	if (rsa_id != NULL)
+		memcpy(rsa_id, ch->peer_rsa, 20);
+	if (ed_id != NULL)
+		memcpy(ed_id, ch->peer_ed, 32);
+	if (we_initiated != NULL)
+		*we_initiated = ch->role == IPC_ROLE_INITIATOR;
+	return (ch->flags & IPC_CHAN_F_AUTHENTICATED) ? 1 : 0;
+}
+
+int
+dp_chan_own_ids(struct dp_lcore *lc, uint8_t *rsa_id, uint8_t *ed_id)
+{
+	struct dp_chan_lcore *cl = lc->chan;
+
+	if (cl == NULL || !cl->creds.installed)
+		return -ENOENT;
+	if (rsa_id != NULL)
+		memcpy(rsa_id, cl->creds.rsa_id_sha1, 20);
+	if (ed_id != NULL)
+		memcpy(ed_id, cl->creds.ed_id, 32);
 	return 0;
 }
 

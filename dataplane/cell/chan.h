@@ -60,12 +60,19 @@ struct dp_chan_conf {
 	uint16_t pad;
 };
 
-/** What the circuit layer is told (issue 5 installs it). Any member may be NULL. */
+/** What the circuit layer (circ.h) is told. Any member may be NULL. */
 struct dp_chan_cell_ops {
 	/** A fixed-length cell for a circuit (circ_id != 0 or a circuit command) on open channel @p chan. */
 	void (*cell)(struct dp_lcore *lc, uint32_t chan, const struct wire_cell *c);
-	/** Channel @p chan closed; every circuit on it must go. */
-	void (*closed)(struct dp_lcore *lc, uint32_t chan);
+	/** Channel @p chan finished its handshake and carries circuits now (both roles). */
+	void (*opened)(struct dp_lcore *lc, uint32_t chan);
+	/** Room opened on @p chan after dp_chan_write_space() said 0. */
+	void (*writable)(struct dp_lcore *lc, uint32_t chan);
+	/**
+	 * Channel @p chan closed (any state, also a handshake that failed); every
+	 * circuit on it, or waiting for it, must go. @p reason: IPC_CHAN_CLOSE_*.
+	 */
+	void (*closed)(struct dp_lcore *lc, uint32_t chan, uint8_t reason);
 };
 
 /** Fill @p c with the defaults (4096 channels, 256 handshakes, 30 s, no ORPort). */
@@ -84,6 +91,9 @@ int dp_chan_create(struct dp_lcore *lc, const struct dp_chan_conf *conf);
 
 /** Free the channel layer of @p lc (after the lcore stopped). Accepts none created. */
 void dp_chan_destroy(struct dp_lcore *lc);
+
+/** Channel objects on this lcore (the pool size; a handle's pool index is below it). */
+uint32_t dp_chan_max(const struct dp_lcore *lc);
 
 /** Install the circuit layer's callbacks (NULL: none; circuit-opening cells get DESTROY). */
 void dp_chan_set_cell_ops(struct dp_lcore *lc, const struct dp_chan_cell_ops *ops);
@@ -117,6 +127,62 @@ int dp_chan_close(struct dp_lcore *lc, uint32_t handle);
  *   channel is not open; -EBADF.
  */
 int dp_chan_send_cell(struct dp_lcore *lc, uint32_t handle, const uint8_t *cell);
+
+/**
+ * Queue @p n whole fixed-length cells (@p n × WIRE_CELL_LEN bytes) on open
+ * channel @p handle in one TLS write (one record for up to 31 cells).
+ * @return
+ *   0; -EAGAIN when TLS cannot take them all now (nothing taken; `writable`
+ *   follows); -ENOTCONN; -EBADF.
+ */
+int dp_chan_send_cells(struct dp_lcore *lc, uint32_t handle, const uint8_t *cells, uint32_t n);
+
+/**
+ * Cells that would leave at once if written now (window and cwnd, less TLS
+ * record overhead): what the circuit scheduler writes.
+ */
+uint32_t dp_chan_sendable_cells(struct dp_lcore *lc, uint32_t handle);
+
+/**
+ * Cells dp_chan_send_cells() would take now (free send buffer). 0 registers
+ * interest: the `writable` callback follows.
+ */
+uint32_t dp_chan_write_space_cells(struct dp_lcore *lc, uint32_t handle);
+
+/**
+ * Stop (@p paused true) or resume reading open channel @p handle. A paused
+ * channel leaves its bytes in TLS and TCP, so its TCP receive window closes
+ * (ARCHITECTURE.md §3, backpressure). Resuming reads what waited, from the
+ * next dp_chan_run_kicks().
+ * @return 0 or -EBADF.
+ */
+int dp_chan_set_paused(struct dp_lcore *lc, uint32_t handle, bool paused);
+
+/** Read the channels resumed since the last call (bounded). Called from the lcore loop. */
+void dp_chan_run_kicks(struct dp_lcore *lc);
+
+/**
+ * Find a channel to the relay with RSA identity @p rsa_id (20 bytes) and,
+ * if @p ed_id is not NULL, that Ed25519 identity: an open, authenticated
+ * channel, or one we are opening to that identity.
+ * @return
+ *   1 with *@p handle set (open); 0 with *@p handle set (still opening);
+ *   -ENOENT.
+ */
+int dp_chan_find_id(struct dp_lcore *lc, const uint8_t rsa_id[20], const uint8_t *ed_id,
+		    uint32_t *handle);
+
+/**
+ * The proven identities of open channel @p handle (@p rsa_id: 20 bytes, @p
+ * ed_id: 32, either may be NULL) and whether we initiated it (for circuit
+ * ids: tor-spec.txt §5.1.1, the initiator sets the high bit).
+ * @return 1 (authenticated relay), 0 (client: identities zero), -EBADF, -ENOTCONN.
+ */
+int dp_chan_peer(struct dp_lcore *lc, uint32_t handle, uint8_t *rsa_id, uint8_t *ed_id,
+		 bool *we_initiated);
+
+/** Our own RSA identity digest (20 bytes) and Ed25519 identity (32), once credentials are installed. */
+int dp_chan_own_ids(struct dp_lcore *lc, uint8_t *rsa_id, uint8_t *ed_id);
 
 /** Fill @p out (all but the header) for channel @p handle. @return 0 or -EBADF. */
 int dp_chan_info(struct dp_lcore *lc, uint32_t handle, struct ipc_msg_chan_info *out);

@@ -12,6 +12,7 @@
 
 #include "common/ipc/ipc_msg.h"
 #include "common/wire/wire_cell.h"
+#include "dataplane/base/dp_u64map.h"
 #include "dataplane/cell/chan.h"
 #include "dataplane/tls/tls.h"
 
@@ -72,12 +73,16 @@ struct chan {
 	uint16_t flags;               /**< IPC_CHAN_F_* */
 	uint8_t cert_err;             /**< cp_cert_err behind CLOSE_CERTS / CLOSE_AUTH */
 	uint8_t in_rx;                /**< inside chan_rx() (no re-entry) */
+	uint8_t paused;               /**< the circuit layer stopped reading (backpressure) */
+	uint8_t kicked;               /**< in the kick ring: read again at the next dp_chan_run_kicks() */
+	uint8_t in_idmap;             /**< indexed by identity (dp_chan_find_id()) */
 	uint16_t carry_len;           /**< open: bytes of a partial cell in @c carry */
 	uint32_t peer_addr;
 	uint16_t peer_port, local_port;
 	uint32_t open_req;            /**< CHAN_OPEN req_id to answer, or 0 */
 	uint32_t skip_left;           /**< bytes of an oversized VPADDING still to drop */
 	uint64_t created_us, deadline_us;
+	uint64_t idkey;               /**< key under which it is in the identity index */
 	struct chan_hs *hs;
 	uint64_t rx_cells, tx_cells;
 	uint8_t peer_rsa[20];         /**< proven identities (IPC_CHAN_F_AUTHENTICATED) */
@@ -143,6 +148,9 @@ struct dp_chan_lcore {
 	uint64_t wall_base_us;        /**< CLOCK_REALTIME - lc->now_us at create (NETINFO time) */
 	struct chan_creds creds;
 	struct chan_stage stage;
+	struct dp_u64map idmap;       /**< RSA identity prefix → channel handle */
+	uint32_t *kicks;              /**< ring of handles to read again (max_chans slots) */
+	uint32_t kick_head, kick_tail;
 	uint8_t scratch[CHAN_SCRATCH];
 	uint8_t txbuf[DP_CHAN_HS_BUF + 16];
 };

@@ -13,6 +13,7 @@
 #include "common/ipc/ipc_msg.h"
 #include "dataplane/base/dp_ctr.h"
 #include "dataplane/cell/chan.h"
+#include "dataplane/cell/circ.h"
 #include "dataplane/ctl/ctl.h"
 
 typedef void(dp_ctl_handler_fn)(struct dp_lcore *lc, const void *msg);
@@ -62,6 +63,12 @@ ctl_chan(struct dp_lcore *lc, const void *msg)
 	dp_chan_ctl_msg(lc, msg);
 }
 
+static void
+ctl_circ(struct dp_lcore *lc, const void *msg)
+{
+	dp_circ_ctl_msg(lc, msg);
+}
+
 static dp_ctl_handler_fn *const ctl_handlers[IPC_MSG_TYPE_MAX + 1] = {
 	[IPC_MSG_PING] = ctl_ping,
 	[IPC_MSG_CHAN_OPEN] = ctl_chan,
@@ -69,13 +76,14 @@ static dp_ctl_handler_fn *const ctl_handlers[IPC_MSG_TYPE_MAX + 1] = {
 	[IPC_MSG_CHAN_LIST] = ctl_chan,
 };
 
-/* Messages of the cell_down ring, by type (cells for circuits arrive with issue 5). */
+/* Messages of the cell_down ring, by type. */
 static dp_ctl_handler_fn *const ctl_cell_handlers[IPC_MSG_TYPE_MAX + 1] = {
 	[IPC_MSG_BLOB_CHUNK] = ctl_chan,
 	[IPC_MSG_LINK_INSTALL] = ctl_chan,
 	[IPC_MSG_CHAN_CERTS_RESULT] = ctl_chan,
 	[IPC_MSG_CHAN_AUTH_SIGNED] = ctl_chan,
 	[IPC_MSG_CHAN_AUTH_RESULT] = ctl_chan,
+	[IPC_MSG_CIRC_CREATED] = ctl_circ,
 };
 
 static void
@@ -143,12 +151,16 @@ dp_ctl_poll_cells(struct dp_lcore *lc)
 			continue;
 		}
 		ctl_cell_handlers[type](lc, m.bytes);
+		if (type == IPC_MSG_CIRC_CREATED) {
+			/* Relay keys: wipe them in the shared segment too. */
+			ipc_ring_cons_slot_wipe(&lc->cell_down, idx + i);
+		}
 	}
 	if (n != 0) {
 		ipc_ring_cons_release(&lc->cell_down, n);
 		DP_CTR_ADD(lc, ipc_cell_rx, n);
 	}
 	/* A slot may have held key material: it was copied to the stack above. */
-	memset(m.bytes, 0, sizeof(m.bytes));
+	explicit_bzero(m.bytes, sizeof(m.bytes));
 	return n;
 }

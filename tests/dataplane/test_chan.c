@@ -31,12 +31,18 @@
 #include "common/ipc/ipc_shm.h"
 #include "common/wire/wire_cell.h"
 #include "common/wire/wire_link.h"
+#include "common/wire/wire_create.h"
+#include "common/wire/wire_relay.h"
+#include "controlplane/circ/circ.h"
 #include "controlplane/dplink.h"
+#include "controlplane/onion/onion.h"
 #include "controlplane/keys/keys.h"
 #include "controlplane/link/link.h"
 #include "controlplane/link/linkcreds.h"
 #include "dataplane/base/dp_ctr.h"
 #include "dataplane/cell/chan.h"
+#include "dataplane/cell/circ.h"
+#include "dataplane/cell/relay_crypto.h"
 #include "dataplane/lcore.h"
 #include "dataplane/net/net.h"
 #include "dataplane/net/tcp.h"
@@ -61,8 +67,13 @@ struct relay {
 	struct cp_keys *keys;
 	struct cp_dplink dp;
 	struct cp_link link;
+	struct cp_circ circ;	/* circuit handshakes (only with_circ) */
+	int has_circ;
 	int cp_on;          /* serve the rings (0: a control plane that is down) */
 };
+
+/* Give relay B a circuit layer and the control plane's onionskin queue. */
+static int with_circ;
 
 static struct relay ra, rb;
 static atomic_int stop_flag;
@@ -136,6 +147,24 @@ relay_up(struct relay *r, const char *tag, uint16_t port, uint32_t ip, const uin
 	cp_link_init(&r->link, &r->dp, r->keys, 0);
 	if (cp_link_start(&r->link, time(NULL), err, sizeof(err)) != 0)
 		return relay_fail("link", err);
+	if (with_circ && orport != 0) {
+		struct dp_circ_conf ccf;
+		struct cp_onionq_conf qc;
+
+		dp_circ_conf_default(&ccf);
+		ccf.max_circs = 16;
+		ccf.max_cells = 256;
+		ccf.queue_hiwat = 16;
+		ccf.queue_max = 64;
+		ccf.pending_timeout_us = 5000000u;
+		cp_onionq_conf_default(&qc);
+		qc.workers = 1;
+		if (dp_circ_create(&r->lc, &ccf) != 0 ||
+		    cp_circ_init(&r->circ, &r->dp, r->keys, &qc, err, sizeof(err)) != 0)
+			return relay_fail("circuits", err);
+		cp_link_set_other(&r->link, cp_circ_on_cell, &r->circ);
+		r->has_circ = 1;
+	}
 	r->cp_on = 1;
 	return 0;
 }
@@ -146,6 +175,11 @@ relay_down(struct relay *r)
 	struct rte_mbuf *m[64];
 	uint16_t n;
 
+	if (r->has_circ) {
+		cp_circ_fini(&r->circ);
+		dp_circ_destroy(&r->lc);
+		r->has_circ = 0;
+	}
 	cp_link_fini(&r->link);
 	cp_dplink_detach(&r->dp, vnow * 1000u);
 	dp_chan_destroy(&r->lc);
@@ -183,6 +217,8 @@ cp_step(struct relay *r)
 	cp_link_tick(&r->link, time(NULL), ns);
 	cp_dplink_poll(&r->dp, ns);
 	cp_link_poll(&r->link, time(NULL), ns);
+	if (r->has_circ)
+		cp_circ_poll(&r->circ);
 }
 
 static void
@@ -738,4 +774,367 @@ CU_SuiteInfo suite_chan = {
 	.pSetUpFunc = t_setup,
 	.pTearDownFunc = teardown,
 	.pTests = chan_tests,
+};
+
+/* ==== Circuits (dataplane/cell/circ.c with controlplane/circ/) ====
+ *
+ * B runs the circuit layer and a control plane with the onionskin queue
+ * (one worker thread). The test plays a Tor client on A: relay A opens an
+ * authenticated channel to B, then the test sends hand-made cells on it
+ * (dp_chan_send_cell) and catches what B sends back (A's cell callback),
+ * running the client side of the handshakes (controlplane/onion/) and tor1
+ * crypto (dataplane/cell/relay_crypto.c) itself.
+ */
+
+#define CAP_MAX 16
+
+static struct {
+	uint32_t n;
+	uint8_t cmd[CAP_MAX];
+	uint32_t circ_id[CAP_MAX];
+	uint8_t payload[CAP_MAX][WIRE_CELL_PAYLOAD_LEN];
+} cap;
+static struct dp_rc_lib cl_lib;
+static uint32_t cl_chan;
+
+static void
+cap_cell(struct dp_lcore *lc, uint32_t chan, const struct wire_cell *c)
+{
+	(void)lc;
+	(void)chan;
+	if (cap.n < CAP_MAX && c->payload_len == WIRE_CELL_PAYLOAD_LEN) {
+		cap.cmd[cap.n] = c->cmd;
+		cap.circ_id[cap.n] = c->circ_id;
+		memcpy(cap.payload[cap.n], c->payload, WIRE_CELL_PAYLOAD_LEN);
+		cap.n++;
+	}
+}
+
+static const struct dp_chan_cell_ops cap_ops = { .cell = cap_cell };
+
+/* Set up both relays (B with circuits) and open A→B; A catches B's cells. */
+static void
+c_setup(void)
+{
+	struct ipc_msg_chan_info ia;
+	struct open_result o;
+
+	with_circ = 1;
+	CU_ASSERT_FATAL(setup() == 0);
+	CU_ASSERT_FATAL(rb.has_circ);
+	CU_ASSERT_FATAL(open_via_cp(&ra, B_IP, ORPORT, cp_keys_rsa_id_digest(rb.keys),
+				    cp_keys_master_pub(rb.keys), &o) == 0);
+	CU_ASSERT_FATAL(PUMP_UNTIL(o.done, 200000));
+	CU_ASSERT_FATAL(o.st.status == 0);
+	cl_chan = only_chan(&ra, &ia);
+	CU_ASSERT_FATAL(cl_chan != 0);
+	dp_chan_set_cell_ops(&ra.lc, &cap_ops);
+	memset(&cap, 0, sizeof(cap));
+	CU_ASSERT_FATAL(dp_rc_lib_init(&cl_lib, NULL) == 0);
+}
+
+static void
+c_teardown(void)
+{
+	dp_rc_lib_fini(&cl_lib);
+	teardown();
+	with_circ = 0;
+}
+
+static void
+cl_send(uint32_t circ_id, uint8_t cmd, const uint8_t *payload)
+{
+	uint8_t cell[WIRE_CELL_LEN];
+
+	CU_ASSERT_FATAL(wire_cell_encode_fixed(cell, sizeof(cell), 5, circ_id, cmd, payload,
+					       WIRE_CELL_PAYLOAD_LEN) == WIRE_CELL_LEN);
+	CU_ASSERT_FATAL(dp_chan_send_cell(&ra.lc, cl_chan, cell) == 0);
+}
+
+/* Wait for the next cell B sends; @return its index in cap, or -1. */
+static int
+cl_wait_cell(void)
+{
+	uint32_t want = cap.n + 1;
+
+	return PUMP_UNTIL(cap.n >= want, 400000) ? (int)want - 1 : -1;
+}
+
+static void
+peer_of_b(struct cp_onion_peer *p)
+{
+	memcpy(p->rsa_id, cp_keys_rsa_id_digest(rb.keys), 20);
+	memcpy(p->ed_id, cp_keys_master_pub(rb.keys), 32);
+	memcpy(p->ntor_pub, cp_keys_ntor_current(rb.keys)->pub, 32);
+}
+
+/* Build a circuit to B with @p htype; the client's hop state in @p rc. */
+static void
+cl_create(uint32_t circ_id, uint16_t htype, struct dp_relay_crypto *rc)
+{
+	uint8_t hdata[WIRE_CREATE2_HDATA_MAX], payload[WIRE_CELL_PAYLOAD_LEN];
+	struct cp_onion_client st;
+	struct cp_onion_keys keys;
+	struct cp_onion_peer peer;
+	struct wire_created2 cr;
+	int n, i;
+
+	peer_of_b(&peer);
+	n = cp_onion_client_create(&st, htype, &peer, (const uint8_t *)"\0", 1, hdata,
+				   sizeof(hdata));
+	CU_ASSERT_FATAL(n > 0);
+	memset(payload, 0, sizeof(payload));
+	if (htype == WIRE_HTYPE_FAST) {
+		memcpy(payload, hdata, (size_t)n);
+		cl_send(circ_id, WIRE_CELL_CMD_CREATE_FAST, payload);
+	} else {
+		CU_ASSERT_FATAL(wire_create2_encode(payload, sizeof(payload), htype, hdata,
+						    (uint16_t)n) == 0);
+		cl_send(circ_id, WIRE_CELL_CMD_CREATE2, payload);
+	}
+	i = cl_wait_cell();
+	CU_ASSERT_FATAL(i >= 0);
+	CU_ASSERT_EQUAL_FATAL(cap.circ_id[i], circ_id);
+	if (htype == WIRE_HTYPE_FAST) {
+		CU_ASSERT_EQUAL_FATAL(cap.cmd[i], WIRE_CELL_CMD_CREATED_FAST);
+		CU_ASSERT_FATAL(cp_onion_client_finish(&st, cap.payload[i], WIRE_CREATED_FAST_LEN,
+						       &keys, NULL, 0, NULL) == 0);
+	} else {
+		CU_ASSERT_EQUAL_FATAL(cap.cmd[i], WIRE_CELL_CMD_CREATED2);
+		CU_ASSERT_FATAL(wire_created2_decode(cap.payload[i], WIRE_CELL_PAYLOAD_LEN, &cr) == 0);
+		uint8_t msg[CP_ONION_MSG_MAX];
+		size_t msg_len = 0;
+
+		CU_ASSERT_FATAL(cp_onion_client_finish(&st, cr.hdata, cr.hlen, &keys, msg,
+						       sizeof(msg), &msg_len) == 0);
+		/* ntor-v3: Chive negotiates nothing, so its message is "no extensions". */
+		if (htype == WIRE_HTYPE_NTOR_V3) {
+			CU_ASSERT_EQUAL(msg_len, 1);
+			CU_ASSERT_EQUAL(msg[0], 0);
+		}
+	}
+	CU_ASSERT_FATAL(dp_rc_alloc(&cl_lib, rc) == 0);
+	CU_ASSERT_FATAL(dp_rc_set_keys(rc, keys.keys) == 0);
+	cp_onion_client_wipe(&st);
+}
+
+/* Send a relay cell for B (the only hop) on @p circ_id. */
+static void
+cl_relay(uint32_t circ_id, struct dp_relay_crypto *rc, bool early, uint8_t cmd,
+	 uint16_t stream_id, const void *data, uint16_t len)
+{
+	uint8_t p[WIRE_CELL_PAYLOAD_LEN];
+	struct wire_relay_hdr h = { .cmd = cmd, .stream_id = stream_id, .length = len };
+
+	memset(p, 0, sizeof(p));
+	CU_ASSERT_FATAL(wire_relay_hdr_encode(p, sizeof(p), &h) == 0);
+	if (len != 0)
+		memcpy(p + WIRE_RELAY_OFF_DATA, data, len);
+	dp_rc_digest_set(&rc->fwd, p);
+	dp_rc_crypt(&rc->fwd, p);
+	cl_send(circ_id, early ? WIRE_CELL_CMD_RELAY_EARLY : WIRE_CELL_CMD_RELAY, p);
+}
+
+static uint64_t
+circ_gauge_b(void)
+{
+	return ctr(&rb, DP_CTR_circ_open);
+}
+
+/* ntor-v3 (as tor 0.4.9 clients use at every hop) and CREATE_FAST; relay
+ * cells both ways through tor1 crypto; DESTROY frees everything. */
+static void
+test_circ_create_relay_destroy(void)
+{
+	static const char target[] = "192.0.2.1:80";
+	struct dp_relay_crypto c1, c2;
+	struct wire_relay_hdr h;
+	uint8_t destroy[WIRE_CELL_PAYLOAD_LEN] = { WIRE_DESTROY_FINISHED };
+	int i;
+
+	memset(&c1, 0, sizeof(c1));
+	memset(&c2, 0, sizeof(c2));
+	cl_create(0x80000001u, WIRE_HTYPE_NTOR_V3, &c1);
+	cl_create(0x80000002u, WIRE_HTYPE_FAST, &c2);
+	CU_ASSERT_EQUAL(circ_gauge_b(), 2);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_create_ntor3), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_create_fast), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_created_ok), 2);
+
+	/* DROP is recognized and dropped at B; several, so the counters run. */
+	for (int k = 0; k < 3; k++)
+		cl_relay(0x80000001u, &c1, true, WIRE_RELAY_CMD_DROP, 0, NULL, 0);
+	cl_relay(0x80000002u, &c2, false, WIRE_RELAY_CMD_DROP, 0, NULL, 0);
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_circ_drop_rx) == 4, 100000));
+
+	/* BEGIN at a middle: END (EXITPOLICY) comes back, made by B (tor1 backward). */
+	cl_relay(0x80000001u, &c1, false, WIRE_RELAY_CMD_BEGIN, 7, target, sizeof(target));
+	i = cl_wait_cell();
+	CU_ASSERT_FATAL(i >= 0);
+	CU_ASSERT_EQUAL(cap.cmd[i], WIRE_CELL_CMD_RELAY);
+	CU_ASSERT_EQUAL(cap.circ_id[i], 0x80000001u);
+	dp_rc_crypt(&c1.bwd, cap.payload[i]);
+	CU_ASSERT_FATAL(dp_rc_digest_check(&c1.bwd, cap.payload[i]));
+	CU_ASSERT_FATAL(wire_relay_hdr_decode(cap.payload[i], WIRE_CELL_PAYLOAD_LEN, &h) == 0);
+	CU_ASSERT_EQUAL(h.cmd, WIRE_RELAY_CMD_END);
+	CU_ASSERT_EQUAL(h.stream_id, 7);
+	CU_ASSERT_EQUAL(h.length, 1);
+	CU_ASSERT_EQUAL(cap.payload[i][WIRE_RELAY_OFF_DATA], 4);
+	/* A tampered cell is not recognized; at the last hop that closes the circuit. */
+	{
+		uint8_t p[WIRE_CELL_PAYLOAD_LEN];
+		struct wire_relay_hdr d = { .cmd = WIRE_RELAY_CMD_DROP };
+
+		memset(p, 0, sizeof(p));
+		wire_relay_hdr_encode(p, sizeof(p), &d);
+		dp_rc_digest_set(&c2.fwd, p);
+		p[100] ^= 1;
+		dp_rc_crypt(&c2.fwd, p);
+		cl_send(0x80000002u, WIRE_CELL_CMD_RELAY, p);
+	}
+	i = cl_wait_cell();
+	CU_ASSERT_FATAL(i >= 0);
+	CU_ASSERT_EQUAL(cap.cmd[i], WIRE_CELL_CMD_DESTROY);
+	CU_ASSERT_EQUAL(cap.circ_id[i], 0x80000002u);
+	CU_ASSERT_EQUAL(cap.payload[i][0], WIRE_DESTROY_PROTOCOL);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_relay_last_hop), 1);
+
+	/* DESTROY from the client frees the circuit; nothing stays queued. */
+	cl_send(0x80000001u, WIRE_CELL_CMD_DESTROY, destroy);
+	CU_ASSERT(PUMP_UNTIL(circ_gauge_b() == 0, 100000));
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_destroy_rx), 1);
+	CU_ASSERT_EQUAL(dp_circ_cells_used(&rb.lc), 0);
+	dp_rc_free(&c1);
+	dp_rc_free(&c2);
+}
+
+/* Bad CREATEs: TAP, unknown HTYPE, ntor of the wrong length, an id of the
+ * wrong half, a reused id. Nothing is left behind. */
+static void
+test_circ_bad_creates(void)
+{
+	uint8_t p[WIRE_CELL_PAYLOAD_LEN];
+	struct dp_relay_crypto c;
+	int i;
+
+	memset(p, 0, sizeof(p));
+	cl_send(0x80000010u, WIRE_CELL_CMD_CREATE, p);
+	i = cl_wait_cell();
+	CU_ASSERT_FATAL(i >= 0);
+	CU_ASSERT_EQUAL(cap.cmd[i], WIRE_CELL_CMD_DESTROY);
+	CU_ASSERT_EQUAL(cap.payload[i][0], WIRE_DESTROY_PROTOCOL);
+	CU_ASSERT_FATAL(wire_create2_encode(p, sizeof(p), 9, p + 100, 32) == 0);
+	cl_send(0x80000011u, WIRE_CELL_CMD_CREATE2, p);
+	CU_ASSERT_FATAL(cl_wait_cell() >= 0);
+	CU_ASSERT_FATAL(wire_create2_encode(p, sizeof(p), WIRE_HTYPE_NTOR, p + 100, 83) == 0);
+	cl_send(0x80000012u, WIRE_CELL_CMD_CREATE2, p);
+	CU_ASSERT_FATAL(cl_wait_cell() >= 0);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_create_bad), 3);
+	/* B is the responder: A (initiator) must set the high bit. */
+	cl_send(0x00000013u, WIRE_CELL_CMD_CREATE_FAST, p);
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_circ_create_id_bad) == 1, 100000));
+	/* A handshake the control plane refuses (ntor naming another relay). */
+	memset(p, 0, sizeof(p));
+	CU_ASSERT_FATAL(wire_create2_encode(p, sizeof(p), WIRE_HTYPE_NTOR, p + 200, 84) == 0);
+	cl_send(0x80000014u, WIRE_CELL_CMD_CREATE2, p);
+	i = cl_wait_cell();
+	CU_ASSERT_FATAL(i >= 0);
+	CU_ASSERT_EQUAL(cap.cmd[i], WIRE_CELL_CMD_DESTROY);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_created_fail), 1);
+	/* A second CREATE on a live id is dropped. */
+	memset(&c, 0, sizeof(c));
+	cl_create(0x80000015u, WIRE_HTYPE_FAST, &c);
+	cl_send(0x80000015u, WIRE_CELL_CMD_CREATE_FAST, p);
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_circ_create_dup) == 1, 100000));
+	CU_ASSERT_EQUAL(circ_gauge_b(), 1);
+	dp_rc_free(&c);
+}
+
+/* RELAY_EARLY: at most 8 (tor-spec §5.6); EXTEND2 only in RELAY_EARLY; no
+ * extending back to the previous hop. */
+static void
+test_circ_early_and_extend_rules(void)
+{
+	struct dp_relay_crypto c1, c2, c3;
+	uint8_t body[WIRE_RELAY_DATA_MAX];
+	struct wire_extend2 e;
+	uint8_t hs[WIRE_NTOR_ONIONSKIN_LEN] = { 0 };
+	int i, n;
+
+	memset(&c1, 0, sizeof(c1));
+	memset(&c2, 0, sizeof(c2));
+	memset(&c3, 0, sizeof(c3));
+	cl_create(0x80000021u, WIRE_HTYPE_FAST, &c1);
+	for (int k = 0; k < 9; k++)
+		cl_relay(0x80000021u, &c1, true, WIRE_RELAY_CMD_DROP, 0, NULL, 0);
+	i = cl_wait_cell();
+	CU_ASSERT_FATAL(i >= 0);
+	CU_ASSERT_EQUAL(cap.cmd[i], WIRE_CELL_CMD_DESTROY);
+	CU_ASSERT_EQUAL(cap.payload[i][0], WIRE_DESTROY_PROTOCOL);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_drop_rx), 8);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_early_excess), 1);
+
+	memset(&e, 0, sizeof(e));
+	e.has_ipv4 = 1;
+	e.ipv4_addr = A_IP;
+	e.ipv4_port = ORPORT;
+	e.has_legacy_id = 1;
+	memcpy(e.legacy_id, cp_keys_rsa_id_digest(ra.keys), 20); /* A: the previous hop */
+	e.htype = WIRE_HTYPE_NTOR;
+	e.hlen = sizeof(hs);
+	e.hdata = hs;
+	n = wire_extend2_encode(body, sizeof(body), &e);
+	CU_ASSERT_FATAL(n > 0);
+	cl_create(0x80000022u, WIRE_HTYPE_FAST, &c2);
+	cl_relay(0x80000022u, &c2, false, WIRE_RELAY_CMD_EXTEND2, 0, body, (uint16_t)n);
+	i = cl_wait_cell();
+	CU_ASSERT_FATAL(i >= 0);
+	CU_ASSERT_EQUAL(cap.cmd[i], WIRE_CELL_CMD_DESTROY);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_extend_not_early), 1);
+	cl_create(0x80000023u, WIRE_HTYPE_FAST, &c3);
+	cl_relay(0x80000023u, &c3, true, WIRE_RELAY_CMD_EXTEND2, 0, body, (uint16_t)n);
+	i = cl_wait_cell();
+	CU_ASSERT_FATAL(i >= 0);
+	CU_ASSERT_EQUAL(cap.cmd[i], WIRE_CELL_CMD_DESTROY);
+	CU_ASSERT_EQUAL(cap.payload[i][0], WIRE_DESTROY_PROTOCOL);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_extend_refused), 1);
+	CU_ASSERT(PUMP_UNTIL(circ_gauge_b() == 0, 100000));
+	dp_rc_free(&c1);
+	dp_rc_free(&c2);
+	dp_rc_free(&c3);
+}
+
+/* Losing the channel frees every circuit on it. */
+static void
+test_circ_channel_close_frees(void)
+{
+	struct dp_relay_crypto c[3];
+
+	memset(c, 0, sizeof(c));
+	for (uint32_t k = 0; k < 3; k++)
+		cl_create(0x80000031u + k, k == 1 ? WIRE_HTYPE_NTOR : WIRE_HTYPE_FAST, &c[k]);
+	CU_ASSERT_EQUAL(circ_gauge_b(), 3);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_create_ntor), 1);
+	CU_ASSERT_FATAL(dp_chan_close(&ra.lc, cl_chan) == 0);
+	CU_ASSERT(PUMP_UNTIL(circ_gauge_b() == 0, 200000));
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_chan_closed), 3);
+	CU_ASSERT_EQUAL(dp_circ_cells_used(&rb.lc), 0);
+	for (uint32_t k = 0; k < 3; k++)
+		dp_rc_free(&c[k]);
+}
+
+static CU_TestInfo circ_tests[] = {
+	{ "create_ntor3_fast_relay_both_ways_destroy", test_circ_create_relay_destroy },
+	{ "bad_creates_refused", test_circ_bad_creates },
+	{ "relay_early_limit_and_extend_rules", test_circ_early_and_extend_rules },
+	{ "channel_close_frees_circuits", test_circ_channel_close_frees },
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo suite_circ = {
+	.pName = "dataplane/circ",
+	.pCleanupFunc = suite_clean,
+	.pSetUpFunc = c_setup,
+	.pTearDownFunc = c_teardown,
+	.pTests = circ_tests,
 };

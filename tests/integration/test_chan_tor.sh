@@ -113,6 +113,15 @@ check "bridge_client_channel_open_link5" wait_until 30 \
 check "chive_counts_channel_open_link5" wait_until 30 counter_ge /dp/chan/open_link5 1
 check "chive_counts_client_peer" counter_ge /dp/chan/open_client 1
 check "chive_counts_first_circuit_cell" wait_until 30 counter_ge /dp/chan/create_rx 1
+# The circuit layer answers it: the control plane's handshake, CREATED back.
+check "chive_answered_the_clients_create" wait_until 30 counter_ge /dp/circ/created/ok 1
+# tor checks our CREATED reply (its handshake's key confirmation) ...
+check "bridge_client_finished_hop_through_chive" wait_until 30 \
+	log_has "$CD/info.log" "Finished building circuit hop"
+# ... and its first relay cell (BEGIN_DIR for the bridge's descriptor) is
+# recognized at Chive: tor1 crypto and the running digest agree with tor's.
+# Chive is no directory cache yet, so it answers END (NOTDIRECTORY).
+check "chive_recognized_the_clients_relay_cell" wait_until 30 counter_ge /dp/circ/begin_refused 1
 if grep -iE '\[warn\].*(certificate|handshake|AUTH_CHALLENGE|VERSIONS|NETINFO|CERTS|link protocol|identity)' \
 	"$CD/notice.log" "$CD/info.log" >"$IT_DIR/client-warn.txt" 2>/dev/null; then
 	not_ok "bridge_client_logs_no_handshake_warning" "$(head -5 "$IT_DIR/client-warn.txt")"
