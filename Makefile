@@ -2,7 +2,7 @@
 #
 # Chive: one non-recursive Makefile; each area adds its sources in module.mk.
 #
-#   make            build the three binaries into $(O)/bin
+#   make            build the binaries (and the test client) into $(O)/bin
 #   make test       install missing packages, build, run every suite (unit, dp, integration)
 #   make SAN=1 test the same with ASan+UBSan, in $(O) = build/san
 #   make check      header self-containment and include-layering rules
@@ -60,8 +60,10 @@ include dataplane/module.mk
 include controlplane/module.mk
 include tests/module.mk
 include tests/fuzz/module.mk
+include tools/module.mk
 
-BINS := $(O)/bin/chive-dataplane $(O)/bin/chive-controlplane $(O)/bin/chivectl
+BINS := $(O)/bin/chive-dataplane $(O)/bin/chive-controlplane $(O)/bin/chivectl \
+	$(TORCLIENT_BIN)
 
 .PHONY: all test check clean deps _test _test-build headers includes
 all: $(BINS)

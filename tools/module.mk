@@ -1,0 +1,23 @@
+# tools/: programs built from Chive's code that are not part of the relay.
+#
+# chive-torclient (tools/torclient/): a Tor test client and echo endpoint over
+# kernel sockets and OpenSSL. It links the control-plane objects (keys, link
+# credentials, certificate checks, circuit handshakes) and its own build of
+# dataplane/cell/relay_crypto.c, compiled with OpenSSL's flags only: that file
+# uses no DPDK, and the dataplane's object of it is built with DPDK's flags.
+TORCLIENT_SRCS := $(sort $(wildcard tools/torclient/*.c))
+TORCLIENT_RC_OBJ := $(O)/tools/torclient/relay_crypto.o
+TORCLIENT_OBJS := $(TORCLIENT_SRCS:%.c=$(O)/%.o) $(TORCLIENT_RC_OBJ)
+TORCLIENT_BIN := $(O)/bin/chive-torclient
+
+$(TORCLIENT_OBJS): EXTRA_CFLAGS += $(SSL_CFLAGS)
+
+$(TORCLIENT_RC_OBJ): dataplane/cell/relay_crypto.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(TORCLIENT_BIN): $(TORCLIENT_OBJS) $(CP_OBJS) $(O)/libcommon.a
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SSL_LIBS) -lpthread
