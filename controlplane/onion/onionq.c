@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,6 +357,7 @@ int
 cp_onionq_create(const struct cp_onionq_conf *conf, struct cp_onionq **out)
 {
 	struct cp_onionq *q;
+	sigset_t all, old;
 	int rc;
 
 	*out = NULL;
@@ -383,15 +385,22 @@ cp_onionq_create(const struct cp_onionq_conf *conf, struct cp_onionq **out)
 		onionq_free(q);
 		return rc;
 	}
+	/* Workers take no signals: SIGTERM and friends are the loop's (it reads
+	 * them from a signalfd), and a thread created before the loop blocks
+	 * them would otherwise receive them with their default action. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (unsigned t = 0; t < conf->workers; t++) {
 		rc = pthread_create(&q->threads[t], NULL, onionq_worker, q);
 		if (rc != 0) {
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
 			onionq_stop_workers(q);
 			onionq_free(q);
 			return -rc;
 		}
 		q->n_threads++;
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	*out = q;
 	return 0;
 }

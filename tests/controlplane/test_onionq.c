@@ -11,8 +11,10 @@
  * measured cost is exact). Waits for workers are bounded by generous
  * limits (WAIT_MS) and only fail the test when exceeded.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -724,7 +726,67 @@ test_onionq_counters_listed(void)
 	cp_onionq_destroy(q);
 }
 
+/* SigBlk of thread @p tid from /proc (a bit mask, bit n-1 = signal n). */
+static bool
+thread_sigblk(const char *tid, unsigned long long *mask)
+{
+	char path[320], line[256];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%s/status", tid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "SigBlk: %llx", mask) == 1)
+			found = true;
+	fclose(f);
+	return found;
+}
+
+/* The workers block every signal: the control plane's loop takes SIGTERM
+ * through a signalfd, and a worker with SIGTERM unblocked would die of it
+ * (workers start before the loop blocks signals in the main thread). The
+ * caller's own mask is left as it was. */
+static void
+test_onionq_workers_take_no_signals(void)
+{
+	struct cp_onionq_conf c;
+	struct cp_onionq *q;
+	sigset_t before, after;
+	char self[32];
+	unsigned workers_seen = 0;
+	struct dirent *d;
+	DIR *dir;
+
+	pthread_sigmask(SIG_SETMASK, NULL, &before);
+	conf_test(&c, 3, 16);
+	CU_ASSERT_EQUAL_FATAL(cp_onionq_create(&c, &q), 0);
+	pthread_sigmask(SIG_SETMASK, NULL, &after);
+	CU_ASSERT_EQUAL(sigismember(&after, SIGTERM), sigismember(&before, SIGTERM));
+	snprintf(self, sizeof(self), "%ld", (long)gettid());
+	dir = opendir("/proc/self/task");
+	CU_ASSERT_FATAL(dir != NULL);
+	while ((d = readdir(dir)) != NULL) {
+		unsigned long long m = 0;
+
+		if (d->d_name[0] == '.' || strcmp(d->d_name, self) == 0)
+			continue;
+		if (!thread_sigblk(d->d_name, &m))
+			continue;
+		/* SIGTERM (15) and SIGINT (2) blocked in every other thread: the workers. */
+		CU_ASSERT((m >> (SIGTERM - 1)) & 1);
+		CU_ASSERT((m >> (SIGINT - 1)) & 1);
+		workers_seen++;
+	}
+	closedir(dir);
+	CU_ASSERT(workers_seen >= 3);
+	cp_onionq_destroy(q);
+}
+
 static CU_TestInfo onionq_tests[] = {
+	{ "workers_take_no_signals", test_onionq_workers_take_no_signals },
 	{"workers_process_jobs_correctly", test_onionq_workers_process_jobs_correctly},
 	{"eventfd_readable_while_results_wait", test_onionq_eventfd_readable_while_results_wait},
 	{"inline_htypes_answered_at_submit", test_onionq_inline_htypes_answered_at_submit},
