@@ -74,8 +74,9 @@
  *  - events are valid: the standard credential install succeeds, every
  *    CHAN_OPEN gets exactly one CHAN_STATUS, CHAN_LIST replies add up;
  *  - at the end of each input every channel and handshake object is back in
- *    its pool, both gauges read 0, the circuit layer heard `closed` once per
- *    channel that opened, and TCP, TLS and the mbuf pool are empty.
+ *    its pool, both gauges read 0, the circuit layer heard `opened` once per
+ *    channel that opened and `closed` once per channel made (open or not),
+ *    and TCP, TLS and the mbuf pool are empty.
  * A failed check prints what failed and aborts (libFuzzer saves the input).
  *
  * Input format:
@@ -351,6 +352,8 @@ static uint32_t fz_install_seen; /* ... and whether it did */
 static uint32_t fz_list_req, fz_list_infos, fz_list_max;
 static uint32_t fz_evt_hold;
 static uint64_t fz_circ_closed;
+static uint64_t fz_circ_opened;
+static uint64_t fz_made0;
 static uint64_t fz_opened0, fz_evt_full0;
 
 #define FZ_CHECK(cond, ...)                                                                        \
@@ -942,21 +945,35 @@ fz_circ_cell(struct dp_lcore *lc, uint32_t chan, const struct wire_cell *c)
 	}
 }
 
+/* Every channel that closes is reported (circuits may wait for one still
+ * handshaking), once, while it is CLOSING, with a reason in range. */
 static void
-fz_circ_closed_cb(struct dp_lcore *lc, uint32_t chan)
+fz_circ_closed_cb(struct dp_lcore *lc, uint32_t chan, uint8_t reason)
 {
 	struct chan *ch = chan_by_handle(chan);
 
 	(void)lc;
-	FZ_CHECK(ch != NULL && ch->state == IPC_CHAN_STATE_CLOSING &&
-			 (ch->flags & (IPC_CHAN_F_AUTHENTICATED | IPC_CHAN_F_CLIENT)) != 0,
+	FZ_CHECK(reason < IPC_CHAN_CLOSE_COUNT, "close reason %u out of range", reason);
+	FZ_CHECK(ch != NULL && ch->state == IPC_CHAN_STATE_CLOSING,
 		 "circuit layer told channel %#x closed in state %u", chan,
 		 ch != NULL ? ch->state : 0);
 	fz_circ_closed++;
 }
 
+static void
+fz_circ_opened_cb(struct dp_lcore *lc, uint32_t chan)
+{
+	struct chan *ch = chan_by_handle(chan);
+
+	(void)lc;
+	FZ_CHECK(ch != NULL && ch->state == IPC_CHAN_STATE_OPEN,
+		 "circuit layer told channel %#x opened in state %u", chan, ch != NULL ? ch->state : 0);
+	fz_circ_opened++;
+}
+
 static const struct dp_chan_cell_ops fz_circ_ops = {
 	.cell = fz_circ_cell,
+	.opened = fz_circ_opened_cb,
 	.closed = fz_circ_closed_cb,
 };
 
@@ -2097,6 +2114,7 @@ input_start(uint8_t cfg)
 	fz_list_req = fz_list_infos = 0;
 	fz_evt_hold = 0;
 	fz_circ_closed = 0;
+	fz_circ_opened = 0;
 	fz_lc.now_us += 1000000; /* TCP's clock never goes back */
 	/* Bring TCP's timer wheel to now, so the timers of this input's connections
 	 * do not depend on how far earlier inputs moved the clock. */
@@ -2114,6 +2132,7 @@ input_start(uint8_t cfg)
 	fz_certs_resp_len = (cfg & FZ_C_BIG_CERTS) ? IPC_BLOB_MAX : 300;
 	fz_certs_init_len = (cfg & FZ_C_BIG_CERTS) ? IPC_BLOB_MAX : 200;
 	fz_opened0 = ctr(DP_CTR_chan_open_link4) + ctr(DP_CTR_chan_open_link5);
+	fz_made0 = ctr(DP_CTR_chan_accepted) + ctr(DP_CTR_chan_connects);
 	fz_evt_full0 = ctr(DP_CTR_ipc_evt_full);
 	if (!(cfg & FZ_C_NO_CREDS))
 		creds_install(1, 0);
@@ -2124,7 +2143,7 @@ input_finish(void)
 {
 	struct dp_tls_lcore *t = fz_lc.tls;
 	bool evt_lost;
-	uint64_t opened;
+	uint64_t opened, made;
 	unsigned int in_use;
 	struct rte_mbuf *m;
 
@@ -2156,11 +2175,18 @@ input_finish(void)
 			 "CHAN_OPEN %#x (chan %#x) got %u CHAN_STATUS", fz_opens[i].req_id,
 			 fz_opens[i].chan_h, fz_opens[i].n_status);
 	opened = ctr(DP_CTR_chan_open_link4) + ctr(DP_CTR_chan_open_link5) - fz_opened0;
-	if (fz_cfg & FZ_C_CIRC)
-		FZ_CHECK(fz_circ_closed == opened,
-			 "%" PRIu64 " channels opened, %" PRIu64
+	/* Every channel made (accepted or connecting) is reported closed once,
+	 * open or not; every one that opened was reported open. */
+	made = ctr(DP_CTR_chan_accepted) + ctr(DP_CTR_chan_connects) - fz_made0;
+	if (fz_cfg & FZ_C_CIRC) {
+		FZ_CHECK(fz_circ_closed == made,
+			 "%" PRIu64 " channels made, %" PRIu64
 			 " closed reported to the circuit layer",
-			 opened, fz_circ_closed);
+			 made, fz_circ_closed);
+		FZ_CHECK(fz_circ_opened == opened,
+			 "%" PRIu64 " channels opened, %" PRIu64 " reported to the circuit layer",
+			 opened, fz_circ_opened);
+	}
 	dp_chan_destroy(&fz_lc);
 
 	/* TCP, TLS and the mbufs the initiators' SYNs took: all back. */

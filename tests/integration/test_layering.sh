@@ -24,7 +24,7 @@ fi
 # A copy of the sources with one violation of each kind.
 T=$IT_DIR/tree
 mkdir -p "$T"
-cp -r Makefile common dataplane controlplane drivers tests scripts "$T/"
+cp -r Makefile common dataplane controlplane drivers tests tools scripts "$T/"
 echo '#include <rte_lcore.h>' >"$T/controlplane/zz_dpdk.c"
 echo '#include <openssl/evp.h>' >"$T/common/ipc/zz_ssl.c"
 echo '#include "dataplane/ctl/ctl.h"' >"$T/dataplane/base/zz_up.c"
