@@ -1123,7 +1123,57 @@ test_circ_channel_close_frees(void)
 		dp_rc_free(&c[k]);
 }
 
+/* The hard cap: the client stops reading (its TCP window closes) while it
+ * makes B answer BEGIN after BEGIN; B's backward queue for that circuit
+ * reaches --circ-queue-max and the circuit is destroyed (RESOURCELIMIT),
+ * its cells freed; another circuit on the same channel is unharmed. Once
+ * the client reads again the DESTROY arrives. */
+static void
+test_circ_queue_cap(void)
+{
+	static const char target[] = "192.0.2.1:80";
+	struct dp_relay_crypto c1, c2;
+	uint32_t sent = 0;
+	bool got_destroy = false;
+
+	memset(&c1, 0, sizeof(c1));
+	memset(&c2, 0, sizeof(c2));
+	cl_create(0x80000041u, WIRE_HTYPE_FAST, &c1);
+	cl_create(0x80000042u, WIRE_HTYPE_FAST, &c2);
+	CU_ASSERT_FATAL(dp_chan_set_paused(&ra.lc, cl_chan, true) == 0);
+	/* 64 KiB of TCP buffer each way holds ~250 cells; the cap is 64. */
+	while (ctr(&rb, DP_CTR_circ_queue_overflow) == 0 && sent < 2000) {
+		cl_relay(0x80000041u, &c1, false, WIRE_RELAY_CMD_BEGIN, (uint16_t)(1 + sent % 60000),
+			 target, sizeof(target));
+		sent++;
+		for (int k = 0; k < 4; k++)
+			step();
+	}
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_queue_overflow), 1);
+	CU_ASSERT(PUMP_UNTIL(circ_gauge_b() == 1, 100000));
+	CU_ASSERT(dp_circ_cells_used(&rb.lc) <= 2); /* at most the DESTROY waits */
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_destroy_tx_resourcelimit), 1);
+	CU_ASSERT_FATAL(dp_chan_set_paused(&ra.lc, cl_chan, false) == 0);
+	for (uint32_t n = 0; n < 400000 && !got_destroy; n++) {
+		step();
+		for (uint32_t i = 0; i < cap.n; i++)
+			if (cap.cmd[i] == WIRE_CELL_CMD_DESTROY && cap.circ_id[i] == 0x80000041u &&
+			    cap.payload[i][0] == WIRE_DESTROY_RESOURCELIMIT)
+				got_destroy = true;
+		if (cap.n == CAP_MAX)
+			cap.n = 0; /* keep catching: the ENDs come first */
+	}
+	CU_ASSERT(got_destroy);
+	CU_ASSERT(PUMP_UNTIL(dp_circ_cells_used(&rb.lc) == 0, 100000));
+	/* The other circuit still works. */
+	cl_relay(0x80000042u, &c2, true, WIRE_RELAY_CMD_DROP, 0, NULL, 0);
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_circ_drop_rx) == 1, 100000));
+	dp_rc_free(&c1);
+	dp_rc_free(&c2);
+}
+
 static CU_TestInfo circ_tests[] = {
+	{ "queue_cap_destroys_the_circuit", test_circ_queue_cap },
 	{ "create_ntor3_fast_relay_both_ways_destroy", test_circ_create_relay_destroy },
 	{ "bad_creates_refused", test_circ_bad_creates },
 	{ "relay_early_limit_and_extend_rules", test_circ_early_and_extend_rules },
