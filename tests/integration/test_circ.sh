@@ -19,7 +19,9 @@
 #   - a slow reader at the far end (the endpoint stops reading for a while):
 #     the relays pause the channels feeding the full queues (counted), no
 #     circuit hits the hard cap, memory stays within the pool, and every
-#     cell still arrives intact once the reader catches up.
+#     cell still arrives intact once the reader catches up;
+#   - channel loss in the middle (B's channel to C closed): every circuit
+#     half on every relay is freed, DESTROYs go both ways with tor's reasons.
 # Every wait is bounded; everything started here is removed on exit.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -156,6 +158,34 @@ check "backpressure_paused_a_channel" test "$(sum_counter /dp/circ/pauses)" -ge 
 check "no_circuit_hit_the_queue_cap" test "$(sum_counter /dp/circ/queue_overflow)" -eq 0
 check "no_cell_buffer_ran_out" test "$(sum_counter /dp/circ/cells_nobuf)" -eq 0
 check "circuits_freed_after_slow_run" wait_until 30 all_circs_gone
+
+# ---- channel loss in the middle: B's channel to C goes away ----
+# Circuits stay up while the endpoint holds its reads (--echo-slow); B's
+# channel to C is closed by the operator: B frees the circuits and sends
+# DESTROY (CHANNEL_CLOSED) back toward A, which passes it on (DESTROYED);
+# C loses the same channel and frees its halves. Every gauge returns to 0.
+c_open() { ctl b show channels | awk -v p="${RIP[c]}:$ORPORT" '$5 == p && $4 == "out" && $3 == "open" { print $1; exit }'; }
+b_circs_ge() { counter_ge b /dp/circ/open "$1"; }
+"${TC[@]}" --circuits 4 --cells 200 --window 8 --echo-slow 8000 --timeout 60 \
+	>"$IT_DIR/tc-midloss.out" 2>&1 &
+TCPID=$!
+IT_PIDS+=("$TCPID")
+check "midloss_circuits_up_through_b" wait_until 30 b_circs_ge 4
+BC=$(c_open)
+check "midloss_b_has_channel_to_c" test -n "$BC"
+d0_a=$(counter a /dp/circ/destroy_rx)
+ctl_quiet() { ctl "$@" >/dev/null; }
+check "midloss_close_b_to_c" ctl_quiet b channel close "${BC:-0x0}"
+check "midloss_all_circuits_freed" wait_until 30 all_circs_gone
+check "midloss_b_sent_channel_closed" counter_ge b /dp/circ/destroy_tx/channel_closed 4
+check "midloss_a_got_destroy_from_b" counter_ge a /dp/circ/destroy_rx $((${d0_a:-0} + 4))
+check "midloss_a_passed_destroyed_on" counter_ge a /dp/circ/destroy_tx/destroyed 4
+check "midloss_c_freed_its_halves" counter_ge c /dp/circ/chan_closed 4
+if wait_exit "$TCPID" 60 && [ "$IT_RC" -ne 0 ]; then
+	ok "midloss_client_saw_its_circuits_fail"
+else
+	not_ok "midloss_client_saw_its_circuits_fail" "exit ${IT_RC:-?}: $(tail -2 "$IT_DIR/tc-midloss.out")"
+fi
 
 for r in "${RELAYS[@]}"; do
 	if grep -E 'AddressSanitizer|runtime error|Segmentation' "$IT_DIR/dp-$r.log" \
