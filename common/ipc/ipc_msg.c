@@ -52,6 +52,13 @@ static const struct ipc_msg_info msg_info[IPC_MSG_TYPE_MAX + 1] = {
 				  IPC_DIR_CELL_UP },
 	[IPC_MSG_CIRC_CREATED] = { "circ_created", sizeof(struct ipc_msg_circ_created),
 				   IPC_DIR_CELL_DOWN },
+	[IPC_MSG_CIRC_LIST] = { "circ_list", sizeof(struct ipc_msg_chan_list), IPC_DIR_CMD },
+	[IPC_MSG_CIRC_INFO] = { "circ_info", sizeof(struct ipc_msg_circ_info), IPC_DIR_EVT },
+	[IPC_MSG_CIRC_LIST_END] = { "circ_list_end", sizeof(struct ipc_msg_chan_list_end),
+				    IPC_DIR_EVT },
+	[IPC_MSG_CIRC_DESTROY] = { "circ_destroy", sizeof(struct ipc_msg_circ_destroy),
+				   IPC_DIR_CMD },
+	[IPC_MSG_CIRC_STATUS] = { "circ_status", sizeof(struct ipc_msg_circ_status), IPC_DIR_EVT },
 };
 
 int
@@ -121,4 +128,18 @@ const char *
 ipc_chan_close_name(uint32_t r)
 {
 	return r < IPC_CHAN_CLOSE_COUNT ? chan_close_names[r] : "unknown";
+}
+
+static const char *const circ_state_names[IPC_CIRC_STATE_COUNT] = {
+	[IPC_CIRC_STATE_CREATING] = "creating",
+	[IPC_CIRC_STATE_OPEN] = "open",
+	[IPC_CIRC_STATE_WAIT_CHAN] = "extending",
+	[IPC_CIRC_STATE_WAIT_CREATED] = "extended",
+};
+
+const char *
+ipc_circ_state_name(uint32_t s)
+{
+	return s < IPC_CIRC_STATE_COUNT && circ_state_names[s] != NULL ? circ_state_names[s]
+									: "unknown";
 }

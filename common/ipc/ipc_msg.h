@@ -66,7 +66,12 @@ _Static_assert(sizeof(struct ipc_hdr) == 8, "ABI");
 #define IPC_MSG_CHAN_LIST_END 20u    /**< evt: last reply of a CHAN_LIST. */
 #define IPC_MSG_CIRC_CREATE 21u      /**< cell up: a CREATE2/CREATE_FAST onionskin to answer (reply: CIRC_CREATED). */
 #define IPC_MSG_CIRC_CREATED 22u     /**< cell down: the handshake's reply and the hop's keys, or a failure. */
-#define IPC_MSG_TYPE_MAX 22u
+#define IPC_MSG_CIRC_LIST 23u        /**< cmd: list circuits (replies: CIRC_INFO..., CIRC_LIST_END). */
+#define IPC_MSG_CIRC_INFO 24u        /**< evt: one circuit of a CIRC_LIST (partial reply). */
+#define IPC_MSG_CIRC_LIST_END 25u    /**< evt: last reply of a CIRC_LIST. */
+#define IPC_MSG_CIRC_DESTROY 26u     /**< cmd: destroy a circuit (reply: CIRC_STATUS). */
+#define IPC_MSG_CIRC_STATUS 27u      /**< evt: outcome of CIRC_DESTROY. */
+#define IPC_MSG_TYPE_MAX 27u
 
 /** PING: ask one lcore to answer with a PONG at its next command poll. */
 struct ipc_msg_ping {
@@ -426,6 +431,56 @@ struct ipc_msg_circ_created {
 	uint8_t pad[1];
 };
 
+/*
+ * Operator commands on circuits. CIRC_LIST and CIRC_LIST_END have the
+ * layouts of CHAN_LIST and CHAN_LIST_END (cursor paging per lcore).
+ */
+
+/** Circuit states in CIRC_INFO. */
+#define IPC_CIRC_STATE_CREATING 1u     /**< onionskin with the control plane */
+#define IPC_CIRC_STATE_OPEN 2u         /**< keys set (maybe extended) */
+#define IPC_CIRC_STATE_WAIT_CHAN 3u    /**< EXTEND2: waiting for the next channel to open */
+#define IPC_CIRC_STATE_WAIT_CREATED 4u /**< EXTEND2: CREATE2 sent */
+#define IPC_CIRC_STATE_COUNT 5u
+
+/** Return a short constant name of circuit state @p s ("open", ...), or "unknown". */
+const char *ipc_circ_state_name(uint32_t s);
+
+/** Most CIRC_INFO replies per CIRC_LIST page. */
+#define IPC_CIRC_LIST_MAX 64u
+
+/** CIRC_INFO: one circuit. */
+struct ipc_msg_circ_info {
+	struct ipc_hdr hdr;
+	uint32_t circ;             /**< handle, for CIRC_DESTROY */
+	uint8_t state;             /**< IPC_CIRC_STATE_* */
+	uint8_t htype;             /**< of its CREATE: 1 fast, 2 ntor, 3 ntor-v3 */
+	uint8_t early_in;          /**< RELAY_EARLY cells received */
+	uint8_t pad0;
+	uint32_t p_chan, p_circ_id; /**< previous hop: channel handle, circuit id */
+	uint32_t n_chan, n_circ_id; /**< next hop (0, 0: none) */
+	uint32_t q_p, q_n;         /**< cells queued toward each side */
+	uint32_t age_ms;
+	uint32_t pad1;
+	uint64_t cells_fwd;        /**< relay cells passed on toward the next hop */
+	uint64_t cells_bwd;        /**< toward the client */
+};
+
+/** CIRC_DESTROY: destroy circuit @c circ, sending DESTROY with @c reason both ways. */
+struct ipc_msg_circ_destroy {
+	struct ipc_hdr hdr;
+	uint32_t circ;
+	uint8_t reason;            /**< tor-spec §5.4, 0..12 */
+	uint8_t pad[3];
+};
+
+/** CIRC_STATUS: answer to CIRC_DESTROY. */
+struct ipc_msg_circ_status {
+	struct ipc_hdr hdr;
+	uint32_t circ;
+	int32_t status;            /**< 0; -EBADF (no such circuit on this lcore); -EINVAL; -ENODEV */
+};
+
 _Static_assert(sizeof(struct ipc_msg_ping) == 24, "ABI");
 _Static_assert(sizeof(struct ipc_msg_pong) == 48, "ABI");
 _Static_assert(sizeof(struct ipc_msg_cmd_error) == 16, "ABI");
@@ -467,6 +522,10 @@ _Static_assert(sizeof(struct ipc_msg_chan_list_end) <= IPC_EVT_SLOT, "evt slot")
 _Static_assert(sizeof(struct ipc_msg_circ_create) == 528, "ABI");
 _Static_assert(sizeof(struct ipc_msg_circ_created) == 596, "ABI");
 _Static_assert(sizeof(struct ipc_msg_circ_create) <= IPC_CELL_SLOT, "cell slot");
+_Static_assert(sizeof(struct ipc_msg_circ_info) == 64, "ABI");
+_Static_assert(sizeof(struct ipc_msg_circ_destroy) == 16, "ABI");
+_Static_assert(sizeof(struct ipc_msg_circ_status) == 16, "ABI");
+_Static_assert(sizeof(struct ipc_msg_circ_info) <= IPC_EVT_SLOT, "evt slot");
 _Static_assert(sizeof(struct ipc_msg_circ_created) <= IPC_CELL_SLOT, "cell slot");
 
 /**

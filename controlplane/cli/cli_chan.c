@@ -135,9 +135,9 @@ parse_ed25519(const char *s, uint8_t out[32])
 	return memcmp(again, s, 43) == 0;
 }
 
-/* Parse a channel handle: "0x" and 1..8 hex digits, or decimal; never 0. */
-static bool
-parse_handle(const char *s, uint32_t *out)
+/* Parse a channel or circuit handle: "0x" and 1..8 hex digits, or decimal; never 0. */
+bool
+cp_cli_parse_handle(const char *s, uint32_t *out)
 {
 	unsigned long long v = 0;
 	size_t n;
@@ -189,8 +189,8 @@ print_fingerprint(struct cp_buf *b, const uint8_t fp[20])
 }
 
 /* "dataplane: down" as `status` says it; return CLI_STATUS_ERR. */
-static int
-dataplane_down(struct cp_cli_req *req)
+int
+cp_cli_dataplane_down(struct cp_cli_req *req)
 {
 	cp_buf_printf(&req->out, "error: dataplane down (%s)\n",
 		      req->cp->attach_err[0] != '\0' ? req->cp->attach_err : "not attached");
@@ -198,8 +198,8 @@ dataplane_down(struct cp_cli_req *req)
 }
 
 /* Why a request could not be sent (cp_dplink_request() errors). */
-static const char *
-send_error(int rc)
+const char *
+cp_cli_send_error(int rc)
 {
 	switch (rc) {
 	case -ENOBUFS:
@@ -338,14 +338,14 @@ cp_cli_cmd_channel_open(struct cp_cli_req *req, int argc, char **argv)
 		m.flags |= IPC_CHAN_OPEN_F_ED;
 	}
 	if (!cp_dplink_is_up(&cp->dp))
-		return dataplane_down(req);
+		return cp_cli_dataplane_down(req);
 	op = cp_xcalloc(1, sizeof(*op));
 	op->req = req;
 	rc = cp_dplink_request(&cp->dp, CP_CHAN_OPEN_LCORE, &m.hdr, sizeof(m),
 			       CP_CHAN_OPEN_TIMEOUT_NS, cp_now_ns(), chan_open_done, op);
 	if (rc != 0) {
 		free(op);
-		cp_buf_printf(&req->out, "error: cannot send CHAN_OPEN: %s\n", send_error(rc));
+		cp_buf_printf(&req->out, "error: cannot send CHAN_OPEN: %s\n", cp_cli_send_error(rc));
 		return CLI_STATUS_ERR;
 	}
 	req->op = op;
@@ -427,7 +427,7 @@ cp_cli_cmd_channel_close(struct cp_cli_req *req, int argc, char **argv)
 		cp_buf_printf(&req->out, "usage: channel close HANDLE\n");
 		return CLI_STATUS_USAGE;
 	}
-	if (!parse_handle(argv[0], &chan)) {
+	if (!cp_cli_parse_handle(argv[0], &chan)) {
 		cp_buf_printf(&req->out,
 			      "error: bad channel handle '%s' (want 0x and hex digits, as "
 			      "'show channels' prints it)\nusage: channel close HANDLE\n",
@@ -435,7 +435,7 @@ cp_cli_cmd_channel_close(struct cp_cli_req *req, int argc, char **argv)
 		return CLI_STATUS_USAGE;
 	}
 	if (!cp_dplink_is_up(&cp->dp))
-		return dataplane_down(req);
+		return cp_cli_dataplane_down(req);
 	op = cp_xcalloc(1, sizeof(*op));
 	op->req = req;
 	op->chan = chan;
@@ -468,11 +468,15 @@ cp_cli_cmd_channel_close(struct cp_cli_req *req, int argc, char **argv)
 struct list_row {
 	uint32_t lcore;
 	uint32_t seq; /* arrival order */
-	struct ipc_msg_chan_info info;
+	union {
+		struct ipc_msg_chan_info chan;
+		uint8_t bytes[IPC_EVT_SLOT];
+	} info;
 };
 
 struct list_op {
 	struct cp_cli_req *req;
+	const struct cp_cli_list_kind *kind;
 	uint32_t n_lcores;
 	uint32_t left; /* lcores not finished */
 	uint32_t n_rows;
@@ -514,9 +518,9 @@ tls_name(uint16_t v, char *buf, size_t len)
 }
 
 static void
-list_render_row(struct cp_buf *b, const struct list_row *r)
+chan_row(struct cp_buf *b, uint32_t lcore, const void *info)
 {
-	const struct ipc_msg_chan_info *c = &r->info;
+	const struct ipc_msg_chan_info *c = info;
 	char peer[32], tls[8], link[8];
 
 	snprintf(peer, sizeof(peer), "%u.%u.%u.%u:%u", c->peer_addr >> 24,
@@ -527,7 +531,7 @@ list_render_row(struct cp_buf *b, const struct list_row *r)
 	else
 		snprintf(link, sizeof(link), "-");
 	cp_buf_printf(b, "0x%08x %5u %-9s %-4s %-21s %4s %4s %9.1f %12llu %12llu %10llu %10llu ",
-		      c->chan, r->lcore, ipc_chan_state_name(c->state),
+		      c->chan, lcore, ipc_chan_state_name(c->state),
 		      c->role == IPC_ROLE_INITIATOR ? "out" : "in", peer, link,
 		      tls_name(c->tls_version, tls, sizeof(tls)), (double)c->age_ms / 1e3,
 		      (unsigned long long)c->rx_bytes, (unsigned long long)c->tx_bytes,
@@ -557,12 +561,10 @@ list_finish(struct list_op *op)
 
 	if (op->n_rows != 0)
 		qsort(op->rows, op->n_rows, sizeof(op->rows[0]), row_cmp);
-	cp_buf_printf(b, "%-10s %5s %-9s %-4s %-21s %4s %4s %9s %12s %12s %10s %10s %s\n", "handle",
-		      "lcore", "state", "dir", "peer", "link", "tls", "age_s", "rx_bytes",
-		      "tx_bytes", "rx_cells", "tx_cells", "peer identity");
+	op->kind->header(b);
 	for (uint32_t i = 0; i < op->n_rows; i++)
-		list_render_row(b, &op->rows[i]);
-	cp_buf_printf(b, "%u channel%s", op->n_rows, op->n_rows == 1 ? "" : "s");
+		op->kind->row(b, op->rows[i].lcore, op->rows[i].info.bytes);
+	cp_buf_printf(b, "%u %s%s", op->n_rows, op->kind->noun, op->n_rows == 1 ? "" : "s");
 	if (op->truncated)
 		cp_buf_printf(b, " (list cut at %u)", CP_CHAN_SHOW_MAX);
 	cp_buf_printf(b, "\n");
@@ -599,9 +601,9 @@ list_send(struct list_op *op, uint32_t lc, uint32_t cursor, uint64_t now_ns)
 	struct ipc_msg_chan_list m;
 
 	memset(&m, 0, sizeof(m));
-	ipc_hdr_init(&m.hdr, IPC_MSG_CHAN_LIST, sizeof(m), 0);
+	ipc_hdr_init(&m.hdr, op->kind->list_type, sizeof(m), 0);
 	m.cursor = cursor;
-	m.max = IPC_CHAN_LIST_MAX;
+	m.max = op->kind->page_max;
 	op->lc[lc].cursor = cursor;
 	op->lc[lc].pages++;
 	return cp_dplink_request(&op->req->cp->dp, lc, &m.hdr, sizeof(m), CP_CHAN_LIST_TIMEOUT_NS,
@@ -625,7 +627,7 @@ list_done(void *arg, const struct ipc_hdr *reply, uint32_t lc, uint64_t now_ns)
 		list_lcore_done(op, lc, -ETIMEDOUT);
 		return;
 	}
-	if (reply->type == IPC_MSG_CHAN_INFO) {
+	if (reply->type == op->kind->info_type && reply->len <= sizeof(op->rows[0].info)) {
 		if (op->n_rows >= CP_CHAN_SHOW_MAX) {
 			op->truncated = true;
 			return;
@@ -636,7 +638,8 @@ list_done(void *arg, const struct ipc_hdr *reply, uint32_t lc, uint64_t now_ns)
 		}
 		op->rows[op->n_rows].lcore = lc;
 		op->rows[op->n_rows].seq = op->n_rows;
-		memcpy(&op->rows[op->n_rows].info, reply, sizeof(op->rows[0].info));
+		memset(&op->rows[op->n_rows].info, 0, sizeof(op->rows[0].info));
+		memcpy(&op->rows[op->n_rows].info, reply, reply->len);
 		op->n_rows++;
 		return;
 	}
@@ -646,7 +649,7 @@ list_done(void *arg, const struct ipc_hdr *reply, uint32_t lc, uint64_t now_ns)
 		list_lcore_done(op, lc, e->err != 0 ? e->err : -EPROTO);
 		return;
 	}
-	if (reply->type != IPC_MSG_CHAN_LIST_END) {
+	if (reply->type != op->kind->end_type) {
 		list_lcore_done(op, lc, -EPROTO);
 		return;
 	}
@@ -671,21 +674,17 @@ list_done(void *arg, const struct ipc_hdr *reply, uint32_t lc, uint64_t now_ns)
 }
 
 int
-cp_cli_cmd_show_channels(struct cp_cli_req *req, int argc, char **argv)
+cp_cli_list_start(struct cp_cli_req *req, const struct cp_cli_list_kind *kind)
 {
 	struct cp_ctx *cp = req->cp;
 	struct list_op *op;
 	uint64_t now = cp_now_ns();
 
-	(void)argv;
-	if (argc != 0) {
-		cp_buf_printf(&req->out, "usage: show channels\n");
-		return CLI_STATUS_USAGE;
-	}
 	if (!cp_dplink_is_up(&cp->dp))
-		return dataplane_down(req);
+		return cp_cli_dataplane_down(req);
 	op = cp_xcalloc(1, sizeof(*op));
 	op->req = req;
+	op->kind = kind;
 	op->n_lcores = cp->dp.n_lcores;
 	op->left = op->n_lcores;
 	req->op = op;
@@ -701,4 +700,33 @@ cp_cli_cmd_show_channels(struct cp_cli_req *req, int argc, char **argv)
 	if (op->left == 0)
 		list_finish(op);
 	return CP_CLI_PENDING;
+}
+
+static void
+chan_header(struct cp_buf *b)
+{
+	cp_buf_printf(b, "%-10s %5s %-9s %-4s %-21s %4s %4s %9s %12s %12s %10s %10s %s\n", "handle",
+		      "lcore", "state", "dir", "peer", "link", "tls", "age_s", "rx_bytes",
+		      "tx_bytes", "rx_cells", "tx_cells", "peer identity");
+}
+
+static const struct cp_cli_list_kind chan_list_kind = {
+	.list_type = IPC_MSG_CHAN_LIST,
+	.info_type = IPC_MSG_CHAN_INFO,
+	.end_type = IPC_MSG_CHAN_LIST_END,
+	.page_max = IPC_CHAN_LIST_MAX,
+	.noun = "channel",
+	.header = chan_header,
+	.row = chan_row,
+};
+
+int
+cp_cli_cmd_show_channels(struct cp_cli_req *req, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 0) {
+		cp_buf_printf(&req->out, "usage: show channels\n");
+		return CLI_STATUS_USAGE;
+	}
+	return cp_cli_list_start(req, &chan_list_kind);
 }

@@ -56,6 +56,13 @@ static const struct cp_cli_cmd cli_cmds[] = {
 	  cp_cli_cmd_channel_close },
 	{ "show channels", "", "every channel of every lcore: state, peer, link, TLS, traffic",
 	  cp_cli_cmd_show_channels },
+	{ "show circuits", "",
+	  "every circuit of every lcore: state, handshake, both hops, queues, age, cells",
+	  cp_cli_cmd_show_circuits },
+	{ "circuit destroy", "HANDLE [REASON]",
+	  "destroy a circuit: DESTROY both ways (REASON: tor-spec 5.4 name or number, default "
+	  "requested)",
+	  cp_cli_cmd_circuit_destroy },
 };
 
 const struct cp_cli_cmd *

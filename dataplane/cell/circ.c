@@ -55,12 +55,13 @@
 /** Channel handles: lcore (7 bits) | pool index (17) | generation (8), see chan.h. */
 #define CHAN_IDX(h) (((h) >> 8) & 0x1ffffu)
 
+/* The values are the IPC_CIRC_STATE_* of CIRC_INFO. */
 enum circ_state {
 	CS_FREE = 0,
-	CS_CREATING,	   /**< onionskin with the control plane */
-	CS_OPEN,	   /**< keys set; maybe a next hop (n.chan != 0) */
-	CS_WAIT_CHAN,	   /**< EXTEND2: waiting for the next channel to open */
-	CS_WAIT_CREATED,   /**< EXTEND2: CREATE2 sent, waiting for CREATED2 */
+	CS_CREATING = IPC_CIRC_STATE_CREATING,	       /**< onionskin with the control plane */
+	CS_OPEN = IPC_CIRC_STATE_OPEN,		       /**< keys set; maybe a next hop */
+	CS_WAIT_CHAN = IPC_CIRC_STATE_WAIT_CHAN,       /**< EXTEND2: next channel opening */
+	CS_WAIT_CREATED = IPC_CIRC_STATE_WAIT_CREATED, /**< EXTEND2: CREATE2 sent */
 };
 
 struct cellbuf {
@@ -93,6 +94,8 @@ struct circ {
 	uint32_t req_id;	/**< of the CIRC_CREATE in flight */
 	uint32_t pend;		/**< cell buffer: the CREATE2 to send once the channel opens */
 	uint64_t deadline_us;	/**< CS_CREATING / CS_WAIT_*: give up then */
+	uint64_t created_us;
+	uint64_t cells_fwd, cells_bwd; /**< relay cells passed on each way */
 	uint8_t want_ed;	/**< EXTEND2 named an Ed25519 identity */
 	uint8_t pad[3];
 	uint8_t ed_id[32];	/**< that identity (checked when the channel opens) */
@@ -705,6 +708,7 @@ circ_alloc(struct dp_lcore *lc)
 	c->gen = gen;
 	c->rc = rc;
 	c->pend = NONE;
+	c->created_us = lc->now_us;
 	for (uint32_t s = 0; s < 2; s++) {
 		c->side[s].q_head = c->side[s].q_tail = NONE;
 		c->side[s].cl_prev = c->side[s].cl_next = NONE;
@@ -1027,8 +1031,10 @@ on_relay(struct dp_lcore *lc, uint32_t chan, const struct wire_cell *cell, struc
 		}
 		be32_put(buf, c->side[SIDE_N].circ_id);
 		buf[4] = cell->cmd; /* RELAY_EARLY stays RELAY_EARLY (checklist C9) */
-		if (queue_push(lc, c, SIDE_N, b) == 0)
+		if (queue_push(lc, c, SIDE_N, b) == 0) {
+			c->cells_fwd++;
 			DP_CTR_INC(lc, circ_cells_fwd);
+		}
 		return;
 	}
 	if (c->state != CS_OPEN) {
@@ -1039,8 +1045,10 @@ on_relay(struct dp_lcore *lc, uint32_t chan, const struct wire_cell *cell, struc
 	dp_rc_crypt(&c->rc.bwd, p);
 	be32_put(buf, c->side[SIDE_P].circ_id);
 	buf[4] = WIRE_CELL_CMD_RELAY;
-	if (queue_push(lc, c, SIDE_P, b) == 0)
+	if (queue_push(lc, c, SIDE_P, b) == 0) {
+		c->cells_bwd++;
 		DP_CTR_INC(lc, circ_cells_bwd);
+	}
 }
 
 /* ---- EXTEND2 ---- */
@@ -1478,11 +1486,98 @@ dp_circ_poll(struct dp_lcore *lc)
 	return work;
 }
 
+/* CIRC_LIST: a page of CIRC_INFO, then CIRC_LIST_END, on the event ring. */
+static void
+on_circ_list(struct dp_lcore *lc, const struct ipc_msg_chan_list *m)
+{
+	struct dp_circ_lcore *cc = lc->circ;
+	struct ipc_msg_chan_list_end end;
+	uint32_t max = RTE_MIN(m->max, IPC_CIRC_LIST_MAX), idx, room, i = m->cursor, count = 0;
+	uint8_t *slot;
+
+	room = ipc_ring_prod_reserve(&lc->evt, max + 1, &idx);
+	if (room == 0) {
+		ipc_ring_prod_count_full(&lc->evt, 1);
+		DP_CTR_INC(lc, ipc_evt_full);
+		return;
+	}
+	for (; cc != NULL && i < cc->conf.max_circs && count + 1 < room && count < max; i++) {
+		const struct circ *c = &cc->circs[i];
+		struct ipc_msg_circ_info *info;
+
+		if (c->state == CS_FREE)
+			continue;
+		info = ipc_ring_prod_slot(&lc->evt, idx + count);
+		memset(info, 0, lc->evt.slot_size);
+		ipc_hdr_init(&info->hdr, IPC_MSG_CIRC_INFO, sizeof(*info), m->hdr.req_id);
+		info->circ = circ_handle(lc, cc, c);
+		info->state = c->state;
+		info->htype = c->htype;
+		info->early_in = c->early_in;
+		info->p_chan = c->side[SIDE_P].chan;
+		info->p_circ_id = c->side[SIDE_P].circ_id;
+		info->n_chan = c->side[SIDE_N].chan;
+		info->n_circ_id = c->side[SIDE_N].circ_id;
+		info->q_p = c->side[SIDE_P].q_len;
+		info->q_n = c->side[SIDE_N].q_len;
+		info->age_ms = (uint32_t)RTE_MIN((lc->now_us - c->created_us) / 1000u, UINT32_MAX);
+		info->cells_fwd = c->cells_fwd;
+		info->cells_bwd = c->cells_bwd;
+		count++;
+	}
+	memset(&end, 0, sizeof(end));
+	ipc_hdr_init(&end.hdr, IPC_MSG_CIRC_LIST_END, sizeof(end), m->hdr.req_id);
+	end.count = count;
+	end.next = cc != NULL && i < cc->conf.max_circs ? i : 0;
+	end.total = cc != NULL ? cc->n_used : 0;
+	slot = ipc_ring_prod_slot(&lc->evt, idx + count);
+	memset(slot, 0, lc->evt.slot_size);
+	memcpy(slot, &end, sizeof(end));
+	ipc_ring_prod_submit(&lc->evt, count + 1);
+	DP_CTR_ADD(lc, ipc_evt_tx, count + 1);
+}
+
+/* CIRC_DESTROY: the operator's `circuit destroy`; answered with CIRC_STATUS. */
+static void
+on_circ_destroy(struct dp_lcore *lc, const struct ipc_msg_circ_destroy *m)
+{
+	struct ipc_msg_circ_status st;
+	struct circ *c = circ_lookup_handle(lc, m->circ);
+
+	memset(&st, 0, sizeof(st));
+	ipc_hdr_init(&st.hdr, IPC_MSG_CIRC_STATUS, sizeof(st), m->hdr.req_id);
+	st.circ = m->circ;
+	if (lc->circ == NULL)
+		st.status = -ENODEV;
+	else if (m->reason > WIRE_DESTROY_REASON_MAX)
+		st.status = -EINVAL;
+	else if (c == NULL)
+		st.status = -EBADF;
+	else
+		circ_close(lc, c, m->reason);
+	if (ipc_ring_push(&lc->evt, &st, sizeof(st)) != 0)
+		DP_CTR_INC(lc, ipc_evt_full);
+	else
+		DP_CTR_INC(lc, ipc_evt_tx);
+}
+
 void
 dp_circ_ctl_msg(struct dp_lcore *lc, const struct ipc_hdr *msg)
 {
-	if (lc->circ != NULL && msg->type == IPC_MSG_CIRC_CREATED)
-		on_circ_created(lc, (const struct ipc_msg_circ_created *)(const void *)msg);
+	switch (msg->type) {
+	case IPC_MSG_CIRC_CREATED:
+		if (lc->circ != NULL)
+			on_circ_created(lc, (const struct ipc_msg_circ_created *)(const void *)msg);
+		break;
+	case IPC_MSG_CIRC_LIST:
+		on_circ_list(lc, (const struct ipc_msg_chan_list *)(const void *)msg);
+		break;
+	case IPC_MSG_CIRC_DESTROY:
+		on_circ_destroy(lc, (const struct ipc_msg_circ_destroy *)(const void *)msg);
+		break;
+	default:
+		break;
+	}
 }
 
 uint32_t

@@ -83,7 +83,12 @@ void dp_circ_destroy(struct dp_lcore *lc);
  */
 uint32_t dp_circ_poll(struct dp_lcore *lc);
 
-/** Handle a validated IPC_MSG_CIRC_CREATED from the cell_down ring. */
+/**
+ * Handle a validated control-plane message for circuits: IPC_MSG_CIRC_CREATED
+ * from the cell_down ring; CIRC_LIST and CIRC_DESTROY from the command ring
+ * (answers on the event ring; an lcore without circuits answers an empty
+ * list and -ENODEV).
+ */
 void dp_circ_ctl_msg(struct dp_lcore *lc, const struct ipc_hdr *msg);
 
 /** Circuits on this lcore now. */

@@ -74,6 +74,8 @@ static dp_ctl_handler_fn *const ctl_handlers[IPC_MSG_TYPE_MAX + 1] = {
 	[IPC_MSG_CHAN_OPEN] = ctl_chan,
 	[IPC_MSG_CHAN_CLOSE] = ctl_chan,
 	[IPC_MSG_CHAN_LIST] = ctl_chan,
+	[IPC_MSG_CIRC_LIST] = ctl_circ,
+	[IPC_MSG_CIRC_DESTROY] = ctl_circ,
 };
 
 /* Messages of the cell_down ring, by type. */

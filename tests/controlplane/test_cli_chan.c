@@ -53,6 +53,7 @@ union cmd_slot {
 	struct ipc_msg_chan_open open;
 	struct ipc_msg_chan_close close;
 	struct ipc_msg_chan_list list;
+	struct ipc_msg_circ_destroy cdestroy;
 	uint8_t bytes[IPC_CMD_SLOT];
 };
 
@@ -851,7 +852,136 @@ test_counters_while_detached_still_show_the_controlplane_own(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "dataplane:     down"));
 }
 
+/* ---- show circuits, circuit destroy ---------------------------------------- */
+
+/* Make fx.req ready for another request (a request finishes only once). */
+static void
+reset_req(void)
+{
+	fx.req.finished = 0;
+	cp_buf_free(&fx.req.out);
+	fx.calls = 0;
+	fx.status = -1;
+	fx.body[0] = '\0';
+}
+
+static void
+test_show_circuits_lists_every_lcore(void)
+{
+	struct ipc_msg_circ_info c;
+	struct ipc_msg_chan_list_end e;
+	union cmd_slot s0, s1;
+
+	CU_ASSERT_FATAL(fx.ready);
+	dispatch("show circuits");
+	CU_ASSERT_EQUAL_FATAL(pop_cmd(0, &s0), IPC_CMD_SLOT);
+	CU_ASSERT_EQUAL_FATAL(pop_cmd(1, &s1), IPC_CMD_SLOT);
+	CU_ASSERT_EQUAL(s0.hdr.type, IPC_MSG_CIRC_LIST);
+	CU_ASSERT_EQUAL(s0.list.max, IPC_CIRC_LIST_MAX);
+	memset(&c, 0, sizeof(c));
+	ipc_hdr_init(&c.hdr, IPC_MSG_CIRC_INFO, sizeof(c), s1.hdr.req_id);
+	c.circ = 0x02000105u;
+	c.state = IPC_CIRC_STATE_OPEN;
+	c.htype = 3;
+	c.p_chan = 0x02000201u;
+	c.p_circ_id = 0x80000001u;
+	c.n_chan = 0x02000301u;
+	c.n_circ_id = 0x1234u;
+	c.q_p = 5;
+	c.q_n = 7;
+	c.age_ms = 2500;
+	c.cells_fwd = 100;
+	c.cells_bwd = 200;
+	CU_ASSERT_EQUAL_FATAL(push_evt(1, &c, sizeof(c)), 0);
+	memset(&e, 0, sizeof(e));
+	ipc_hdr_init(&e.hdr, IPC_MSG_CIRC_LIST_END, sizeof(e), s1.hdr.req_id);
+	e.count = 1;
+	e.total = 1;
+	CU_ASSERT_EQUAL_FATAL(push_evt(1, &e, sizeof(e)), 0);
+	e.hdr.req_id = s0.hdr.req_id;
+	e.count = e.total = 0;
+	CU_ASSERT_EQUAL_FATAL(push_evt(0, &e, sizeof(e)), 0);
+	poll_now();
+	CU_ASSERT_EQUAL(fx.calls, 1);
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "prev chan:circ_id"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "0x02000105     1 open      ntor3 "
+					       "0x02000201:80000001   0x02000301:00001234"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "      5      7       2.5        100        200\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "1 circuit\n"));
+	/* An argument is a usage error. */
+	reset_req();
+	dispatch("show circuits extra");
+	CU_ASSERT_EQUAL(fx.calls, 1);
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_USAGE);
+}
+
+static void
+test_circuit_destroy_goes_to_the_owning_lcore(void)
+{
+	struct ipc_msg_circ_status st;
+	union cmd_slot s;
+
+	CU_ASSERT_FATAL(fx.ready);
+	/* Usage errors: no handle, a bad handle, a bad reason, too many arguments. */
+	reset_req();
+	dispatch("circuit destroy");
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_USAGE);
+	reset_req();
+	dispatch("circuit destroy 0xzz");
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_USAGE);
+	reset_req();
+	dispatch("circuit destroy 0x02000105 nosuchreason");
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_USAGE);
+	reset_req();
+	dispatch("circuit destroy 0x02000105 13");
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_USAGE);
+	reset_req();
+	dispatch("circuit destroy 0x02000105 3 4");
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_USAGE);
+	CU_ASSERT_EQUAL(cmd_count(0) + cmd_count(1), 0);
+	/* A handle naming an lcore that does not exist. */
+	reset_req();
+	dispatch("circuit destroy 0x7e000105");
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "no lcore 63"));
+
+	/* Default reason: requested (3), sent to lcore 1 only. */
+	reset_req();
+	dispatch("circuit destroy 0x02000105");
+	CU_ASSERT_EQUAL(fx.calls, 0);
+	CU_ASSERT_EQUAL(cmd_count(0), 0);
+	CU_ASSERT_EQUAL_FATAL(pop_cmd(1, &s), IPC_CMD_SLOT);
+	CU_ASSERT_EQUAL(s.hdr.type, IPC_MSG_CIRC_DESTROY);
+	CU_ASSERT_EQUAL(s.cdestroy.circ, 0x02000105u);
+	CU_ASSERT_EQUAL(s.cdestroy.reason, 3);
+	memset(&st, 0, sizeof(st));
+	ipc_hdr_init(&st.hdr, IPC_MSG_CIRC_STATUS, sizeof(st), s.hdr.req_id);
+	st.circ = 0x02000105u;
+	CU_ASSERT_EQUAL_FATAL(push_evt(1, &st, sizeof(st)), 0);
+	poll_now();
+	CU_ASSERT_EQUAL(fx.calls, 1);
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "circuit 0x02000105 destroyed\n"));
+
+	/* A reason by name; the circuit is gone already. */
+	reset_req();
+	dispatch("circuit destroy 0x00000105 resourcelimit");
+	CU_ASSERT_EQUAL_FATAL(pop_cmd(0, &s), IPC_CMD_SLOT);
+	CU_ASSERT_EQUAL(s.cdestroy.reason, 5);
+	ipc_hdr_init(&st.hdr, IPC_MSG_CIRC_STATUS, sizeof(st), s.hdr.req_id);
+	st.circ = 0x00000105u;
+	st.status = -EBADF;
+	CU_ASSERT_EQUAL_FATAL(push_evt(0, &st, sizeof(st)), 0);
+	poll_now();
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_ERR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "error: no circuit 0x00000105\n"));
+	CU_ASSERT_EQUAL(fx.cp.dp.n_pending, 0);
+}
+
 static CU_TestInfo cli_chan_tests[] = {
+	{ "show_circuits_lists_every_lcore", test_show_circuits_lists_every_lcore },
+	{ "circuit_destroy_goes_to_the_owning_lcore", test_circuit_destroy_goes_to_the_owning_lcore },
 	{ "open_bad_arguments_are_usage_errors", test_open_bad_arguments_are_usage_errors },
 	{ "open_names_the_bad_argument", test_open_names_the_bad_argument },
 	{ "open_while_detached_says_dataplane_down", test_open_while_detached_says_dataplane_down },

@@ -20,6 +20,7 @@
 #     the relays pause the channels feeding the full queues (counted), no
 #     circuit hits the hard cap, memory stays within the pool, and every
 #     cell still arrives intact once the reader catches up;
+#   - `chivectl show circuits` lists them, `circuit destroy` takes one down;
 #   - channel loss in the middle (B's channel to C closed): every circuit
 #     half on every relay is freed, DESTROYs go both ways with tor's reasons.
 # Every wait is bounded; everything started here is removed on exit.
@@ -175,12 +176,22 @@ BC=$(c_open)
 check "midloss_b_has_channel_to_c" test -n "$BC"
 d0_a=$(counter a /dp/circ/destroy_rx)
 ctl_quiet() { ctl "$@" >/dev/null; }
+# The operator's view: B lists the 4 circuits, extended over its channel to
+# C; one is destroyed by hand (DESTROY REQUESTED both ways).
+ctl b show circuits >"$IT_DIR/b-circuits.txt" 2>&1
+check "show_circuits_lists_them" grep -q "^4 circuits$" "$IT_DIR/b-circuits.txt"
+check "show_circuits_shows_the_next_hop" \
+	test "$(grep -c " open .*${BC:-none}:" "$IT_DIR/b-circuits.txt")" -eq 4
+C1=$(awk '$3 == "open" { print $1; exit }' "$IT_DIR/b-circuits.txt")
+check "circuit_destroy_by_hand" ctl_quiet b circuit destroy "${C1:-0x0}"
+check "circuit_destroy_sent_requested_both_ways" counter_ge b /dp/circ/destroy_tx/requested 2
+check "circuit_destroy_left_three" wait_until 10 counter_eq b /dp/circ/open 3
 check "midloss_close_b_to_c" ctl_quiet b channel close "${BC:-0x0}"
 check "midloss_all_circuits_freed" wait_until 30 all_circs_gone
-check "midloss_b_sent_channel_closed" counter_ge b /dp/circ/destroy_tx/channel_closed 4
+check "midloss_b_sent_channel_closed" counter_ge b /dp/circ/destroy_tx/channel_closed 3
 check "midloss_a_got_destroy_from_b" counter_ge a /dp/circ/destroy_rx $((${d0_a:-0} + 4))
 check "midloss_a_passed_destroyed_on" counter_ge a /dp/circ/destroy_tx/destroyed 4
-check "midloss_c_freed_its_halves" counter_ge c /dp/circ/chan_closed 4
+check "midloss_c_freed_its_halves" counter_ge c /dp/circ/chan_closed 3
 if wait_exit "$TCPID" 60 && [ "$IT_RC" -ne 0 ]; then
 	ok "midloss_client_saw_its_circuits_fail"
 else
