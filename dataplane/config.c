@@ -22,7 +22,7 @@ enum {
 	OPT_FAULT_RX, OPT_FAULT_TX, OPT_TLS_ECHO, OPT_TLS_CLIENT, OPT_TLS_MAX_CONNS, OPT_TLS_HS_BUDGET,
 	OPT_TLS_HS_TIMEOUT, OPT_ORPORT, OPT_CHAN_MAX, OPT_CHAN_MAX_HS, OPT_CHAN_HS_TIMEOUT,
 	OPT_CIRC_MAX, OPT_CIRC_CELLS, OPT_CIRC_QUEUE, OPT_CIRC_QUEUE_MAX, OPT_CIRC_TIMEOUT,
-	OPT_EXTEND_PRIVATE, OPT_HELP,
+	OPT_EXTEND_PRIVATE, OPT_QUEUES, OPT_HELP,
 };
 
 static const struct option cfg_opts[] = {
@@ -58,6 +58,7 @@ static const struct option cfg_opts[] = {
 	{ "circ-queue-max", required_argument, NULL, OPT_CIRC_QUEUE_MAX },
 	{ "circ-timeout", required_argument, NULL, OPT_CIRC_TIMEOUT },
 	{ "extend-private", no_argument, NULL, OPT_EXTEND_PRIVATE },
+	{ "queues", required_argument, NULL, OPT_QUEUES },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -73,6 +74,7 @@ dp_config_default(struct dp_config *c)
 	dp_tls_conf_default(&c->tls);
 	dp_chan_conf_default(&c->chan);
 	dp_circ_conf_default(&c->circ);
+	c->queues = 1;
 }
 
 void
@@ -112,7 +114,10 @@ dp_config_usage(const char *prog)
 		"  --circ-queue-max N    cells per circuit and direction before the circuit\n"
 		"                        is destroyed (default 512; above --circ-queue)\n"
 		"  --circ-timeout MS     wait for a handshake answer or CREATED2 (default 60000)\n"
-		"  --extend-private      allow EXTEND2 to private addresses (test networks)\n",
+		"  --extend-private      allow EXTEND2 to private addresses (test networks)\n"
+		"  --queues N            network queues on the port, one per lcore, the first N\n"
+		"                        lcores (default 1; the port must offer N, e.g. af_packet\n"
+		"                        qpairs=N)\n",
 		prog);
 }
 
@@ -380,6 +385,13 @@ dp_config_parse(struct dp_config *c, int argc, char **argv, char *err, size_t er
 			break;
 		case OPT_EXTEND_PRIVATE:
 			c->circ.extend_private = 1;
+			break;
+		case OPT_QUEUES:
+			if (!parse_u64(optarg, 1, DP_NET_MAX_QUEUES, &v))
+				rc = cfg_err(err, errlen, "--queues: '%s' is not in 1-%u", optarg,
+					     DP_NET_MAX_QUEUES);
+			else
+				c->queues = (uint32_t)v;
 			break;
 		case OPT_FAULT_RX:
 		case OPT_FAULT_TX: {

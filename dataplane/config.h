@@ -17,6 +17,7 @@
 #include "dataplane/cell/chan.h"
 #include "dataplane/cell/circ.h"
 #include "dataplane/diag/diag.h"
+#include "dataplane/net/net_types.h"
 #include "dataplane/net/tcp.h"
 #include "dataplane/net/tcp_cc.h"
 #include "dataplane/tls/tls.h"
@@ -35,6 +36,7 @@ struct dp_config {
 	struct dp_chan_conf chan;        /**< --orport, --chan-max, --chan-max-hs, --chan-hs-timeout */
 	struct dp_circ_conf circ;        /**< --circ-max, --circ-cells, --circ-queue[-max], --circ-timeout,
 					      --extend-private */
+	uint32_t queues;                 /**< --queues N: network queues = networking lcores */
 	struct dp_diag_conf diag;        /**< --echo/--discard/--chargen PORT, --client ...,
 					      --tls-echo PORT, --tls-client ... */
 	bool fault_rx_on, fault_tx_on;

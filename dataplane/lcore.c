@@ -99,6 +99,7 @@ dp_lcore_iterate(struct dp_lcore *lc, uint64_t now)
 	lc->iterations++;
 	if (lc->has_port) {
 		work += lcore_rx(lc);
+		work += dp_net_steer_poll(lc);
 		dp_chan_run_kicks(lc);
 		work += dp_circ_poll(lc); /* the scheduler writes what TCP can send */
 		work += dp_tls_poll(lc); /* before TCP's poll: what it queues leaves now */

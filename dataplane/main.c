@@ -39,6 +39,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_random.h>
+#include <rte_ring.h>
 
 #include "common/ipc/ipc_shm.h"
 #include "dataplane/base/dp_ctr.h"
@@ -128,39 +129,29 @@ app_shm_name(int argc, char **argv)
 struct net_setup {
 	struct rte_mempool *pool;
 	struct drv_port *port;
-	struct dp_lcore *lc;
-	struct drv_fault *rx_fault, *tx_fault;
+	uint32_t n;                                   /* networking lcores */
+	struct dp_lcore *lc[DP_NET_MAX_QUEUES];
+	struct drv_fault *rx_fault[DP_NET_MAX_QUEUES], *tx_fault[DP_NET_MAX_QUEUES];
+	struct rte_ring *ring[DP_NET_MAX_QUEUES][DP_NET_MAX_QUEUES]; /* [from][to] steering */
 };
 
 /*
- * Bring up the network on lcore @p lc: mbuf pool, port (one queue: multi-queue
- * operation needs cross-lcore hand-off of flows, which arrives with circuits),
- * interface, TCP, TLS (with a throwaway certificate when the TLS echo service
- * runs; the relay's comes from the control plane), diagnostic services, fault
- * injection, gratuitous ARP.
+ * The layers above the port on networking lcore @p i: interface, TCP, TLS
+ * (with a throwaway certificate when the TLS echo service runs; the relay's
+ * comes from the control plane), channels, circuits, diagnostic services,
+ * fault injection.
  */
 static int
-net_setup(struct net_setup *ns, const struct dp_config *c, struct dp_lcore *lc, char *err,
-	  size_t errlen)
+net_setup_lcore(struct net_setup *ns, const struct dp_config *c, uint32_t i,
+		const uint8_t tcp_key[16], char *err, size_t errlen)
 {
-	struct drv_port_conf pc = { .n_queues = 1, .mtu = c->mtu };
+	struct dp_lcore *lc = ns->lc[i];
 	struct rte_ether_addr mac;
-	uint8_t key[16];
 	int rc;
 
-	ns->lc = lc;
-	ns->pool = rte_pktmbuf_pool_create("dp_pool", c->mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-					   (int)rte_socket_id());
-	if (ns->pool == NULL) {
-		snprintf(err, errlen, "cannot create a pool of %u mbufs: %s", c->mbufs,
-			 rte_strerror(rte_errno));
-		return -ENOMEM;
-	}
-	rc = drv_port_open(c->port, &pc, ns->pool, &ns->port, err, errlen);
-	if (rc != 0)
-		return rc;
 	memcpy(mac.addr_bytes, ns->port->mac, sizeof(mac.addr_bytes));
-	dp_net_init(lc, ns->port->port_id, 0, &mac, c->ip, c->netmask, c->gateway, ns->pool);
+	dp_net_init(lc, ns->port->port_id, (uint16_t)i, &mac, c->ip, c->netmask, c->gateway,
+		    ns->pool);
 	lc->net.mtu = ns->port->mtu;
 	lc->net.tx_csum_ip = ns->port->tx_ip4_csum;
 	lc->net.tx_csum_tcp = ns->port->tx_tcp_csum;
@@ -168,18 +159,24 @@ net_setup(struct net_setup *ns, const struct dp_config *c, struct dp_lcore *lc, 
 	lc->net.tcp_input = dp_tcp_input;
 	lc->has_port = 1;
 	lc->rx_port = ns->port->port_id;
-	lc->rx_queue = 0;
-	for (size_t i = 0; i < sizeof(key); i++)
-		key[i] = (uint8_t)rte_rand();
-	rc = dp_tcp_create(lc, &c->tcp, key);
-	memset(key, 0, sizeof(key));
+	lc->rx_queue = (uint16_t)i;
+	rc = dp_tcp_create(lc, &c->tcp, tcp_key);
 	if (rc != 0) {
 		snprintf(err, errlen, "TCP: %s", strerror(-rc));
 		return rc;
 	}
-	if (ns->port->rss_predictable)
+	if (ns->port->rss_predictable) {
 		dp_tcp_set_rss(lc, drv_rss_sym_key, DRV_RSS_KEY_LEN, ns->port->reta.queue,
-			       ns->port->reta.size, 0);
+			       ns->port->reta.size, (uint16_t)i);
+	} else if (ns->n > 1) {
+		/* The NIC's hash is unknown: steer in software (net_types.h). */
+		lc->net.steer_n = (uint8_t)ns->n;
+		lc->net.steer_idx = (uint8_t)i;
+		for (uint32_t q = 0; q < ns->n; q++) {
+			lc->net.steer_out[q] = q != i ? ns->ring[i][q] : NULL;
+			lc->net.steer_in[q] = q != i ? ns->ring[q][i] : NULL;
+		}
+	}
 	rc = dp_tls_create(lc, &c->tls);
 	if (rc == 0 && c->diag.tls_echo_port != 0) {
 		struct dp_tls_cert_blobs b;
@@ -195,16 +192,16 @@ net_setup(struct net_setup *ns, const struct dp_config *c, struct dp_lcore *lc, 
 		return rc;
 	}
 	if (c->fault_rx_on || c->fault_tx_on) {
-		ns->rx_fault = rte_zmalloc("fault_rx", sizeof(*ns->rx_fault), RTE_CACHE_LINE_SIZE);
-		ns->tx_fault = rte_zmalloc("fault_tx", sizeof(*ns->tx_fault), RTE_CACHE_LINE_SIZE);
-		if (ns->rx_fault == NULL || ns->tx_fault == NULL ||
-		    drv_fault_init(ns->rx_fault, &c->fault_rx, ns->pool) != 0 ||
-		    drv_fault_init(ns->tx_fault, &c->fault_tx, ns->pool) != 0) {
+		ns->rx_fault[i] = rte_zmalloc("fault_rx", sizeof(*ns->rx_fault[i]), RTE_CACHE_LINE_SIZE);
+		ns->tx_fault[i] = rte_zmalloc("fault_tx", sizeof(*ns->tx_fault[i]), RTE_CACHE_LINE_SIZE);
+		if (ns->rx_fault[i] == NULL || ns->tx_fault[i] == NULL ||
+		    drv_fault_init(ns->rx_fault[i], &c->fault_rx, ns->pool) != 0 ||
+		    drv_fault_init(ns->tx_fault[i], &c->fault_tx, ns->pool) != 0) {
 			snprintf(err, errlen, "cannot set up fault injection");
 			return -EINVAL;
 		}
-		lc->rx_fault = ns->rx_fault;
-		lc->net.tx_fault = ns->tx_fault;
+		lc->rx_fault = ns->rx_fault[i];
+		lc->net.tx_fault = ns->tx_fault[i];
 	}
 	rc = dp_chan_create(lc, &c->chan);
 	if (rc != 0) {
@@ -223,30 +220,105 @@ net_setup(struct net_setup *ns, const struct dp_config *c, struct dp_lcore *lc, 
 		snprintf(err, errlen, "diagnostic services: %s", strerror(-rc));
 		return rc;
 	}
-	dp_arp_announce(lc);
-	DP_LOG(NOTICE, main, "port %s (%s): %u.%u.%u.%u, MTU %u, lcore %u\n", c->port,
+	return 0;
+}
+
+/*
+ * Bring up the network on the first c->queues lcores of @p lcs: mbuf pool,
+ * port with one RX/TX queue pair per networking lcore, the steering rings
+ * between them (when the port's RSS cannot be predicted), each lcore's
+ * layers, a gratuitous ARP.
+ */
+static int
+net_setup(struct net_setup *ns, const struct dp_config *c, struct dp_lcore *const *lcs,
+	  uint32_t n_lcores, char *err, size_t errlen)
+{
+	struct drv_port_conf pc = { .n_queues = (uint16_t)c->queues, .mtu = c->mtu };
+	uint8_t key[16];
+	int rc = 0;
+
+	if (c->queues > n_lcores || c->queues > DP_NET_MAX_QUEUES) {
+		snprintf(err, errlen, "--queues %u needs as many lcores (have %u)", c->queues,
+			 n_lcores);
+		return -EINVAL;
+	}
+	ns->n = c->queues;
+	for (uint32_t i = 0; i < ns->n; i++)
+		ns->lc[i] = lcs[i];
+	ns->pool = rte_pktmbuf_pool_create("dp_pool", c->mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					   (int)rte_socket_id());
+	if (ns->pool == NULL) {
+		snprintf(err, errlen, "cannot create a pool of %u mbufs: %s", c->mbufs,
+			 rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	rc = drv_port_open(c->port, &pc, ns->pool, &ns->port, err, errlen);
+	if (rc != 0)
+		return rc;
+	if (!ns->port->rss_predictable && ns->n > 1) {
+		for (uint32_t f = 0; f < ns->n; f++) {
+			for (uint32_t t = 0; t < ns->n; t++) {
+				char name[RTE_RING_NAMESIZE];
+
+				if (f == t)
+					continue;
+				snprintf(name, sizeof(name), "dp_steer_%hhu_%hhu", (unsigned char)f, (unsigned char)t);
+				ns->ring[f][t] = rte_ring_create(name, 1024, (int)rte_socket_id(),
+								 RING_F_SP_ENQ | RING_F_SC_DEQ);
+				if (ns->ring[f][t] == NULL) {
+					snprintf(err, errlen, "cannot create steering ring %s", name);
+					return -ENOMEM;
+				}
+			}
+		}
+	}
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)rte_rand();
+	for (uint32_t i = 0; i < ns->n && rc == 0; i++)
+		rc = net_setup_lcore(ns, c, i, key, err, errlen);
+	memset(key, 0, sizeof(key));
+	if (rc != 0)
+		return rc;
+	dp_arp_announce(ns->lc[0]);
+	DP_LOG(NOTICE, main, "port %s (%s): %u.%u.%u.%u, MTU %u, %u queue%s (%s)\n", c->port,
 	       ns->port->driver, c->ip >> 24, (c->ip >> 16) & 255, (c->ip >> 8) & 255, c->ip & 255,
-	       ns->port->mtu, lc->lcore_id);
+	       ns->port->mtu, ns->n, ns->n == 1 ? "" : "s",
+	       ns->n == 1 ? "one lcore" : ns->port->rss_predictable ? "RSS" : "software steering");
 	return 0;
 }
 
 static void
 net_teardown(struct net_setup *ns)
 {
-	if (ns->lc != NULL) {
-		dp_diag_stop(ns->lc);
-		dp_diag_tls_stop(ns->lc);
-		dp_circ_destroy(ns->lc);
-		dp_chan_destroy(ns->lc);
-		dp_tls_destroy(ns->lc);
-		dp_tcp_destroy(ns->lc);
-		dp_net_tx_flush(ns->lc);
-		ns->lc->has_port = 0;
+	for (uint32_t i = 0; i < ns->n; i++) {
+		struct dp_lcore *lc = ns->lc[i];
+
+		if (lc == NULL)
+			continue;
+		dp_diag_stop(lc);
+		dp_diag_tls_stop(lc);
+		dp_circ_destroy(lc);
+		dp_chan_destroy(lc);
+		dp_tls_destroy(lc);
+		dp_tcp_destroy(lc);
+		dp_net_tx_flush(lc);
+		lc->has_port = 0;
+		drv_fault_fini(ns->rx_fault[i]);
+		drv_fault_fini(ns->tx_fault[i]);
+		rte_free(ns->rx_fault[i]);
+		rte_free(ns->tx_fault[i]);
 	}
-	drv_fault_fini(ns->rx_fault);
-	drv_fault_fini(ns->tx_fault);
-	rte_free(ns->rx_fault);
-	rte_free(ns->tx_fault);
+	for (uint32_t f = 0; f < DP_NET_MAX_QUEUES; f++) {
+		for (uint32_t t = 0; t < DP_NET_MAX_QUEUES; t++) {
+			struct rte_mbuf *m;
+
+			if (ns->ring[f][t] == NULL)
+				continue;
+			while (rte_ring_dequeue(ns->ring[f][t], (void **)&m) == 0)
+				rte_pktmbuf_free(m);
+			rte_ring_free(ns->ring[f][t]);
+		}
+	}
 	drv_port_close(ns->port);
 	rte_mempool_free(ns->pool);
 	memset(ns, 0, sizeof(*ns));
@@ -358,7 +430,11 @@ main(int argc, char **argv)
 	}
 	memset(&ns, 0, sizeof(ns));
 	if (cfg.port[0] != '\0') {
-		rc = net_setup(&ns, &cfg, dp_lcore_by_id[geom.lcore_ids[0]], err, sizeof(err));
+		struct dp_lcore *lcs[DP_NET_MAX_QUEUES];
+
+		for (i = 0; i < geom.n_lcores && i < DP_NET_MAX_QUEUES; i++)
+			lcs[i] = dp_lcore_by_id[geom.lcore_ids[i]];
+		rc = net_setup(&ns, &cfg, lcs, geom.n_lcores, err, sizeof(err));
 		if (rc != 0) {
 			DP_LOG(ERR, main, "%s\n", err);
 			rc = 1;

@@ -29,6 +29,7 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
+#include <rte_ring.h>
 
 #include "dataplane/base/dp_ctr.h"
 #include "dataplane/lcore_types.h"
@@ -179,6 +180,64 @@ no_route:
 	rte_pktmbuf_free(m);
 }
 
+void
+dp_net_steer(struct dp_lcore *lc, uint8_t q, struct rte_mbuf *m)
+{
+	struct rte_ring *r = q < DP_NET_MAX_QUEUES ? lc->net.steer_out[q] : NULL;
+
+	if (r == NULL || rte_ring_sp_enqueue(r, m) != 0) {
+		DP_CTR_INC(lc, net_steer_full);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	DP_CTR_INC(lc, net_steer_tx);
+}
+
+uint32_t
+dp_net_steer_poll(struct dp_lcore *lc)
+{
+	struct rte_mbuf *pkts[DP_NET_RX_CHUNK];
+	uint32_t total = 0;
+
+	if (lc->net.steer_n <= 1)
+		return 0;
+	for (uint8_t q = 0; q < lc->net.steer_n && q < DP_NET_MAX_QUEUES; q++) {
+		unsigned int n;
+
+		if (lc->net.steer_in[q] == NULL)
+			continue;
+		n = rte_ring_sc_dequeue_burst(lc->net.steer_in[q], (void **)pkts, DP_NET_RX_CHUNK,
+					      NULL);
+		if (n == 0)
+			continue;
+		DP_CTR_ADD(lc, net_steer_rx, n);
+		lc->net.in_handoff = 1;
+		dp_eth_input(lc, pkts, (uint16_t)n);
+		lc->net.in_handoff = 0;
+		total += n;
+	}
+	return total;
+}
+
+/* Copy ARP frame @p m (Ethernet header at data) to every other networking lcore. */
+static void
+arp_fanout(struct dp_lcore *lc, const struct rte_mbuf *m)
+{
+	for (uint8_t q = 0; q < lc->net.steer_n && q < DP_NET_MAX_QUEUES; q++) {
+		struct rte_mbuf *c;
+
+		if (lc->net.steer_out[q] == NULL)
+			continue;
+		c = rte_pktmbuf_copy(m, lc->net.pool, 0, UINT32_MAX);
+		if (c == NULL) {
+			DP_CTR_INC(lc, net_steer_full);
+			continue;
+		}
+		DP_CTR_INC(lc, net_arp_fanout);
+		dp_net_steer(lc, q, c);
+	}
+}
+
 /* Classify up to DP_NET_RX_CHUNK frames into ARP and IPv4 sub-bursts; drop the rest. */
 static void
 eth_input_chunk(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
@@ -216,6 +275,9 @@ eth_input_chunk(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
 		if (likely(eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
 			ip[n_ip++] = m;
 		} else if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
+			/* Every lcore keeps its own ARP cache: they all see ARP. */
+			if (lc->net.steer_n > 1 && !lc->net.in_handoff)
+				arp_fanout(lc, m);
 			arp[n_arp++] = m;
 		} else {
 			ethertype++;

@@ -46,6 +46,16 @@ void dp_net_init(struct dp_lcore *lc, uint16_t port_id, uint16_t txq,
 void dp_eth_input(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
 
 /**
+ * Hand a received frame (Ethernet header at data) to networking lcore @p q
+ * (software steering, struct dp_net). Consumes @p m (freed and counted when
+ * the ring is full).
+ */
+void dp_net_steer(struct dp_lcore *lc, uint8_t q, struct rte_mbuf *m);
+
+/** Take the frames other lcores handed over (bounded) through dp_eth_input(). @return frames. */
+uint32_t dp_net_steer_poll(struct dp_lcore *lc);
+
+/**
  * Send an L4 packet @p m (L4 header at the data pointer, @p proto an IPPROTO_*)
  * to @p dst_ip (host order), from our address. Consumes @p m in every case
  * (an unroutable or oversized packet is freed and counted). Prepends the IPv4

@@ -47,6 +47,10 @@ struct dp_arp_entry {
 
 struct dp_lcore;
 struct drv_fault;
+struct rte_ring;
+
+/** Most network queues (one per networking lcore) a port is driven with. */
+#define DP_NET_MAX_QUEUES 8
 
 /** Where TCP segments go after IPv4 validation (dp_tcp_input; tests may hook their own). */
 typedef void(dp_net_l4_input_fn)(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
@@ -81,6 +85,21 @@ struct dp_net {
 
 	/* Next ARP cache slot dp_arp_timers() examines (it scans a bounded window per call). */
 	uint16_t arp_cursor;
+
+	/*
+	 * Software steering, when the port has several queues and its RSS hash
+	 * cannot be predicted (af_packet's fanout, TAP): replies to our active
+	 * opens are recognised by their destination port (each lcore picks
+	 * ephemeral ports p with p % steer_n == steer_idx) and handed to their
+	 * lcore; ARP frames are copied to every lcore (each keeps its cache).
+	 * Passive connections stay where the NIC delivers them: it hashes a flow
+	 * to one queue. steer_n <= 1: no steering.
+	 */
+	uint8_t steer_n;
+	uint8_t steer_idx;
+	uint8_t in_handoff;          /**< handling frames another lcore handed over */
+	struct rte_ring *steer_out[DP_NET_MAX_QUEUES]; /**< to lcore q (NULL: q is us) */
+	struct rte_ring *steer_in[DP_NET_MAX_QUEUES];  /**< from lcore q */
 };
 
 #endif /* DATAPLANE_NET_NET_TYPES_H */

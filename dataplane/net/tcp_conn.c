@@ -679,7 +679,9 @@ dp_tcp_connect(struct dp_lcore *lc, uint32_t raddr, uint16_t rport,
 		for (i = 0; i < span; i++) {
 			if (p < c->eph_lo || p > c->eph_hi)
 				p = c->eph_lo;
-			if (!eph_port_busy(busy_arg, p))
+			/* Software steering (net_types.h): our ports are ours mod steer_n. */
+			if ((lc->net.steer_n <= 1 || p % lc->net.steer_n == lc->net.steer_idx) &&
+			    !eph_port_busy(busy_arg, p))
 				break;
 			p++;
 		}

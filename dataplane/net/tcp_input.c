@@ -1020,6 +1020,38 @@ wrong_lcore(const struct dp_lcore *lc, const struct rte_mbuf *m)
 	return r->reta[m->hash.rss & (uint32_t)(r->reta_size - 1)] != r->my_queue;
 }
 
+/*
+ * Software steering (net_types.h): a segment for an ephemeral port another
+ * lcore picks belongs to that lcore's active open. Hand it over whole
+ * (Ethernet header restored); @return true if it went.
+ */
+static bool
+steer_away(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	const struct dp_tcp_conf *c = lc->tcp.conf;
+	const struct rte_tcp_hdr *th;
+	uint16_t dport;
+	uint8_t owner;
+
+	if (lc->net.steer_n <= 1 || lc->net.in_handoff || c == NULL || m->nb_segs != 1 ||
+	    rte_pktmbuf_data_len(m) < m->l3_len + sizeof(*th))
+		return false;
+	th = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, m->l3_len);
+	dport = rte_be_to_cpu_16(th->dst_port);
+	if (dport < c->eph_lo || dport > c->eph_hi)
+		return false;
+	owner = (uint8_t)(dport % lc->net.steer_n);
+	if (owner == lc->net.steer_idx)
+		return false;
+	DP_CTR_INC(lc, tcp_wrong_lcore);
+	if (rte_pktmbuf_prepend(m, m->l2_len) == NULL) {
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	dp_net_steer(lc, owner, m);
+	return true;
+}
+
 void
 dp_tcp_input(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -1030,6 +1062,8 @@ dp_tcp_input(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
 		struct dp_tcb *t;
 		int li;
 
+		if (steer_away(lc, m))
+			continue;
 		DP_CTR_INC(lc, tcp_rx_segs);
 		if (lc->tcp.tcbs == NULL || !parse(lc, m, &s)) {
 			rte_pktmbuf_free(m);

@@ -805,7 +805,36 @@ test_tcp_isn_differs_by_tuple_and_advances_with_time(void)
 	CU_ASSERT_EQUAL(tcp_isn(tp.lc, TP_OUR_IP, 1, TP_PEER_IP, 2) - a, 1000);
 }
 
+/* Software steering (net_types.h): as lcore 1 of 2, active opens pick odd
+ * ephemeral ports; a segment for an even one (lcore 0's) is handed over,
+ * not answered: here lcore 0 has no ring, so it is counted and dropped. */
+static void
+test_tcp_steering_partitions_ephemeral_ports(void)
+{
+	uint64_t wrong0 = DP_CTR_GET(tp.lc, tcp_wrong_lcore);
+	uint64_t full0 = DP_CTR_GET(tp.lc, net_steer_full);
+	uint32_t h;
+
+	tp.lc->net.steer_n = 2;
+	tp.lc->net.steer_idx = 1;
+	for (uint16_t k = 0; k < 6; k++) {
+		CU_ASSERT_EQUAL_FATAL(dp_tcp_connect(tp.lc, TP_PEER_IP, (uint16_t)(90 + k), &tp_ops,
+						     NULL, &h),
+				      0);
+		CU_ASSERT_EQUAL_FATAL(tp_collect(), 1);
+		CU_ASSERT_EQUAL(tp.out[0].sport % 2, 1);
+	}
+	tp_send(90, (uint16_t)(tp.conf.eph_lo + (tp.conf.eph_lo % 2 == 0 ? 0 : 1)), TP_ACK, 1, 1,
+		65535, NULL, NULL, 0);
+	CU_ASSERT_EQUAL(tp_collect(), 0); /* no RST: it was lcore 0's */
+	CU_ASSERT_EQUAL(DP_CTR_GET(tp.lc, tcp_wrong_lcore), wrong0 + 1);
+	CU_ASSERT_EQUAL(DP_CTR_GET(tp.lc, net_steer_full), full0 + 1);
+	tp.lc->net.steer_n = 0;
+	tp.lc->net.steer_idx = 0;
+}
+
 static CU_TestInfo tcp_tests[] = {
+	{ "steering_partitions_ephemeral_ports", test_tcp_steering_partitions_ephemeral_ports },
 	{ "passive_open_echoes_offered_options", test_tcp_passive_open_echoes_offered_options },
 	{ "passive_open_without_options_offers_none", test_tcp_passive_open_without_options_offers_none },
 	{ "third_ack_establishes_and_accepts", test_tcp_third_ack_establishes_and_accepts },
