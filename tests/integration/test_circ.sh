@@ -23,6 +23,8 @@
 #     the relays pause the channels feeding the full queues (counted), no
 #     circuit hits the hard cap, memory stays within the pool, and every
 #     cell still arrives intact once the reader catches up;
+#   - mixed paths with a real tor 0.4.9 relay: tor extends to Chive, and
+#     Chive extends to tor, cells intact both ways, tor logs no warning;
 #   - `chivectl show circuits` lists them, `circuit destroy` takes one down;
 #   - channel loss in the middle (B's channel to C closed): every circuit
 #     half on every relay is freed, DESTROYs go both ways with tor's reasons.
@@ -176,6 +178,61 @@ check "backpressure_paused_a_channel" test "$(sum_counter /dp/circ/pauses)" -ge 
 check "no_circuit_hit_the_queue_cap" test "$(sum_counter /dp/circ/queue_overflow)" -eq 0
 check "no_cell_buffer_ran_out" test "$(sum_counter /dp/circ/cells_nobuf)" -eq 0
 check "circuits_freed_after_slow_run" wait_until 30 all_circs_gone
+
+# ---- mixed paths with a real tor 0.4.9 relay (T, on the kernel side) ----
+# client -> T -> A -> endpoint: tor extends to Chive (Chive answers tor's
+# CREATE2 as responder of a channel tor authenticated); client -> A -> T ->
+# endpoint: Chive extends to tor (Chive authenticates to tor, tor answers
+# Chive's CREATE2 and its relay cells pass through Chive both ways).
+TD=$IT_DIR/tor-t
+TPORT=9101
+mkdir -m 0700 "$TD"
+cat >"$TD/torrc" <<EOF
+DataDirectory $TD
+TestingTorNetwork 1
+DirAuthority placeholder orport=1 no-v2 v3ident=0000000000000000000000000000000000000000 $KIP:1 0000000000000000000000000000000000000000
+Nickname chivecirct
+ContactInfo chive-integration-test
+Address $KIP
+ORPort $KIP:$TPORT
+SocksPort 0
+ExitRelay 0
+PublishServerDescriptor 0
+AssumeReachable 1
+ExtendAllowPrivateAddresses 1
+Log notice file $TD/notice.log
+ProtocolWarnings 1
+RunAsDaemon 0
+EOF
+if command -v tor >/dev/null; then
+	"${NSX[@]}" tor -f "$TD/torrc" --quiet >/dev/null 2>&1 &
+	IT_PIDS+=("$!")
+	check "tor_relay_up" wait_until 40 test -s "$TD/fingerprint"
+	TC2=("${NSX[@]}" "$BIN/chive-torclient" --echo-listen "$KIP:$ECHO_PORT" --echo-final
+		--echo-datadir "$IT_DIR/echo")
+	if timeout 120 "${TC2[@]}" --hop "$KIP:$TPORT,$TD" --hop "${RIP[a]}:$ORPORT,$IT_DIR/data-a" \
+		--circuits 4 --cells 64 --destroy --timeout 90 >"$IT_DIR/tc-tor-chive.out" 2>&1; then
+		ok "tor_then_chive_echo_intact"
+	else
+		not_ok "tor_then_chive_echo_intact" "$(tail -3 "$IT_DIR/tc-tor-chive.out")"
+	fi
+	if timeout 120 "${TC2[@]}" --hop "${RIP[a]}:$ORPORT,$IT_DIR/data-a" --hop "$KIP:$TPORT,$TD" \
+		--circuits 4 --cells 64 --destroy --timeout 90 >"$IT_DIR/tc-chive-tor.out" 2>&1; then
+		ok "chive_then_tor_echo_intact"
+	else
+		not_ok "chive_then_tor_echo_intact" "$(tail -3 "$IT_DIR/tc-chive-tor.out")"
+	fi
+	check "circuits_freed_after_tor_paths" wait_until 30 all_circs_gone
+	# Any warning but the three every test-network relay run as root prints.
+	if grep -E '\[warn\]' "$TD/notice.log" 2>/dev/null |
+		grep -vE 'DirAuthority|TestingTorNetwork is set|running Tor as root' >"$IT_DIR/tor-warn.txt"; then
+		not_ok "tor_relay_logs_no_warning" "$(head -5 "$IT_DIR/tor-warn.txt")"
+	else
+		ok "tor_relay_logs_no_warning"
+	fi
+else
+	not_ok "tool_tor" "tor not installed (scripts/install-deps.sh installs it)"
+fi
 
 # ---- channel loss in the middle: B's channel to C goes away ----
 # Circuits stay up while the endpoint holds its reads (--echo-slow); B's
