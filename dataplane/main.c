@@ -279,6 +279,12 @@ net_setup(struct net_setup *ns, const struct dp_config *c, struct dp_lcore *cons
 	memset(key, 0, sizeof(key));
 	if (rc != 0)
 		return rc;
+	/* Circuits may span the networking lcores (cell/circ.h). */
+	rc = dp_circ_group_link(ns->lc, ns->n);
+	if (rc != 0) {
+		snprintf(err, errlen, "cross-lcore circuit rings: %s", strerror(-rc));
+		return rc;
+	}
 	dp_arp_announce(ns->lc[0]);
 	DP_LOG(NOTICE, main, "port %s (%s): %u.%u.%u.%u, MTU %u, %u queue%s (%s)\n", c->port,
 	       ns->port->driver, c->ip >> 24, (c->ip >> 16) & 255, (c->ip >> 8) & 255, c->ip & 255,

@@ -135,6 +135,8 @@ static const char *const circ_state_names[IPC_CIRC_STATE_COUNT] = {
 	[IPC_CIRC_STATE_OPEN] = "open",
 	[IPC_CIRC_STATE_WAIT_CHAN] = "extending",
 	[IPC_CIRC_STATE_WAIT_CREATED] = "extended",
+	[IPC_CIRC_STATE_WAIT_XL] = "extended",
+	[IPC_CIRC_STATE_HALF] = "half",
 };
 
 const char *

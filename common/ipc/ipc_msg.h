@@ -441,7 +441,9 @@ struct ipc_msg_circ_created {
 #define IPC_CIRC_STATE_OPEN 2u         /**< keys set (maybe extended) */
 #define IPC_CIRC_STATE_WAIT_CHAN 3u    /**< EXTEND2: waiting for the next channel to open */
 #define IPC_CIRC_STATE_WAIT_CREATED 4u /**< EXTEND2: CREATE2 sent */
-#define IPC_CIRC_STATE_COUNT 5u
+#define IPC_CIRC_STATE_WAIT_XL 5u      /**< EXTEND2: handed to the lcore that has the channel */
+#define IPC_CIRC_STATE_HALF 6u         /**< the next-hop half of a circuit whose keys are on another lcore */
+#define IPC_CIRC_STATE_COUNT 7u
 
 /** Return a short constant name of circuit state @p s ("open", ...), or "unknown". */
 const char *ipc_circ_state_name(uint32_t s);
@@ -458,7 +460,8 @@ struct ipc_msg_circ_info {
 	uint8_t early_in;          /**< RELAY_EARLY cells received */
 	uint8_t pad0;
 	uint32_t p_chan, p_circ_id; /**< previous hop: channel handle, circuit id */
-	uint32_t n_chan, n_circ_id; /**< next hop (0, 0: none) */
+	uint32_t n_chan, n_circ_id; /**< next hop (0, 0: none); on another lcore: n_chan is the
+				     handle of the circuit's half there, n_circ_id 0 */
 	uint32_t q_p, q_n;         /**< cells queued toward each side */
 	uint32_t age_ms;
 	uint32_t pad1;

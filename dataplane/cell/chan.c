@@ -171,6 +171,25 @@ idmap_add(struct dp_lcore *lc, struct chan *ch, const uint8_t rsa_id[20])
 		ch->in_idmap = 1;
 }
 
+/* The identity under which other lcores find an open channel (56 bits) << 8 | generation. */
+static uint64_t
+pub_entry(const uint8_t rsa_id[20], uint8_t gen)
+{
+	uint64_t k = 0;
+
+	for (int i = 0; i < 7; i++)
+		k = k << 8 | rsa_id[i];
+	return k << 8 | gen;
+}
+
+static void
+pub_set(struct dp_lcore *lc, struct chan *ch, uint64_t v)
+{
+	struct dp_chan_lcore *cl = lc->chan;
+
+	atomic_store_explicit(&cl->pub[ch - cl->chans], v, memory_order_release);
+}
+
 static void
 idmap_remove(struct dp_lcore *lc, struct chan *ch)
 {
@@ -226,6 +245,8 @@ chan_set_closing(struct dp_lcore *lc, struct chan *ch, uint8_t reason)
 {
 	ch->close_reason = reason;
 	idmap_remove(lc, ch);
+	if (ch->state == IPC_CHAN_STATE_OPEN)
+		pub_set(lc, ch, 0);
 	if (ch->state == IPC_CHAN_STATE_OPEN)
 		DP_CTR_ADD(lc, chan_open, (uint64_t)-1);
 	else
@@ -411,6 +432,7 @@ chan_set_open(struct dp_lcore *lc, struct chan *ch)
 		if (ch->in_idmap)
 			idmap_remove(lc, ch);
 		idmap_add(lc, ch, ch->peer_rsa);
+		pub_set(lc, ch, pub_entry(ch->peer_rsa, ch->gen));
 	}
 	if (cl->cell_ops.opened != NULL)
 		cl->cell_ops.opened(lc, chan_handle(lc, cl, ch));
@@ -1134,7 +1156,10 @@ dp_chan_create(struct dp_lcore *lc, const struct dp_chan_conf *conf)
 	cl->sha256 = EVP_MD_fetch(dp_tls_libctx(lc), "SHA256", NULL);
 	cl->kicks = rte_zmalloc("dp_chan_kicks", sizeof(*cl->kicks) * 2 * conf->max_chans,
 				RTE_CACHE_LINE_SIZE);
+	cl->pub = rte_zmalloc("dp_chan_pub", sizeof(*cl->pub) * conf->max_chans,
+			      RTE_CACHE_LINE_SIZE);
 	if (cl->chans == NULL || cl->hs == NULL || cl->sha256 == NULL || cl->kicks == NULL ||
+	    cl->pub == NULL ||
 	    dp_u64map_init(&cl->idmap, conf->max_chans, (int)rte_socket_id()) != 0) {
 		dp_chan_destroy(lc);
 		return -ENOMEM;
@@ -1188,6 +1213,7 @@ dp_chan_destroy(struct dp_lcore *lc)
 	rte_free(cl->hs);
 	rte_free(cl->chans);
 	rte_free(cl->kicks);
+	rte_free((void *)(uintptr_t)cl->pub);
 	dp_u64map_fini(&cl->idmap);
 	rte_free(cl);
 	lc->chan = NULL;
@@ -1410,6 +1436,26 @@ dp_chan_find_id(struct dp_lcore *lc, const uint8_t rsa_id[20], const uint8_t *ed
 		return -ENOENT;
 	*handle = h;
 	return 0;
+}
+
+int
+dp_chan_find_pub(const struct dp_lcore *other, const uint8_t rsa_id[20], uint32_t *handle)
+{
+	const struct dp_chan_lcore *cl = other->chan;
+	uint64_t want;
+
+	if (cl == NULL || cl->pub == NULL)
+		return -ENOENT;
+	want = pub_entry(rsa_id, 0) >> 8;
+	for (uint32_t i = 0; i < cl->conf.max_chans; i++) {
+		uint64_t v = atomic_load_explicit(&cl->pub[i], memory_order_acquire);
+
+		if (v != 0 && v >> 8 == want) {
+			*handle = (other->idx & 0x7fu) << 25 | i << 8 | (uint32_t)(v & 0xffu);
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 int

@@ -173,6 +173,15 @@ int dp_chan_find_id(struct dp_lcore *lc, const uint8_t rsa_id[20], const uint8_t
 		    uint32_t *handle);
 
 /**
+ * Find an open authenticated channel to RSA identity @p rsa_id among those
+ * lcore @p other published (read from another lcore: a lock-free scan of
+ * its table, so the answer may be stale by the time it is used; the owner
+ * checks the handle and the identity again).
+ * @return 0 with *@p handle set (a channel of @p other); -ENOENT.
+ */
+int dp_chan_find_pub(const struct dp_lcore *other, const uint8_t rsa_id[20], uint32_t *handle);
+
+/**
  * The proven identities of open channel @p handle (@p rsa_id: 20 bytes, @p
  * ed_id: 32, either may be NULL) and whether we initiated it (for circuit
  * ids: tor-spec.txt §5.1.1, the initiator sets the high bit).

@@ -6,6 +6,7 @@
 #ifndef DATAPLANE_CELL_CHAN_INT_H
 #define DATAPLANE_CELL_CHAN_INT_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include <openssl/evp.h>
@@ -149,6 +150,9 @@ struct dp_chan_lcore {
 	struct chan_creds creds;
 	struct chan_stage stage;
 	struct dp_u64map idmap;       /**< RSA identity prefix → channel handle */
+	/** Open authenticated channels for the other lcores (dp_chan_find_pub()):
+	 *  per pool index, RSA identity prefix (56 bits) << 8 | generation, or 0. */
+	_Atomic uint64_t *pub;
 	uint32_t *kicks;              /**< ring of handles to read again (max_chans slots) */
 	uint32_t kick_head, kick_tail;
 	uint8_t scratch[CHAN_SCRATCH];

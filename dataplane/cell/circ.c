@@ -62,6 +62,48 @@ enum circ_state {
 	CS_OPEN = IPC_CIRC_STATE_OPEN,		       /**< keys set; maybe a next hop */
 	CS_WAIT_CHAN = IPC_CIRC_STATE_WAIT_CHAN,       /**< EXTEND2: next channel opening */
 	CS_WAIT_CREATED = IPC_CIRC_STATE_WAIT_CREATED, /**< EXTEND2: CREATE2 sent */
+	CS_WAIT_XL = IPC_CIRC_STATE_WAIT_XL,	       /**< EXTEND2 handed to another lcore */
+	CS_HALF = IPC_CIRC_STATE_HALF,		       /**< next-hop half of another lcore's circuit */
+};
+
+/* ---- cross-lcore messages (one SPSC ring per ordered pair of lcores) ---- */
+
+enum xl_type {
+	XL_EXTEND = 1, /**< home -> owner of the next channel: make a half, send this CREATE2 */
+	XL_ATTACHED,   /**< -> home: the half exists (src = its handle) */
+	XL_CREATED,    /**< -> home: CREATED2 arrived (cell payload) */
+	XL_CELL_FWD,   /**< -> half: a forward cell, already decrypted at home */
+	XL_CELL_BWD,   /**< -> home: a backward cell as it arrived */
+	XL_DESTROY,    /**< either way: the circuit is gone (reason for the peer's DESTROY) */
+	XL_PAUSE,      /**< either way: stop reading the channel feeding my full queue */
+	XL_RESUME,     /**< either way: read it again */
+};
+
+struct xl_msg {
+	uint8_t type;
+	uint8_t from;	 /**< sender's index in the group */
+	uint8_t reason;	 /**< XL_DESTROY */
+	uint8_t cmd;	 /**< XL_CELL_*: the cell command (RELAY_EARLY stays) */
+	uint32_t dst;	 /**< circuit handle at the receiver (0: XL_EXTEND) */
+	uint32_t src;	 /**< circuit handle at the sender */
+	uint32_t chan;	 /**< XL_EXTEND: the receiver's channel to use */
+	uint8_t want_ed; /**< XL_EXTEND: check ed_id */
+	uint8_t pad[3];
+	uint8_t ed_id[32];
+	uint8_t cell[WIRE_CELL_LEN]; /**< XL_EXTEND: the CREATE2 cell; XL_CELL_*, XL_CREATED */
+	uint8_t pad2[2];
+};
+
+#define XL_SLOT 576u
+#define XL_SLOTS 2048u
+#define XL_POLL_BATCH 64u
+#define XL_NONE 0xffu
+_Static_assert(sizeof(struct xl_msg) <= XL_SLOT, "xl slot");
+
+/** A small control message that could not be sent yet (ring full): retried. */
+struct xl_pend {
+	uint8_t to, type, reason, pad;
+	uint32_t dst, src;
 };
 
 struct cellbuf {
@@ -97,7 +139,10 @@ struct circ {
 	uint64_t created_us;
 	uint64_t cells_fwd, cells_bwd; /**< relay cells passed on each way */
 	uint8_t want_ed;	/**< EXTEND2 named an Ed25519 identity */
-	uint8_t pad[3];
+	uint8_t xl_lc;		/**< group index of the lcore holding the other half, XL_NONE */
+	uint8_t xl_paused;	/**< the peer asked us to pause our channel feeding it */
+	uint8_t is_half;	/**< CS_HALF: side N only; the keys are at home */
+	uint32_t xl_peer;	/**< the other half's handle on xl_lc (0: not known yet) */
 	uint8_t ed_id[32];	/**< that identity (checked when the channel opens) */
 	struct circ_side side[2];
 	struct dp_relay_crypto rc;
@@ -131,6 +176,14 @@ struct dp_circ_lcore {
 	uint32_t sched_head, sched_tail; /**< channels to serve (circ_chan indices) */
 	uint32_t expire_cursor;
 	uint32_t req_seq;
+	/* Cross-lcore group (dp_circ_group_link()): networking lcores 0..grp_n-1. */
+	uint8_t grp_n, grp_idx;
+	struct dp_lcore *grp[DP_NET_MAX_QUEUES];
+	struct ipc_ring_prod xl_out[DP_NET_MAX_QUEUES];
+	struct ipc_ring_cons xl_in[DP_NET_MAX_QUEUES];
+	void *xl_mem[DP_NET_MAX_QUEUES]; /**< rings this lcore consumes (it frees them) */
+	struct xl_pend *pend;		   /**< max_circs entries, a ring */
+	uint32_t pend_head, pend_tail;
 	uint8_t batch[CIRC_BATCH * WIRE_CELL_LEN];
 };
 
@@ -365,6 +418,9 @@ act_remove(struct dp_lcore *lc, struct circ_chan *ch, uint32_t ref)
 
 /* ---- queues and backpressure ---- */
 
+static void xl_ctl(struct dp_lcore *lc, uint8_t to, uint8_t type, uint32_t dst, uint32_t src,
+		   uint8_t reason);
+
 static void
 circ_unblock(struct dp_lcore *lc, struct circ *c, uint32_t side)
 {
@@ -375,9 +431,33 @@ circ_unblock(struct dp_lcore *lc, struct circ *c, uint32_t side)
 	if (!s->blocking)
 		return;
 	s->blocking = 0;
+	if (o->chan == 0 && c->xl_lc != XL_NONE) {
+		/* The feeding channel is the other half's, on another lcore. */
+		if (c->xl_peer != 0)
+			xl_ctl(lc, c->xl_lc, XL_RESUME, c->xl_peer, circ_handle(lc, lc->circ, c), 0);
+		return;
+	}
 	feed = chan_state(lc, o->chan, false);
 	if (feed != NULL && feed->pause_refs > 0 && --feed->pause_refs == 0)
 		dp_chan_set_paused(lc, feed->handle, false);
+}
+
+/* The peer half asks us to stop (or resume) reading our channel of @p c. */
+static void
+xl_pause_local(struct dp_lcore *lc, struct circ *c, bool pause)
+{
+	uint32_t chan = c->side[SIDE_P].chan != 0 ? c->side[SIDE_P].chan : c->side[SIDE_N].chan;
+	struct circ_chan *ch = chan_state(lc, chan, false);
+
+	if (ch == NULL || (pause ? c->xl_paused : !c->xl_paused))
+		return;
+	c->xl_paused = pause;
+	if (pause) {
+		if (ch->pause_refs++ == 0)
+			dp_chan_set_paused(lc, ch->handle, true);
+	} else if (ch->pause_refs > 0 && --ch->pause_refs == 0) {
+		dp_chan_set_paused(lc, ch->handle, false);
+	}
 }
 
 /* Drop every queued cell of @p side. */
@@ -445,6 +525,10 @@ queue_push(struct dp_lcore *lc, struct circ *c, uint32_t side, uint32_t buf)
 				dp_chan_set_paused(lc, feed->handle, true);
 				DP_CTR_INC(lc, circ_pauses);
 			}
+		} else if (c->side[side ^ 1].chan == 0 && c->xl_lc != XL_NONE && c->xl_peer != 0) {
+			s->blocking = 1;
+			xl_ctl(lc, c->xl_lc, XL_PAUSE, c->xl_peer, circ_handle(lc, cc, c), 0);
+			DP_CTR_INC(lc, circ_pauses);
 		}
 	}
 	return 0;
@@ -503,6 +587,119 @@ send_destroy(struct dp_lcore *lc, uint32_t chan, uint32_t circ_id, uint8_t reaso
 	ctl_push(lc, chan, b);
 	if (reason <= WIRE_DESTROY_REASON_MAX)
 		ipc_ctr_add(lc->ctr, DP_CTR_circ_destroy_tx_none + reason, 1);
+}
+
+/* ---- cross-lcore sending ---- */
+
+static int
+xl_push(struct dp_lcore *lc, uint8_t to, const struct xl_msg *m)
+{
+	struct dp_circ_lcore *cc = lc->circ;
+
+	if (to >= cc->grp_n || to == cc->grp_idx ||
+	    ipc_ring_push(&cc->xl_out[to], m, sizeof(*m)) != 0) {
+		DP_CTR_INC(lc, circ_xl_full);
+		return -ENOBUFS;
+	}
+	DP_CTR_INC(lc, circ_xl_tx);
+	return 0;
+}
+
+/*
+ * A control message to lcore @p to (XL_DESTROY, XL_PAUSE, XL_RESUME): never
+ * dropped while the backlog has room; when the ring is full it waits in the
+ * backlog (in order) and dp_circ_poll() retries it.
+ */
+static void
+xl_ctl(struct dp_lcore *lc, uint8_t to, uint8_t type, uint32_t dst, uint32_t src, uint8_t reason)
+{
+	struct dp_circ_lcore *cc = lc->circ;
+	struct xl_pend *p;
+
+	if (cc->pend_head == cc->pend_tail) {
+		struct xl_msg m;
+
+		memset(&m, 0, sizeof(m));
+		m.type = type;
+		m.from = cc->grp_idx;
+		m.reason = reason;
+		m.dst = dst;
+		m.src = src;
+		if (xl_push(lc, to, &m) == 0)
+			return;
+	}
+	if (cc->pend_tail - cc->pend_head >= cc->conf.max_circs) {
+		DP_CTR_INC(lc, circ_xl_lost);
+		return;
+	}
+	p = &cc->pend[cc->pend_tail % cc->conf.max_circs];
+	p->to = to;
+	p->type = type;
+	p->reason = reason;
+	p->dst = dst;
+	p->src = src;
+	cc->pend_tail++;
+}
+
+static void
+xl_pend_retry(struct dp_lcore *lc)
+{
+	struct dp_circ_lcore *cc = lc->circ;
+
+	while (cc->pend_head != cc->pend_tail) {
+		const struct xl_pend *p = &cc->pend[cc->pend_head % cc->conf.max_circs];
+		struct xl_msg m;
+
+		memset(&m, 0, sizeof(m));
+		m.type = p->type;
+		m.from = cc->grp_idx;
+		m.reason = p->reason;
+		m.dst = p->dst;
+		m.src = p->src;
+		if (xl_push(lc, p->to, &m) != 0)
+			return;
+		cc->pend_head++;
+	}
+}
+
+/* A message carrying a cell (XL_EXTEND, XL_CELL_*, XL_CREATED), built in the ring slot. */
+static int
+xl_cell(struct dp_lcore *lc, uint8_t to, uint8_t type, uint32_t dst, uint32_t src, uint8_t cmd,
+	const uint8_t *cell)
+{
+	struct dp_circ_lcore *cc = lc->circ;
+	struct xl_msg *m;
+	uint32_t idx;
+
+	if (to >= cc->grp_n || to == cc->grp_idx ||
+	    ipc_ring_prod_reserve(&cc->xl_out[to], 1, &idx) < 1) {
+		DP_CTR_INC(lc, circ_xl_full);
+		return -ENOBUFS;
+	}
+	m = ipc_ring_prod_slot(&cc->xl_out[to], idx);
+	memset(m, 0, offsetof(struct xl_msg, cell));
+	m->type = type;
+	m->from = cc->grp_idx;
+	m->cmd = cmd;
+	m->dst = dst;
+	m->src = src;
+	memcpy(m->cell, cell, WIRE_CELL_LEN);
+	ipc_ring_prod_submit(&cc->xl_out[to], 1);
+	DP_CTR_INC(lc, circ_xl_tx);
+	return 0;
+}
+
+/* Tell the other half (if any) that this circuit is gone; it sends DESTROY (@p reason) its way. */
+static void
+xl_notify_gone(struct dp_lcore *lc, struct circ *c, uint8_t reason)
+{
+	if (c->xl_lc == XL_NONE)
+		return;
+	if (c->xl_peer != 0)
+		xl_ctl(lc, c->xl_lc, XL_DESTROY, c->xl_peer, circ_handle(lc, lc->circ, c), reason);
+	/* Not attached yet: its XL_ATTACHED will find us gone and be answered with XL_DESTROY. */
+	c->xl_lc = XL_NONE;
+	c->xl_peer = 0;
 }
 
 /* ---- the scheduler ---- */
@@ -660,6 +857,7 @@ circ_free(struct dp_lcore *lc, struct circ *c)
 {
 	struct dp_circ_lcore *cc = lc->circ;
 
+	xl_pause_local(lc, c, false);
 	side_detach(lc, c, SIDE_P);
 	side_detach(lc, c, SIDE_N);
 	if (c->pend != NONE) {
@@ -667,6 +865,8 @@ circ_free(struct dp_lcore *lc, struct circ *c)
 		c->pend = NONE;
 	}
 	dp_rc_wipe(&c->rc);
+	if (c->is_half)
+		DP_CTR_ADD(lc, circ_halves, (uint64_t)-1);
 	c->state = CS_FREE;
 	c->gen = (uint8_t)(c->gen == 255 ? 1 : c->gen + 1);
 	c->next_free = cc->free_head;
@@ -685,6 +885,7 @@ circ_close(struct dp_lcore *lc, struct circ *c, uint8_t reason)
 	queue_clear(lc, c, SIDE_N);
 	send_destroy(lc, c->side[SIDE_P].chan, c->side[SIDE_P].circ_id, reason);
 	send_destroy(lc, c->side[SIDE_N].chan, c->side[SIDE_N].circ_id, reason);
+	xl_notify_gone(lc, c, reason);
 	circ_free(lc, c);
 }
 
@@ -708,6 +909,7 @@ circ_alloc(struct dp_lcore *lc)
 	c->gen = gen;
 	c->rc = rc;
 	c->pend = NONE;
+	c->xl_lc = XL_NONE;
 	c->created_us = lc->now_us;
 	for (uint32_t s = 0; s < 2; s++) {
 		c->side[s].q_head = c->side[s].q_tail = NONE;
@@ -952,6 +1154,8 @@ handle_local(struct dp_lcore *lc, struct circ *c, uint8_t *p, bool early)
 			send_destroy(lc, c->side[SIDE_N].chan, c->side[SIDE_N].circ_id, reason);
 			side_detach(lc, c, SIDE_N);
 		}
+		circ_unblock(lc, c, SIDE_P); /* a remote next hop may have been paused */
+		xl_notify_gone(lc, c, reason);
 		if (c->pend != NONE) {
 			cell_release(lc, c->pend);
 			c->pend = NONE;
@@ -1020,6 +1224,23 @@ on_relay(struct dp_lcore *lc, uint32_t chan, const struct wire_cell *cell, struc
 		if (dp_rc_digest_check(&c->rc.fwd, p)) {
 			handle_local(lc, c, p, early);
 			cell_release(lc, b);
+			return;
+		}
+		if (c->xl_lc != XL_NONE) {
+			/* The next hop's channel is on another lcore: hand the cell over. */
+			int rc = c->state == CS_OPEN && c->xl_peer != 0
+					 ? xl_cell(lc, c->xl_lc, XL_CELL_FWD, c->xl_peer,
+						   circ_handle(lc, cc, c), cell->cmd, buf)
+					 : -EPROTO;
+
+			cell_release(lc, b);
+			if (rc != 0) {
+				circ_close(lc, c, rc == -EPROTO ? WIRE_DESTROY_PROTOCOL
+								: WIRE_DESTROY_RESOURCELIMIT);
+				return;
+			}
+			c->cells_fwd++;
+			DP_CTR_INC(lc, circ_cells_fwd);
 			return;
 		}
 		if (c->state != CS_OPEN || c->side[SIDE_N].chan == 0) {
@@ -1107,6 +1328,50 @@ extend_send(struct dp_lcore *lc, struct circ *c)
 	c->deadline_us = lc->now_us + cc->conf.pending_timeout_us;
 }
 
+/*
+ * No channel to that identity here: if another lcore of the group has one
+ * open, hand it the CREATE2 (XL_EXTEND); it makes the circuit's next-hop
+ * half there (ARCHITECTURE.md §3, circuits span lcores). @return true if
+ * handed over.
+ */
+static bool
+extend_via_other_lcore(struct dp_lcore *lc, struct circ *c, const uint8_t rsa_id[20])
+{
+	struct dp_circ_lcore *cc = lc->circ;
+
+	for (uint8_t j = 0; j < cc->grp_n; j++) {
+		struct xl_msg *m;
+		uint32_t h, idx;
+
+		if (j == cc->grp_idx || dp_chan_find_pub(cc->grp[j], rsa_id, &h) != 0)
+			continue;
+		if (ipc_ring_prod_reserve(&cc->xl_out[j], 1, &idx) < 1) {
+			DP_CTR_INC(lc, circ_xl_full);
+			return false; /* open a channel here instead */
+		}
+		m = ipc_ring_prod_slot(&cc->xl_out[j], idx);
+		memset(m, 0, offsetof(struct xl_msg, cell));
+		m->type = XL_EXTEND;
+		m->from = cc->grp_idx;
+		m->src = circ_handle(lc, cc, c);
+		m->chan = h;
+		m->want_ed = c->want_ed;
+		memcpy(m->ed_id, c->ed_id, 32);
+		memcpy(m->cell, cc->cells[c->pend].cell, WIRE_CELL_LEN);
+		ipc_ring_prod_submit(&cc->xl_out[j], 1);
+		DP_CTR_INC(lc, circ_xl_tx);
+		DP_CTR_INC(lc, circ_extend_xl);
+		cell_release(lc, c->pend);
+		c->pend = NONE;
+		c->xl_lc = j;
+		c->xl_peer = 0;
+		c->state = CS_WAIT_XL;
+		c->deadline_us = lc->now_us + cc->conf.pending_timeout_us;
+		return true;
+	}
+	return false;
+}
+
 static void
 handle_extend2(struct dp_lcore *lc, struct circ *c, const uint8_t *p, bool early)
 {
@@ -1125,7 +1390,7 @@ handle_extend2(struct dp_lcore *lc, struct circ *c, const uint8_t *p, bool early
 		circ_close(lc, c, WIRE_DESTROY_PROTOCOL);
 		return;
 	}
-	if (c->side[SIDE_N].chan != 0 || c->state != CS_OPEN) {
+	if (c->side[SIDE_N].chan != 0 || c->xl_lc != XL_NONE || c->state != CS_OPEN) {
 		DP_CTR_INC(lc, circ_extend_bad);
 		circ_close(lc, c, WIRE_DESTROY_PROTOCOL);
 		return;
@@ -1170,6 +1435,8 @@ handle_extend2(struct dp_lcore *lc, struct circ *c, const uint8_t *p, bool early
 	if (e.has_ed_id)
 		memcpy(c->ed_id, e.ed_id, 32);
 	rc = dp_chan_find_id(lc, e.legacy_id, e.has_ed_id ? e.ed_id : NULL, &chan);
+	if (rc < 0 && extend_via_other_lcore(lc, c, e.legacy_id))
+		return;
 	if (rc < 0) {
 		rc = dp_chan_open(lc, e.ipv4_addr, e.ipv4_port, e.legacy_id,
 				  e.has_ed_id ? e.ed_id : NULL, 0, &chan);
@@ -1210,6 +1477,7 @@ on_destroy(struct dp_lcore *lc, struct circ *c, uint32_t side)
 	queue_clear(lc, c, SIDE_N);
 	side_detach(lc, c, side);
 	send_destroy(lc, c->side[o].chan, c->side[o].circ_id, WIRE_DESTROY_DESTROYED);
+	xl_notify_gone(lc, c, WIRE_DESTROY_DESTROYED);
 	circ_free(lc, c);
 }
 
@@ -1234,6 +1502,8 @@ on_created2(struct dp_lcore *lc, struct circ *c, const struct wire_cell *cell)
 
 /* ---- channel events ---- */
 
+static void half_on_cell(struct dp_lcore *lc, struct circ *c, const struct wire_cell *cell);
+
 static void
 circ_on_cell(struct dp_lcore *lc, uint32_t chan, const struct wire_cell *cell)
 {
@@ -1257,6 +1527,10 @@ circ_on_cell(struct dp_lcore *lc, uint32_t chan, const struct wire_cell *cell)
 	v--;
 	c = &cc->circs[v >> 1];
 	side = v & 1;
+	if (c->is_half) {
+		half_on_cell(lc, c, cell);
+		return;
+	}
 	switch (cell->cmd) {
 	case WIRE_CELL_CMD_RELAY:
 	case WIRE_CELL_CMD_RELAY_EARLY:
@@ -1341,12 +1615,223 @@ circ_on_closed(struct dp_lcore *lc, uint32_t chan, uint8_t chan_reason)
 		queue_clear(lc, c, SIDE_N);
 		side_detach(lc, c, side);
 		send_destroy(lc, c->side[o].chan, c->side[o].circ_id, reason);
+		xl_notify_gone(lc, c, reason);
 		circ_free(lc, c);
 	}
 	if (!ch->in_sched)
 		ch->handle = 0;
 	else
 		ch->n_queued = 0;
+}
+
+/* ---- cross-lcore: the next-hop half and the messages ---- */
+
+/* A cell on the channel of a next-hop half: it goes to the circuit's home as it is. */
+static void
+half_on_cell(struct dp_lcore *lc, struct circ *c, const struct wire_cell *cell)
+{
+	struct dp_circ_lcore *cc = lc->circ;
+	uint8_t raw[WIRE_CELL_LEN];
+	uint8_t type;
+
+	switch (cell->cmd) {
+	case WIRE_CELL_CMD_RELAY:
+		type = XL_CELL_BWD;
+		break;
+	case WIRE_CELL_CMD_CREATED2:
+		type = XL_CREATED;
+		break;
+	case WIRE_CELL_CMD_DESTROY:
+		on_destroy(lc, c, SIDE_N); /* XL_DESTROY (DESTROYED) home */
+		return;
+	default:
+		/* RELAY_EARLY inbound (tor-spec §5.6), CREATED / CREATED_FAST. */
+		if (cell->cmd == WIRE_CELL_CMD_RELAY_EARLY)
+			DP_CTR_INC(lc, circ_early_inbound);
+		circ_close(lc, c, WIRE_DESTROY_PROTOCOL);
+		return;
+	}
+	memset(raw, 0, WIRE_CELL_HDR_LEN(4));
+	raw[4] = cell->cmd;
+	memcpy(raw + WIRE_CELL_HDR_LEN(4), cell->payload, WIRE_CELL_PAYLOAD_LEN);
+	if (xl_cell(lc, c->xl_lc, type, c->xl_peer, circ_handle(lc, cc, c), cell->cmd, raw) != 0)
+		circ_close(lc, c, WIRE_DESTROY_RESOURCELIMIT);
+}
+
+/* XL_EXTEND: make the next-hop half on our channel m->chan and send the CREATE2. */
+static void
+xl_on_extend(struct dp_lcore *lc, const struct xl_msg *m)
+{
+	struct dp_circ_lcore *cc = lc->circ;
+	uint8_t ed[32];
+	bool we_init = false;
+	int rc = dp_chan_peer(lc, m->chan, NULL, ed, &we_init);
+	struct circ *c;
+	uint32_t id, b;
+
+	if (rc != 1 || (m->want_ed && memcmp(ed, m->ed_id, 32) != 0)) {
+		xl_ctl(lc, m->from, XL_DESTROY, m->src, 0,
+		       rc == 1 ? WIRE_DESTROY_OR_IDENTITY : WIRE_DESTROY_CONNECTFAILED);
+		return;
+	}
+	c = circ_alloc(lc);
+	if (c == NULL) {
+		xl_ctl(lc, m->from, XL_DESTROY, m->src, 0, WIRE_DESTROY_RESOURCELIMIT);
+		return;
+	}
+	c->is_half = 1;
+	c->state = CS_HALF;
+	DP_CTR_INC(lc, circ_halves);
+	id = new_circ_id(lc, m->chan, we_init);
+	b = id != 0 ? cell_alloc(lc, true) : NONE;
+	if (b == NONE || side_attach(lc, c, SIDE_N, m->chan, id) != 0) {
+		if (b != NONE)
+			cell_release(lc, b);
+		circ_free(lc, c);
+		xl_ctl(lc, m->from, XL_DESTROY, m->src, 0, WIRE_DESTROY_RESOURCELIMIT);
+		return;
+	}
+	memcpy(cc->cells[b].cell, m->cell, WIRE_CELL_LEN);
+	be32_put(cc->cells[b].cell, id);
+	cc->cells[b].cell[4] = WIRE_CELL_CMD_CREATE2;
+	ctl_push(lc, m->chan, b);
+	c->xl_lc = m->from;
+	c->xl_peer = m->src;
+	xl_ctl(lc, m->from, XL_ATTACHED, m->src, circ_handle(lc, cc, c), 0);
+}
+
+/* A message from the other half of circuit @p c (already matched). */
+static void
+xl_on_msg(struct dp_lcore *lc, struct circ *c, const struct xl_msg *m)
+{
+	struct dp_circ_lcore *cc = lc->circ;
+	struct wire_cell cell;
+	uint32_t b;
+
+	switch (m->type) {
+	case XL_ATTACHED:
+		if (c->state != CS_WAIT_XL || c->xl_peer != 0) {
+			xl_ctl(lc, m->from, XL_DESTROY, m->src, circ_handle(lc, cc, c),
+			       WIRE_DESTROY_PROTOCOL);
+			return;
+		}
+		c->xl_peer = m->src;
+		return;
+	case XL_CREATED:
+		cell.circ_id = 0;
+		cell.cmd = WIRE_CELL_CMD_CREATED2;
+		cell.payload_len = WIRE_CELL_PAYLOAD_LEN;
+		cell.payload = m->cell + WIRE_CELL_HDR_LEN(4);
+		if (c->state == CS_WAIT_XL)
+			c->state = CS_WAIT_CREATED; /* on_created2() checks that state */
+		on_created2(lc, c, &cell);
+		return;
+	case XL_CELL_BWD:
+		/* As a backward cell arriving on side N (on_relay()). */
+		if (c->is_half || c->state != CS_OPEN) {
+			circ_close(lc, c, WIRE_DESTROY_PROTOCOL);
+			return;
+		}
+		b = cell_alloc(lc, false);
+		if (b == NONE) {
+			circ_close(lc, c, WIRE_DESTROY_RESOURCELIMIT);
+			return;
+		}
+		memcpy(cc->cells[b].cell, m->cell, WIRE_CELL_LEN);
+		dp_rc_crypt(&c->rc.bwd, cc->cells[b].cell + WIRE_CELL_HDR_LEN(4));
+		be32_put(cc->cells[b].cell, c->side[SIDE_P].circ_id);
+		cc->cells[b].cell[4] = WIRE_CELL_CMD_RELAY;
+		if (queue_push(lc, c, SIDE_P, b) == 0) {
+			c->cells_bwd++;
+			DP_CTR_INC(lc, circ_cells_bwd);
+		}
+		return;
+	case XL_CELL_FWD:
+		if (!c->is_half) {
+			circ_close(lc, c, WIRE_DESTROY_PROTOCOL);
+			return;
+		}
+		b = cell_alloc(lc, false);
+		if (b == NONE) {
+			circ_close(lc, c, WIRE_DESTROY_RESOURCELIMIT);
+			return;
+		}
+		memcpy(cc->cells[b].cell, m->cell, WIRE_CELL_LEN);
+		be32_put(cc->cells[b].cell, c->side[SIDE_N].circ_id);
+		cc->cells[b].cell[4] = m->cmd == WIRE_CELL_CMD_RELAY_EARLY ? WIRE_CELL_CMD_RELAY_EARLY
+									   : WIRE_CELL_CMD_RELAY;
+		queue_push(lc, c, SIDE_N, b);
+		return;
+	case XL_DESTROY:
+		/* The other half is gone: DESTROY our side with its reason; no echo. */
+		c->xl_lc = XL_NONE;
+		c->xl_peer = 0;
+		if (c->state == CS_WAIT_XL)
+			DP_CTR_INC(lc, circ_extend_failed);
+		circ_close(lc, c, m->reason <= WIRE_DESTROY_REASON_MAX ? m->reason
+								: WIRE_DESTROY_PROTOCOL);
+		return;
+	case XL_PAUSE:
+	case XL_RESUME:
+		xl_pause_local(lc, c, m->type == XL_PAUSE);
+		return;
+	default:
+		return;
+	}
+}
+
+/* Dispatch one message from group member @p from. */
+static void
+xl_dispatch(struct dp_lcore *lc, uint8_t from, const struct xl_msg *m)
+{
+	struct circ *c;
+
+	DP_CTR_INC(lc, circ_xl_rx);
+	if (m->from != from || m->type < XL_EXTEND || m->type > XL_RESUME) {
+		DP_CTR_INC(lc, circ_xl_stale);
+		return;
+	}
+	if (m->type == XL_EXTEND) {
+		xl_on_extend(lc, m);
+		return;
+	}
+	c = circ_lookup_handle(lc, m->dst);
+	/* The message must come from this circuit's other half (a handle
+	 * reused since, or a half we never attached, is stale). */
+	if (c == NULL || c->xl_lc != from ||
+	    (c->xl_peer != 0 ? c->xl_peer != m->src : m->type != XL_ATTACHED &&
+						       m->type != XL_DESTROY)) {
+		DP_CTR_INC(lc, circ_xl_stale);
+		/* A half made for a circuit that is gone: have it go too. */
+		if (m->type == XL_ATTACHED)
+			xl_ctl(lc, from, XL_DESTROY, m->src, m->dst, WIRE_DESTROY_DESTROYED);
+		return;
+	}
+	xl_on_msg(lc, c, m);
+}
+
+static uint32_t
+xl_poll(struct dp_lcore *lc)
+{
+	struct dp_circ_lcore *cc = lc->circ;
+	uint32_t total = 0;
+
+	if (cc->grp_n <= 1)
+		return 0;
+	xl_pend_retry(lc);
+	for (uint8_t j = 0; j < cc->grp_n; j++) {
+		uint32_t idx, n;
+
+		if (j == cc->grp_idx)
+			continue;
+		n = ipc_ring_cons_peek(&cc->xl_in[j], XL_POLL_BATCH, &idx);
+		for (uint32_t k = 0; k < n; k++)
+			xl_dispatch(lc, j, ipc_ring_cons_slot(&cc->xl_in[j], idx + k));
+		if (n != 0)
+			ipc_ring_cons_release(&cc->xl_in[j], n);
+		total += n;
+	}
+	return total;
 }
 
 /* Expire circuits stuck waiting for the control plane or the next hop. */
@@ -1361,7 +1846,7 @@ expire_scan(struct dp_lcore *lc)
 
 		cc->expire_cursor = (cc->expire_cursor + 1) % cc->conf.max_circs;
 		if ((c->state == CS_CREATING || c->state == CS_WAIT_CHAN ||
-		     c->state == CS_WAIT_CREATED) &&
+		     c->state == CS_WAIT_CREATED || c->state == CS_WAIT_XL) &&
 		    lc->now_us >= c->deadline_us) {
 			DP_CTR_INC(lc, circ_timeouts);
 			if (c->state != CS_CREATING)
@@ -1415,9 +1900,12 @@ dp_circ_create(struct dp_lcore *lc, const struct dp_circ_conf *conf)
 	cc->conf = *conf;
 	cc->circs = rte_zmalloc_socket("dp_circs", sizeof(*cc->circs) * conf->max_circs,
 				       RTE_CACHE_LINE_SIZE, sock);
+	cc->pend = rte_zmalloc_socket("dp_circ_xlpend", sizeof(*cc->pend) * conf->max_circs,
+				      RTE_CACHE_LINE_SIZE, sock);
+	cc->grp_n = 1;
 	cc->cells = rte_malloc_socket("dp_circ_cells", sizeof(*cc->cells) * conf->max_cells,
 				      RTE_CACHE_LINE_SIZE, sock);
-	if (cc->circs == NULL || cc->cells == NULL ||
+	if (cc->circs == NULL || cc->cells == NULL || cc->pend == NULL ||
 	    dp_u64map_init(&cc->map, 2 * conf->max_circs, sock) != 0 ||
 	    dp_rc_lib_init(&cc->rclib, dp_tls_libctx(lc)) != 0) {
 		dp_circ_destroy(lc);
@@ -1465,6 +1953,9 @@ dp_circ_destroy(struct dp_lcore *lc)
 	}
 	dp_rc_lib_fini(&cc->rclib);
 	dp_u64map_fini(&cc->map);
+	for (uint32_t j = 0; j < DP_NET_MAX_QUEUES; j++)
+		rte_free(cc->xl_mem[j]);
+	rte_free(cc->pend);
 	rte_free(cc->chans);
 	rte_free(cc->cells);
 	rte_free(cc->circs);
@@ -1480,7 +1971,8 @@ dp_circ_poll(struct dp_lcore *lc)
 
 	if (cc == NULL)
 		return 0;
-	work = sched_run(lc);
+	work = xl_poll(lc);
+	work += sched_run(lc);
 	if ((lc->iterations & 15) == 0 && cc->n_used != 0)
 		work += expire_scan(lc);
 	return work;
@@ -1518,6 +2010,8 @@ on_circ_list(struct dp_lcore *lc, const struct ipc_msg_chan_list *m)
 		info->p_circ_id = c->side[SIDE_P].circ_id;
 		info->n_chan = c->side[SIDE_N].chan;
 		info->n_circ_id = c->side[SIDE_N].circ_id;
+		if (!c->is_half && c->xl_lc != XL_NONE)
+			info->n_chan = c->xl_peer; /* its half on another lcore */
 		info->q_p = c->side[SIDE_P].q_len;
 		info->q_n = c->side[SIDE_N].q_len;
 		info->age_ms = (uint32_t)RTE_MIN((lc->now_us - c->created_us) / 1000u, UINT32_MAX);
@@ -1578,6 +2072,46 @@ dp_circ_ctl_msg(struct dp_lcore *lc, const struct ipc_hdr *msg)
 	default:
 		break;
 	}
+}
+
+int
+dp_circ_group_link(struct dp_lcore *const *lcs, uint32_t n)
+{
+	size_t len = ipc_ring_mem_size(XL_SLOTS, XL_SLOT);
+
+	if (n < 2 || n > DP_NET_MAX_QUEUES)
+		return n == 1 ? 0 : -EINVAL;
+	for (uint32_t i = 0; i < n; i++) {
+		if (lcs[i]->circ == NULL)
+			return -ENODEV;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		struct dp_circ_lcore *cc = lcs[i]->circ;
+
+		cc->grp_n = (uint8_t)n;
+		cc->grp_idx = (uint8_t)i;
+		for (uint32_t j = 0; j < n; j++)
+			cc->grp[j] = lcs[j];
+	}
+	/* Ring j -> i lives with its consumer i. */
+	for (uint32_t i = 0; i < n; i++) {
+		for (uint32_t j = 0; j < n; j++) {
+			struct dp_circ_lcore *ci = lcs[i]->circ, *cj = lcs[j]->circ;
+			void *mem;
+
+			if (i == j)
+				continue;
+			mem = rte_zmalloc("dp_circ_xl", len, RTE_CACHE_LINE_SIZE);
+			if (mem == NULL || ipc_ring_init(mem, len, XL_SLOTS, XL_SLOT) != 0 ||
+			    ipc_ring_cons_init(&ci->xl_in[j], mem, len) != 0 ||
+			    ipc_ring_prod_init(&cj->xl_out[i], mem, len) != 0) {
+				rte_free(mem);
+				return -ENOMEM;
+			}
+			ci->xl_mem[j] = mem;
+		}
+	}
+	return 0;
 }
 
 uint32_t

@@ -91,6 +91,18 @@ uint32_t dp_circ_poll(struct dp_lcore *lc);
  */
 void dp_circ_ctl_msg(struct dp_lcore *lc, const struct ipc_hdr *msg);
 
+/**
+ * Let the circuit layers of networking lcores @p lcs[0..n-1] (in queue
+ * order, all created) pass circuits to each other (before launch): one
+ * SPSC ring per ordered pair. An EXTEND2 on one lcore whose next relay has
+ * an open channel only on another lcore then builds the circuit across
+ * the two: the keys stay with the home lcore, a next-hop "half" on the
+ * other queues cells for its channel; cells, CREATED2, DESTROY and
+ * backpressure cross the rings. n == 1: nothing to do.
+ * @return 0; -EINVAL; -ENODEV (a layer missing); -ENOMEM.
+ */
+int dp_circ_group_link(struct dp_lcore *const *lcs, uint32_t n);
+
 /** Circuits on this lcore now. */
 uint32_t dp_circ_count(const struct dp_lcore *lc);
 
