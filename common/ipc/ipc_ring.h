@@ -217,6 +217,17 @@ ipc_ring_prod_reserve(struct ipc_ring_prod *p, uint32_t n, uint32_t *idx)
 	return n;
 }
 
+/** Free slots now (re-reads the consumer's index). */
+static inline uint32_t
+ipc_ring_prod_free(struct ipc_ring_prod *p)
+{
+	uint32_t used;
+
+	p->cached_tail = atomic_load_explicit(&p->r->tail, memory_order_acquire);
+	used = p->head - p->cached_tail;
+	return used <= p->nslots ? p->nslots - used : 0;
+}
+
 /** Return the slot for a reserved free-running index. */
 static inline void *
 ipc_ring_prod_slot(struct ipc_ring_prod *p, uint32_t idx)

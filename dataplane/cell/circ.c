@@ -142,6 +142,7 @@ struct circ {
 	uint8_t xl_lc;		/**< group index of the lcore holding the other half, XL_NONE */
 	uint8_t xl_paused;	/**< the peer asked us to pause our channel feeding it */
 	uint8_t is_half;	/**< CS_HALF: side N only; the keys are at home */
+	uint8_t xl_ring_blocked; /**< our channel paused: the ring to the other half is filling */
 	uint32_t xl_peer;	/**< the other half's handle on xl_lc (0: not known yet) */
 	uint8_t ed_id[32];	/**< that identity (checked when the channel opens) */
 	struct circ_side side[2];
@@ -183,6 +184,8 @@ struct dp_circ_lcore {
 	struct ipc_ring_cons xl_in[DP_NET_MAX_QUEUES];
 	void *xl_mem[DP_NET_MAX_QUEUES]; /**< rings this lcore consumes (it frees them) */
 	struct xl_pend *pend;		   /**< max_circs entries, a ring */
+	uint32_t *ring_blk;		   /**< circuits paused for a filling ring (handles) */
+	uint32_t n_ring_blk;
 	uint32_t pend_head, pend_tail;
 	uint8_t batch[CIRC_BATCH * WIRE_CELL_LEN];
 };
@@ -442,6 +445,35 @@ circ_unblock(struct dp_lcore *lc, struct circ *c, uint32_t side)
 		dp_chan_set_paused(lc, feed->handle, false);
 }
 
+/* Pause (or resume) reading the one channel of a circuit half (xl circuits). */
+static void
+local_chan_pause(struct dp_lcore *lc, struct circ *c, bool pause)
+{
+	uint32_t chan = c->side[SIDE_P].chan != 0 ? c->side[SIDE_P].chan : c->side[SIDE_N].chan;
+	struct circ_chan *ch = chan_state(lc, chan, false);
+
+	if (ch == NULL)
+		return;
+	if (pause) {
+		if (ch->pause_refs++ == 0) {
+			dp_chan_set_paused(lc, ch->handle, true);
+			DP_CTR_INC(lc, circ_pauses);
+		}
+	} else if (ch->pause_refs > 0 && --ch->pause_refs == 0) {
+		dp_chan_set_paused(lc, ch->handle, false);
+	}
+}
+
+/* The ring to the other half stays drained: resume (see xl_ring_watch()). */
+static void
+xl_ring_unblock(struct dp_lcore *lc, struct circ *c)
+{
+	if (!c->xl_ring_blocked)
+		return;
+	c->xl_ring_blocked = 0;
+	local_chan_pause(lc, c, false);
+}
+
 /* The peer half asks us to stop (or resume) reading our channel of @p c. */
 static void
 xl_pause_local(struct dp_lcore *lc, struct circ *c, bool pause)
@@ -689,6 +721,24 @@ xl_cell(struct dp_lcore *lc, uint8_t to, uint8_t type, uint32_t dst, uint32_t sr
 	return 0;
 }
 
+/*
+ * Backpressure on a cross-lcore ring: once it is three quarters full, stop
+ * reading this half's channel until the ring is back to half (xl_poll()),
+ * so cells in flight (at most one read per paused channel) still fit.
+ */
+static void
+xl_ring_watch(struct dp_lcore *lc, struct circ *c)
+{
+	struct dp_circ_lcore *cc = lc->circ;
+
+	if (c->xl_ring_blocked || c->xl_lc == XL_NONE || cc->n_ring_blk >= cc->conf.max_circs ||
+	    ipc_ring_prod_free(&cc->xl_out[c->xl_lc]) > XL_SLOTS / 4)
+		return;
+	c->xl_ring_blocked = 1;
+	local_chan_pause(lc, c, true);
+	cc->ring_blk[cc->n_ring_blk++] = circ_handle(lc, cc, c);
+}
+
 /* Tell the other half (if any) that this circuit is gone; it sends DESTROY (@p reason) its way. */
 static void
 xl_notify_gone(struct dp_lcore *lc, struct circ *c, uint8_t reason)
@@ -858,6 +908,7 @@ circ_free(struct dp_lcore *lc, struct circ *c)
 	struct dp_circ_lcore *cc = lc->circ;
 
 	xl_pause_local(lc, c, false);
+	xl_ring_unblock(lc, c);
 	side_detach(lc, c, SIDE_P);
 	side_detach(lc, c, SIDE_N);
 	if (c->pend != NONE) {
@@ -1241,6 +1292,7 @@ on_relay(struct dp_lcore *lc, uint32_t chan, const struct wire_cell *cell, struc
 			}
 			c->cells_fwd++;
 			DP_CTR_INC(lc, circ_cells_fwd);
+			xl_ring_watch(lc, c);
 			return;
 		}
 		if (c->state != CS_OPEN || c->side[SIDE_N].chan == 0) {
@@ -1656,6 +1708,8 @@ half_on_cell(struct dp_lcore *lc, struct circ *c, const struct wire_cell *cell)
 	memcpy(raw + WIRE_CELL_HDR_LEN(4), cell->payload, WIRE_CELL_PAYLOAD_LEN);
 	if (xl_cell(lc, c->xl_lc, type, c->xl_peer, circ_handle(lc, cc, c), cell->cmd, raw) != 0)
 		circ_close(lc, c, WIRE_DESTROY_RESOURCELIMIT);
+	else
+		xl_ring_watch(lc, c);
 }
 
 /* XL_EXTEND: make the next-hop half on our channel m->chan and send the CREATE2. */
@@ -1819,6 +1873,18 @@ xl_poll(struct dp_lcore *lc)
 	if (cc->grp_n <= 1)
 		return 0;
 	xl_pend_retry(lc);
+	for (uint32_t k = 0; k < cc->n_ring_blk;) {
+		struct circ *c = circ_lookup_handle(lc, cc->ring_blk[k]);
+
+		if (c != NULL && c->xl_ring_blocked && c->xl_lc != XL_NONE &&
+		    ipc_ring_prod_free(&cc->xl_out[c->xl_lc]) < XL_SLOTS / 2) {
+			k++;
+			continue;
+		}
+		if (c != NULL)
+			xl_ring_unblock(lc, c);
+		cc->ring_blk[k] = cc->ring_blk[--cc->n_ring_blk];
+	}
 	for (uint8_t j = 0; j < cc->grp_n; j++) {
 		uint32_t idx, n;
 
@@ -1902,10 +1968,13 @@ dp_circ_create(struct dp_lcore *lc, const struct dp_circ_conf *conf)
 				       RTE_CACHE_LINE_SIZE, sock);
 	cc->pend = rte_zmalloc_socket("dp_circ_xlpend", sizeof(*cc->pend) * conf->max_circs,
 				      RTE_CACHE_LINE_SIZE, sock);
+	cc->ring_blk = rte_zmalloc_socket("dp_circ_ringblk",
+					  sizeof(*cc->ring_blk) * conf->max_circs,
+					  RTE_CACHE_LINE_SIZE, sock);
 	cc->grp_n = 1;
 	cc->cells = rte_malloc_socket("dp_circ_cells", sizeof(*cc->cells) * conf->max_cells,
 				      RTE_CACHE_LINE_SIZE, sock);
-	if (cc->circs == NULL || cc->cells == NULL || cc->pend == NULL ||
+	if (cc->circs == NULL || cc->cells == NULL || cc->pend == NULL || cc->ring_blk == NULL ||
 	    dp_u64map_init(&cc->map, 2 * conf->max_circs, sock) != 0 ||
 	    dp_rc_lib_init(&cc->rclib, dp_tls_libctx(lc)) != 0) {
 		dp_circ_destroy(lc);
@@ -1956,6 +2025,7 @@ dp_circ_destroy(struct dp_lcore *lc)
 	for (uint32_t j = 0; j < DP_NET_MAX_QUEUES; j++)
 		rte_free(cc->xl_mem[j]);
 	rte_free(cc->pend);
+	rte_free(cc->ring_blk);
 	rte_free(cc->chans);
 	rte_free(cc->cells);
 	rte_free(cc->circs);

@@ -165,20 +165,30 @@ check "relay_a_one_channel_to_b_for_both_lcores" counter_eq a /dp/circ/extend/co
 # A's channel to B belongs to the lcore that opened it; a client whose
 # channel the port hashes to A's other lcore is extended over it through a
 # cross-lcore circuit (keys on the client's lcore, a next-hop half on the
-# channel's). Clients come until one lands there (each 1/2; at most 30).
+# channel's). Clients come until one lands there (each 1/2; at most 20).
+# Each is a slow-reader run, so the backpressure crosses lcores as well:
+# the half's full queue pauses the client's channel on the home lcore.
 xl_runs_ok=0
-for i in $(seq 1 30); do
-	if timeout 60 "${TC[@]}" --circuits 2 --cells 32 --timeout 40 >"$IT_DIR/tc-xl.out" 2>&1; then
+p0=$(counter a /dp/circ/pauses)
+x0=$(counter a /dp/circ/extend/xl)
+r0=$(counter a /dp/circ/xl_rx)
+for i in $(seq 1 20); do
+	if timeout 90 "${TC[@]}" --circuits 4 --cells 600 --window 600 --echo-slow 2000 \
+		--timeout 60 >"$IT_DIR/tc-xl.out" 2>&1; then
 		xl_runs_ok=$((xl_runs_ok + 1))
 	else
 		break
 	fi
-	counter_ge a /dp/circ/extend/xl 2 && break
+	counter_ge a /dp/circ/extend/xl $((${x0:-0} + 4)) && break
 done
 check "xl_runs_echo_intact" test "$xl_runs_ok" -eq "$i"
-check "circuits_span_lcores_on_a" counter_ge a /dp/circ/extend/xl 2
-check "cross_lcore_cells_both_ways" counter_ge a /dp/circ/xl_rx 64
-check "cross_lcore_nothing_stale_or_lost" counter_eq a /dp/circ/xl_lost 0
+check "circuits_span_lcores_on_a" counter_ge a /dp/circ/extend/xl $((${x0:-0} + 4))
+# 4 x 600 cells each way crossed the rings (forward to the half, back home).
+check "cross_lcore_cells_both_ways" counter_ge a /dp/circ/xl_rx $((${r0:-0} + 4800))
+check "cross_lcore_backpressure_paused" counter_ge a /dp/circ/pauses $((${p0:-0} + 1))
+check "cross_lcore_nothing_lost" counter_eq a /dp/circ/xl_lost 0
+check "cross_lcore_no_queue_overflow" test "$(sum_counter /dp/circ/queue_overflow)" -eq 0
+check "cross_lcore_no_cell_buffer_ran_out" test "$(sum_counter /dp/circ/cells_nobuf)" -eq 0
 check "circuits_and_halves_freed" wait_until 30 all_circs_gone
 # Software steering on the two-queue relays: every ARP frame one lcore
 # receives is copied to the other through the steering ring.
@@ -269,16 +279,21 @@ BC=$(c_open)
 check "midloss_b_has_channel_to_c" test -n "$BC"
 d0_a=$(counter a /dp/circ/destroy_rx)
 ctl_quiet() { ctl "$@" >/dev/null; }
-# The operator's view: B lists the 4 circuits, extended over its channel to
-# C; one is destroyed by hand (DESTROY REQUESTED both ways).
+# The operator's view: B lists the 4 circuits, extended over its channel to C.
 ctl b show circuits >"$IT_DIR/b-circuits.txt" 2>&1
 check "show_circuits_lists_them" grep -q "^4 circuits$" "$IT_DIR/b-circuits.txt"
 check "show_circuits_shows_the_next_hop" \
 	test "$(awk '$3 == "open" && $6 != "-"' "$IT_DIR/b-circuits.txt" | wc -l)" -eq 4
-C1=$(awk '$3 == "open" { print $1; exit }' "$IT_DIR/b-circuits.txt")
-check "circuit_destroy_by_hand" ctl_quiet b circuit destroy "${C1:-0x0}"
-check "circuit_destroy_sent_requested_both_ways" counter_ge b /dp/circ/destroy_tx/requested 2
-check "circuit_destroy_left_three" wait_until 10 counter_eq b /dp/circ/open 3
+# DESTROY from the far end: one circuit destroyed by hand on C (REQUESTED
+# both ways); B gets it from its next hop and passes DESTROYED back to A.
+ctl c show circuits >"$IT_DIR/c-circuits.txt" 2>&1
+C1=$(awk '$3 == "open" { print $1; exit }' "$IT_DIR/c-circuits.txt")
+d0_b=$(counter b /dp/circ/destroy_rx)
+d0_bd=$(counter b /dp/circ/destroy_tx/destroyed)
+check "circuit_destroy_by_hand_on_c" ctl_quiet c circuit destroy "${C1:-0x0}"
+check "circuit_destroy_sent_requested_both_ways" counter_ge c /dp/circ/destroy_tx/requested 2
+check "far_end_destroy_reached_b" wait_until 10 counter_ge b /dp/circ/destroy_rx $((${d0_b:-0} + 1))
+check "b_passed_it_on_as_destroyed" counter_ge b /dp/circ/destroy_tx/destroyed $((${d0_bd:-0} + 1))
 closed_all=0
 for h in $BC; do
 	ctl_quiet b channel close "$h" || closed_all=1
