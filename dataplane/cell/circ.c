@@ -1205,7 +1205,11 @@ handle_local(struct dp_lcore *lc, struct circ *c, uint8_t *p, bool early)
 			send_destroy(lc, c->side[SIDE_N].chan, c->side[SIDE_N].circ_id, reason);
 			side_detach(lc, c, SIDE_N);
 		}
-		circ_unblock(lc, c, SIDE_P); /* a remote next hop may have been paused */
+		/* A next hop on another lcore: release every pause between the
+		 * halves, then let its half go. */
+		circ_unblock(lc, c, SIDE_P);
+		xl_pause_local(lc, c, false);
+		xl_ring_unblock(lc, c);
 		xl_notify_gone(lc, c, reason);
 		if (c->pend != NONE) {
 			cell_release(lc, c->pend);

@@ -1172,7 +1172,37 @@ test_circ_queue_cap(void)
 	dp_rc_free(&c2);
 }
 
+/* TRUNCATE at the last hop: TRUNCATED (REQUESTED) comes back, made and
+ * digested by B, and the circuit stays usable. */
+static void
+test_circ_truncate(void)
+{
+	struct dp_relay_crypto c1;
+	struct wire_relay_hdr h;
+	uint8_t reason = WIRE_DESTROY_FINISHED;
+	int i;
+
+	memset(&c1, 0, sizeof(c1));
+	cl_create(0x80000051u, WIRE_HTYPE_NTOR_V3, &c1);
+	cl_relay(0x80000051u, &c1, true, WIRE_RELAY_CMD_TRUNCATE, 0, &reason, 1);
+	i = cl_wait_cell();
+	CU_ASSERT_FATAL(i >= 0);
+	CU_ASSERT_EQUAL(cap.cmd[i], WIRE_CELL_CMD_RELAY);
+	dp_rc_crypt(&c1.bwd, cap.payload[i]);
+	CU_ASSERT_FATAL(dp_rc_digest_check(&c1.bwd, cap.payload[i]));
+	CU_ASSERT_FATAL(wire_relay_hdr_decode(cap.payload[i], WIRE_CELL_PAYLOAD_LEN, &h) == 0);
+	CU_ASSERT_EQUAL(h.cmd, WIRE_RELAY_CMD_TRUNCATED);
+	CU_ASSERT_EQUAL(h.length, 1);
+	CU_ASSERT_EQUAL(cap.payload[i][WIRE_RELAY_OFF_DATA], WIRE_DESTROY_REQUESTED);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_truncate_rx), 1);
+	cl_relay(0x80000051u, &c1, false, WIRE_RELAY_CMD_DROP, 0, NULL, 0);
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_circ_drop_rx) == 1, 100000));
+	CU_ASSERT_EQUAL(circ_gauge_b(), 1);
+	dp_rc_free(&c1);
+}
+
 static CU_TestInfo circ_tests[] = {
+	{ "truncate_answers_truncated", test_circ_truncate },
 	{ "queue_cap_destroys_the_circuit", test_circ_queue_cap },
 	{ "create_ntor3_fast_relay_both_ways_destroy", test_circ_create_relay_destroy },
 	{ "bad_creates_refused", test_circ_bad_creates },
