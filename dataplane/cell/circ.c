@@ -1338,9 +1338,9 @@ ipv4_is_private(uint32_t a)
 	       (a >> 16) == (169u << 8 | 254) || (a >> 22) == (100u << 2 | 1) || (a >> 28) >= 14;
 }
 
-/* Pick a free circuit id for our side of @p chan (tor-spec.txt §5.1.1). */
-static uint32_t
-new_circ_id(struct dp_lcore *lc, uint32_t chan, bool we_init)
+/* A free circuit id for our side of @p chan (tor-spec.txt §5.1.1; circ.h). */
+uint32_t
+dp_circ_new_id(struct dp_lcore *lc, uint32_t chan, bool we_init)
 {
 	for (int i = 0; i < 16; i++) {
 		uint32_t id = (uint32_t)rte_rand() & 0x7fffffffu;
@@ -1370,7 +1370,7 @@ extend_send(struct dp_lcore *lc, struct circ *c)
 		circ_close(lc, c, rc == 1 ? WIRE_DESTROY_OR_IDENTITY : WIRE_DESTROY_CONNECTFAILED);
 		return;
 	}
-	id = new_circ_id(lc, n->chan, we_init);
+	id = dp_circ_new_id(lc, n->chan, we_init);
 	if (id == 0 || dp_u64map_put(&cc->map, map_key(n->chan, id), ref_of((uint32_t)(c - cc->circs), SIDE_N) + 1) != 0) {
 		circ_close(lc, c, WIRE_DESTROY_RESOURCELIMIT);
 		return;
@@ -1740,7 +1740,7 @@ xl_on_extend(struct dp_lcore *lc, const struct xl_msg *m)
 	c->is_half = 1;
 	c->state = CS_HALF;
 	DP_CTR_INC(lc, circ_halves);
-	id = new_circ_id(lc, m->chan, we_init);
+	id = dp_circ_new_id(lc, m->chan, we_init);
 	b = id != 0 ? cell_alloc(lc, true) : NONE;
 	if (b == NONE || side_attach(lc, c, SIDE_N, m->chan, id) != 0) {
 		if (b != NONE)

@@ -103,6 +103,14 @@ void dp_circ_ctl_msg(struct dp_lcore *lc, const struct ipc_hdr *msg);
  */
 int dp_circ_group_link(struct dp_lcore *const *lcs, uint32_t n);
 
+/**
+ * Pick a circuit id for a circuit we create on channel @p chan
+ * (tor-spec.txt §5.1.1, link >= 4): random, never 0, with the high bit set
+ * when we initiated the channel and clear when the peer did, and not in use
+ * on that channel. @return the id, or 0 after 16 draws all in use.
+ */
+uint32_t dp_circ_new_id(struct dp_lcore *lc, uint32_t chan, bool we_initiated);
+
 /** Circuits on this lcore now. */
 uint32_t dp_circ_count(const struct dp_lcore *lc);
 

@@ -1201,7 +1201,31 @@ test_circ_truncate(void)
 	dp_rc_free(&c1);
 }
 
+/* Circuit ids we pick (tor-spec §5.1.1): never 0, the high bit for the
+ * channel's initiator only, never one in use on the channel. */
+static void
+test_circ_id_allocation(void)
+{
+	struct ipc_msg_chan_info info;
+	struct dp_relay_crypto c1;
+	uint32_t chan_b = only_chan(&rb, &info), used = 0x80000071u;
+
+	CU_ASSERT_FATAL(chan_b != 0);
+	memset(&c1, 0, sizeof(c1));
+	cl_create(used, WIRE_HTYPE_FAST, &c1);
+	for (int k = 0; k < 2000; k++) {
+		uint32_t resp = dp_circ_new_id(&rb.lc, chan_b, false);
+		uint32_t init = dp_circ_new_id(&rb.lc, chan_b, true);
+
+		CU_ASSERT(resp != 0 && (resp >> 31) == 0);
+		CU_ASSERT((init >> 31) == 1 && (init & 0x7fffffffu) != 0);
+		CU_ASSERT(init != used);
+	}
+	dp_rc_free(&c1);
+}
+
 static CU_TestInfo circ_tests[] = {
+	{ "circuit_id_allocation", test_circ_id_allocation },
 	{ "truncate_answers_truncated", test_circ_truncate },
 	{ "queue_cap_destroys_the_circuit", test_circ_queue_cap },
 	{ "create_ntor3_fast_relay_both_ways_destroy", test_circ_create_relay_destroy },
