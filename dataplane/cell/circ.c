@@ -75,14 +75,13 @@ enum xl_type {
 	XL_CELL_FWD,   /**< -> half: a forward cell, already decrypted at home */
 	XL_CELL_BWD,   /**< -> home: a backward cell as it arrived */
 	XL_DESTROY,    /**< either way: the circuit is gone (reason for the peer's DESTROY) */
-	XL_PAUSE,      /**< either way: stop reading the channel feeding my full queue */
-	XL_RESUME,     /**< either way: read it again */
+	XL_CREDIT,     /**< either way: @c reason more cells may come (they left my queue) */
 };
 
 struct xl_msg {
 	uint8_t type;
 	uint8_t from;	 /**< sender's index in the group */
-	uint8_t reason;	 /**< XL_DESTROY */
+	uint8_t reason;	 /**< XL_DESTROY: the reason; XL_CREDIT: the number of cells */
 	uint8_t cmd;	 /**< XL_CELL_*: the cell command (RELAY_EARLY stays) */
 	uint32_t dst;	 /**< circuit handle at the receiver (0: XL_EXTEND) */
 	uint32_t src;	 /**< circuit handle at the sender */
@@ -140,10 +139,16 @@ struct circ {
 	uint64_t cells_fwd, cells_bwd; /**< relay cells passed on each way */
 	uint8_t want_ed;	/**< EXTEND2 named an Ed25519 identity */
 	uint8_t xl_lc;		/**< group index of the lcore holding the other half, XL_NONE */
-	uint8_t xl_paused;	/**< the peer asked us to pause our channel feeding it */
+	uint8_t xl_paused;	/**< our channel paused: no credit left toward the other half */
 	uint8_t is_half;	/**< CS_HALF: side N only; the keys are at home */
 	uint8_t xl_ring_blocked; /**< our channel paused: the ring to the other half is filling */
 	uint32_t xl_peer;	/**< the other half's handle on xl_lc (0: not known yet) */
+	/* Cross-lcore flow control, per direction (ARCHITECTURE.md §3 backpressure):
+	 * a half may have at most queue_hiwat cells in flight to the other half
+	 * or in its queue; the other half returns credit as they leave. */
+	uint16_t xl_credit;	/**< cells we may still send to the other half */
+	uint16_t xl_owed;	/**< cells of the other half's that left our queue, not yet credited */
+	uint32_t xl_recv;	/**< cells from the other half still in our queue */
 	uint8_t ed_id[32];	/**< that identity (checked when the channel opens) */
 	struct circ_side side[2];
 	struct dp_relay_crypto rc;
@@ -434,12 +439,6 @@ circ_unblock(struct dp_lcore *lc, struct circ *c, uint32_t side)
 	if (!s->blocking)
 		return;
 	s->blocking = 0;
-	if (o->chan == 0 && c->xl_lc != XL_NONE) {
-		/* The feeding channel is the other half's, on another lcore. */
-		if (c->xl_peer != 0)
-			xl_ctl(lc, c->xl_lc, XL_RESUME, c->xl_peer, circ_handle(lc, lc->circ, c), 0);
-		return;
-	}
 	feed = chan_state(lc, o->chan, false);
 	if (feed != NULL && feed->pause_refs > 0 && --feed->pause_refs == 0)
 		dp_chan_set_paused(lc, feed->handle, false);
@@ -474,7 +473,7 @@ xl_ring_unblock(struct dp_lcore *lc, struct circ *c)
 	local_chan_pause(lc, c, false);
 }
 
-/* The peer half asks us to stop (or resume) reading our channel of @p c. */
+/* Out of credit toward the other half (or credited again): stop (or resume) reading our channel of @p c. */
 static void
 xl_pause_local(struct dp_lcore *lc, struct circ *c, bool pause)
 {
@@ -485,8 +484,11 @@ xl_pause_local(struct dp_lcore *lc, struct circ *c, bool pause)
 		return;
 	c->xl_paused = pause;
 	if (pause) {
-		if (ch->pause_refs++ == 0)
+		DP_CTR_INC(lc, circ_xl_credit_waits);
+		if (ch->pause_refs++ == 0) {
 			dp_chan_set_paused(lc, ch->handle, true);
+			DP_CTR_INC(lc, circ_pauses);
+		}
 	} else if (ch->pause_refs > 0 && --ch->pause_refs == 0) {
 		dp_chan_set_paused(lc, ch->handle, false);
 	}
@@ -557,11 +559,8 @@ queue_push(struct dp_lcore *lc, struct circ *c, uint32_t side, uint32_t buf)
 				dp_chan_set_paused(lc, feed->handle, true);
 				DP_CTR_INC(lc, circ_pauses);
 			}
-		} else if (c->side[side ^ 1].chan == 0 && c->xl_lc != XL_NONE && c->xl_peer != 0) {
-			s->blocking = 1;
-			xl_ctl(lc, c->xl_lc, XL_PAUSE, c->xl_peer, circ_handle(lc, cc, c), 0);
-			DP_CTR_INC(lc, circ_pauses);
 		}
+		/* Fed from another lcore: its credit (xl_credit) bounds this queue. */
 	}
 	return 0;
 }
@@ -638,7 +637,7 @@ xl_push(struct dp_lcore *lc, uint8_t to, const struct xl_msg *m)
 }
 
 /*
- * A control message to lcore @p to (XL_DESTROY, XL_PAUSE, XL_RESUME): never
+ * A control message to lcore @p to (XL_DESTROY, XL_ATTACHED, XL_CREDIT): never
  * dropped while the backlog has room; when the ring is full it waits in the
  * backlog (in order) and dp_circ_poll() retries it.
  */
@@ -752,6 +751,36 @@ xl_notify_gone(struct dp_lcore *lc, struct circ *c, uint8_t reason)
 	c->xl_peer = 0;
 }
 
+/* A cell of the other half's left our queue: credit it back in batches. */
+static void
+xl_credit_return(struct dp_lcore *lc, struct circ *c, bool queue_empty)
+{
+	struct dp_circ_lcore *cc = lc->circ;
+	uint32_t batch = cc->conf.queue_hiwat / 4;
+
+	if (batch == 0)
+		batch = 1;
+	else if (batch > 255)
+		batch = 255;
+
+	c->xl_recv--;
+	c->xl_owed++;
+	if (c->xl_lc == XL_NONE || c->xl_peer == 0 || (c->xl_owed < batch && !queue_empty))
+		return;
+	xl_ctl(lc, c->xl_lc, XL_CREDIT, c->xl_peer, circ_handle(lc, cc, c), (uint8_t)c->xl_owed);
+	c->xl_owed = 0;
+}
+
+/* We sent a cell to the other half: out of credit, stop reading our channel. */
+static void
+xl_credit_spend(struct dp_lcore *lc, struct circ *c)
+{
+	if (c->xl_credit > 0)
+		c->xl_credit--;
+	if (c->xl_credit == 0)
+		xl_pause_local(lc, c, true);
+}
+
 /* ---- the scheduler ---- */
 
 /* Pop the next data cell of @p ch in EWMA order into @p out. @return false if none. */
@@ -784,6 +813,8 @@ sched_pop(struct dp_lcore *lc, struct circ_chan *ch, uint8_t *out)
 		act_insert(lc, ch, ref);
 	if (s->blocking && s->q_len <= cc->conf.queue_hiwat / 2)
 		circ_unblock(lc, c, ref & 1);
+	if (c->xl_recv != 0 && c->side[(ref & 1) ^ 1].chan == 0)
+		xl_credit_return(lc, c, s->q_len == 0);
 	return true;
 }
 
@@ -961,6 +992,8 @@ circ_alloc(struct dp_lcore *lc)
 	c->rc = rc;
 	c->pend = NONE;
 	c->xl_lc = XL_NONE;
+	c->xl_credit = lc->circ->conf.queue_hiwat > UINT16_MAX ? UINT16_MAX
+							       : (uint16_t)lc->circ->conf.queue_hiwat;
 	c->created_us = lc->now_us;
 	for (uint32_t s = 0; s < 2; s++) {
 		c->side[s].q_head = c->side[s].q_tail = NONE;
@@ -1296,6 +1329,7 @@ on_relay(struct dp_lcore *lc, uint32_t chan, const struct wire_cell *cell, struc
 			}
 			c->cells_fwd++;
 			DP_CTR_INC(lc, circ_cells_fwd);
+			xl_credit_spend(lc, c);
 			xl_ring_watch(lc, c);
 			return;
 		}
@@ -1710,10 +1744,13 @@ half_on_cell(struct dp_lcore *lc, struct circ *c, const struct wire_cell *cell)
 	memset(raw, 0, WIRE_CELL_HDR_LEN(4));
 	raw[4] = cell->cmd;
 	memcpy(raw + WIRE_CELL_HDR_LEN(4), cell->payload, WIRE_CELL_PAYLOAD_LEN);
-	if (xl_cell(lc, c->xl_lc, type, c->xl_peer, circ_handle(lc, cc, c), cell->cmd, raw) != 0)
+	if (xl_cell(lc, c->xl_lc, type, c->xl_peer, circ_handle(lc, cc, c), cell->cmd, raw) != 0) {
 		circ_close(lc, c, WIRE_DESTROY_RESOURCELIMIT);
-	else
-		xl_ring_watch(lc, c);
+		return;
+	}
+	if (type == XL_CELL_BWD)
+		xl_credit_spend(lc, c);
+	xl_ring_watch(lc, c);
 }
 
 /* XL_EXTEND: make the next-hop half on our channel m->chan and send the CREATE2. */
@@ -1800,6 +1837,7 @@ xl_on_msg(struct dp_lcore *lc, struct circ *c, const struct xl_msg *m)
 		be32_put(cc->cells[b].cell, c->side[SIDE_P].circ_id);
 		cc->cells[b].cell[4] = WIRE_CELL_CMD_RELAY;
 		if (queue_push(lc, c, SIDE_P, b) == 0) {
+			c->xl_recv++;
 			c->cells_bwd++;
 			DP_CTR_INC(lc, circ_cells_bwd);
 		}
@@ -1818,7 +1856,8 @@ xl_on_msg(struct dp_lcore *lc, struct circ *c, const struct xl_msg *m)
 		be32_put(cc->cells[b].cell, c->side[SIDE_N].circ_id);
 		cc->cells[b].cell[4] = m->cmd == WIRE_CELL_CMD_RELAY_EARLY ? WIRE_CELL_CMD_RELAY_EARLY
 									   : WIRE_CELL_CMD_RELAY;
-		queue_push(lc, c, SIDE_N, b);
+		if (queue_push(lc, c, SIDE_N, b) == 0)
+			c->xl_recv++;
 		return;
 	case XL_DESTROY:
 		/* The other half is gone: DESTROY our side with its reason; no echo. */
@@ -1829,9 +1868,15 @@ xl_on_msg(struct dp_lcore *lc, struct circ *c, const struct xl_msg *m)
 		circ_close(lc, c, m->reason <= WIRE_DESTROY_REASON_MAX ? m->reason
 								: WIRE_DESTROY_PROTOCOL);
 		return;
-	case XL_PAUSE:
-	case XL_RESUME:
-		xl_pause_local(lc, c, m->type == XL_PAUSE);
+	case XL_CREDIT:
+		{
+			uint32_t cr = (uint32_t)c->xl_credit + m->reason;
+
+			c->xl_credit = (uint16_t)(cr > cc->conf.queue_hiwat ? cc->conf.queue_hiwat
+									    : cr);
+		}
+		if (c->xl_credit > 0)
+			xl_pause_local(lc, c, false);
 		return;
 	default:
 		return;
@@ -1845,7 +1890,7 @@ xl_dispatch(struct dp_lcore *lc, uint8_t from, const struct xl_msg *m)
 	struct circ *c;
 
 	DP_CTR_INC(lc, circ_xl_rx);
-	if (m->from != from || m->type < XL_EXTEND || m->type > XL_RESUME) {
+	if (m->from != from || m->type < XL_EXTEND || m->type > XL_CREDIT) {
 		DP_CTR_INC(lc, circ_xl_stale);
 		return;
 	}

@@ -166,8 +166,10 @@ check "relay_a_one_channel_to_b_for_both_lcores" counter_eq a /dp/circ/extend/co
 # channel the port hashes to A's other lcore is extended over it through a
 # cross-lcore circuit (keys on the client's lcore, a next-hop half on the
 # channel's). Clients come until one lands there (each 1/2; at most 20).
-# Each is a slow-reader run, so the backpressure crosses lcores as well:
-# the half's full queue pauses the client's channel on the home lcore.
+# Each is a slow-reader run, so the backpressure crosses lcores as well: the
+# home may have at most --circ-queue cells in flight to the half or in its
+# queue (credit the half returns as cells leave), so with the endpoint
+# stalled the home runs out of credit and pauses the client's channel.
 xl_runs_ok=0
 p0=$(counter a /dp/circ/pauses)
 x0=$(counter a /dp/circ/extend/xl)
@@ -186,6 +188,7 @@ check "circuits_span_lcores_on_a" counter_ge a /dp/circ/extend/xl $((${x0:-0} + 
 # 4 x 600 cells each way crossed the rings (forward to the half, back home).
 check "cross_lcore_cells_both_ways" counter_ge a /dp/circ/xl_rx $((${r0:-0} + 4800))
 check "cross_lcore_backpressure_paused" counter_ge a /dp/circ/pauses $((${p0:-0} + 1))
+check "cross_lcore_credit_ran_out_and_came_back" counter_ge a /dp/circ/xl_credit_waits 1
 check "cross_lcore_nothing_lost" counter_eq a /dp/circ/xl_lost 0
 check "cross_lcore_no_queue_overflow" test "$(sum_counter /dp/circ/queue_overflow)" -eq 0
 check "cross_lcore_no_cell_buffer_ran_out" test "$(sum_counter /dp/circ/cells_nobuf)" -eq 0
