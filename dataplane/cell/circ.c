@@ -87,7 +87,8 @@ struct xl_msg {
 	uint32_t src;	 /**< circuit handle at the sender */
 	uint32_t chan;	 /**< XL_EXTEND: the receiver's channel to use */
 	uint8_t want_ed; /**< XL_EXTEND: check ed_id */
-	uint8_t pad[3];
+	uint8_t pad;
+	uint16_t credit; /**< XL_EXTEND: cells the new half may send home at first */
 	uint8_t ed_id[32];
 	uint8_t cell[WIRE_CELL_LEN]; /**< XL_EXTEND: the CREATE2 cell; XL_CELL_*, XL_CREATED */
 	uint8_t pad2[2];
@@ -149,6 +150,8 @@ struct circ {
 	uint16_t xl_credit;	/**< cells we may still send to the other half */
 	uint16_t xl_owed;	/**< cells of the other half's that left our queue, not yet credited */
 	uint32_t xl_recv;	/**< cells from the other half still in our queue */
+	uint32_t xl_chan;	/**< our channel while the other half is on another lcore: the
+				     one our pauses hold (kept when a side is detached first) */
 	uint8_t ed_id[32];	/**< that identity (checked when the channel opens) */
 	struct circ_side side[2];
 	struct dp_relay_crypto rc;
@@ -303,7 +306,8 @@ chan_state(struct dp_lcore *lc, uint32_t chan, bool create)
 static void
 chan_state_maybe_free(struct circ_chan *ch)
 {
-	if (ch->n_circs == 0 && ch->ctl_len == 0 && !ch->in_sched)
+	/* Kept while a pause is held: its release must find the channel. */
+	if (ch->n_circs == 0 && ch->ctl_len == 0 && !ch->in_sched && ch->pause_refs == 0)
 		ch->handle = 0;
 }
 
@@ -448,8 +452,7 @@ circ_unblock(struct dp_lcore *lc, struct circ *c, uint32_t side)
 static void
 local_chan_pause(struct dp_lcore *lc, struct circ *c, bool pause)
 {
-	uint32_t chan = c->side[SIDE_P].chan != 0 ? c->side[SIDE_P].chan : c->side[SIDE_N].chan;
-	struct circ_chan *ch = chan_state(lc, chan, false);
+	struct circ_chan *ch = chan_state(lc, c->xl_chan, false);
 
 	if (ch == NULL)
 		return;
@@ -477,8 +480,7 @@ xl_ring_unblock(struct dp_lcore *lc, struct circ *c)
 static void
 xl_pause_local(struct dp_lcore *lc, struct circ *c, bool pause)
 {
-	uint32_t chan = c->side[SIDE_P].chan != 0 ? c->side[SIDE_P].chan : c->side[SIDE_N].chan;
-	struct circ_chan *ch = chan_state(lc, chan, false);
+	struct circ_chan *ch = chan_state(lc, c->xl_chan, false);
 
 	if (ch == NULL || (pause ? c->xl_paused : !c->xl_paused))
 		return;
@@ -918,8 +920,13 @@ side_detach(struct dp_lcore *lc, struct circ *c, uint32_t side)
 	struct circ_chan *ch;
 
 	queue_clear(lc, c, side);
-	/* The other side's queue may have paused this side's channel. */
+	/* The other side's queue may have paused this side's channel; so may
+	 * the cross-lcore credit or ring watch (they hold c->xl_chan). */
 	circ_unblock(lc, c, side ^ 1);
+	if (s->chan != 0 && s->chan == c->xl_chan) {
+		xl_pause_local(lc, c, false);
+		xl_ring_unblock(lc, c);
+	}
 	if (s->mapped) {
 		dp_u64map_del(&cc->map, map_key(s->chan, s->circ_id));
 		s->mapped = 0;
@@ -1446,6 +1453,14 @@ extend_via_other_lcore(struct dp_lcore *lc, struct circ *c, const uint8_t rsa_id
 		m->src = circ_handle(lc, cc, c);
 		m->chan = h;
 		m->want_ed = c->want_ed;
+		/* Cells of an earlier half may still wait in our queue: they count. */
+		{
+			uint32_t cr = c->xl_recv < cc->conf.queue_hiwat
+					      ? cc->conf.queue_hiwat - c->xl_recv
+					      : 0;
+
+			m->credit = (uint16_t)(cr > UINT16_MAX ? UINT16_MAX : cr);
+		}
 		memcpy(m->ed_id, c->ed_id, 32);
 		memcpy(m->cell, cc->cells[c->pend].cell, WIRE_CELL_LEN);
 		ipc_ring_prod_submit(&cc->xl_out[j], 1);
@@ -1455,6 +1470,10 @@ extend_via_other_lcore(struct dp_lcore *lc, struct circ *c, const uint8_t rsa_id
 		c->pend = NONE;
 		c->xl_lc = j;
 		c->xl_peer = 0;
+		c->xl_chan = c->side[SIDE_P].chan;
+		c->xl_credit = cc->conf.queue_hiwat > UINT16_MAX ? UINT16_MAX
+								 : (uint16_t)cc->conf.queue_hiwat;
+		c->xl_owed = 0;
 		c->state = CS_WAIT_XL;
 		c->deadline_us = lc->now_us + cc->conf.pending_timeout_us;
 		return true;
@@ -1792,6 +1811,8 @@ xl_on_extend(struct dp_lcore *lc, const struct xl_msg *m)
 	ctl_push(lc, m->chan, b);
 	c->xl_lc = m->from;
 	c->xl_peer = m->src;
+	c->xl_chan = m->chan;
+	c->xl_credit = m->credit;
 	xl_ctl(lc, m->from, XL_ATTACHED, m->src, circ_handle(lc, cc, c), 0);
 }
 
