@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # A short libFuzzer run of each target in tests/fuzz/ (see tests/fuzz/module.mk):
-# fuzz_net_input (arbitrary frames into the receive path) and fuzz_chan (cell
-# framing and the link handshake). Builds them with clang (`make fuzz-build`),
+# fuzz_net_input (arbitrary frames into the receive path), fuzz_chan (cell
+# framing and the link handshake) and fuzz_circ (circuits over the channel
+# layer). Builds them with clang (`make fuzz-build`),
 # runs each for FUZZ_SMOKE_SECONDS (default 15) on a private copy of its seed
 # corpus, one after the other, and passes when each exits 0 having written no
 # crash, leak, timeout or OOM file. A reproducer is kept in
@@ -17,15 +18,16 @@ cd "$(dirname "$0")/../.."
 SECS=${FUZZ_SMOKE_SECONDS:-15}
 PREFIX=chive-fuzz-it-$$
 KEEP=$O/fuzz/smoke-crashes
-TARGETS=(fuzz_net_input fuzz_chan)
-declare -A SEEDS=([fuzz_net_input]=tests/fuzz/corpus [fuzz_chan]=tests/fuzz/corpus-chan)
+TARGETS=(fuzz_net_input fuzz_chan fuzz_circ)
+declare -A SEEDS=([fuzz_net_input]=tests/fuzz/corpus [fuzz_chan]=tests/fuzz/corpus-chan
+	[fuzz_circ]=tests/fuzz/corpus-circ)
 FZ_PIDS=()
 
 fz_cleanup() {
 	local p
 	rm -rf /var/run/dpdk/"$PREFIX"-*
 	for p in "${FZ_PIDS[@]}"; do
-		rm -f /dev/shm/chive-fz-chan-"$p"
+		rm -f /dev/shm/chive-fz-chan-"$p" /dev/shm/chive-fz-circ-"$p"
 	done
 	it_cleanup
 }
@@ -38,7 +40,8 @@ if ! command -v "${FUZZ_CC:-clang}" >/dev/null 2>&1; then
 	exit
 fi
 if make -s --no-print-directory -j"$(nproc)" O="$O" fuzz-build >"$IT_DIR/build.log" 2>&1 &&
-	[ -x "$O/fuzz/fuzz_net_input" ] && [ -x "$O/fuzz/fuzz_chan" ]; then
+	[ -x "$O/fuzz/fuzz_net_input" ] && [ -x "$O/fuzz/fuzz_chan" ] &&
+	[ -x "$O/fuzz/fuzz_circ" ]; then
 	ok "fuzzer_builds"
 else
 	not_ok "fuzzer_builds" "$(tail -n 20 "$IT_DIR/build.log")"
@@ -103,11 +106,11 @@ for t in "${TARGETS[@]}"; do
 	fz_run "$t"
 done
 
-# The fuzzers remove their EAL runtime directory (and fuzz_chan its segment) themselves,
-# at start-up, since a crash skips atexit.
+# The fuzzers remove their EAL runtime directory (and fuzz_chan and fuzz_circ their
+# segments) themselves, at start-up, since a crash skips atexit.
 ! ls -d /var/run/dpdk/"$PREFIX"-* >/dev/null 2>&1 && ok "no_eal_runtime_dir_left" ||
 	not_ok "no_eal_runtime_dir_left" "$(ls -d /var/run/dpdk/"$PREFIX"-*)"
-left=$(for p in "${FZ_PIDS[@]}"; do ls /dev/shm/chive-fz-chan-"$p" 2>/dev/null; done)
+left=$(for p in "${FZ_PIDS[@]}"; do ls /dev/shm/chive-fz-c{han,irc}-"$p" 2>/dev/null; done)
 [ -z "$left" ] && ok "no_shared_segment_left" || not_ok "no_shared_segment_left" "$left"
 
 it_finish
