@@ -430,6 +430,24 @@ act_remove(struct dp_lcore *lc, struct circ_chan *ch, uint32_t ref)
 
 /* ---- queues and backpressure ---- */
 
+/*
+ * Take (or drop) one reference on "channel @p ch is not read": the first
+ * pauses it (counted), the last resumes it. Every pause of the circuit
+ * layer goes through here: full queues, cross-lcore credit and rings.
+ */
+static void
+chan_pause_ref(struct dp_lcore *lc, struct circ_chan *ch, bool pause)
+{
+	if (pause) {
+		if (ch->pause_refs++ == 0) {
+			dp_chan_set_paused(lc, ch->handle, true);
+			DP_CTR_INC(lc, circ_pauses);
+		}
+	} else if (ch->pause_refs > 0 && --ch->pause_refs == 0) {
+		dp_chan_set_paused(lc, ch->handle, false);
+	}
+}
+
 static void xl_ctl(struct dp_lcore *lc, uint8_t to, uint8_t type, uint32_t dst, uint32_t src,
 		   uint8_t reason);
 
@@ -444,8 +462,8 @@ circ_unblock(struct dp_lcore *lc, struct circ *c, uint32_t side)
 		return;
 	s->blocking = 0;
 	feed = chan_state(lc, o->chan, false);
-	if (feed != NULL && feed->pause_refs > 0 && --feed->pause_refs == 0)
-		dp_chan_set_paused(lc, feed->handle, false);
+	if (feed != NULL)
+		chan_pause_ref(lc, feed, false);
 }
 
 /* Pause (or resume) reading the one channel of a circuit half (xl circuits). */
@@ -454,16 +472,8 @@ local_chan_pause(struct dp_lcore *lc, struct circ *c, bool pause)
 {
 	struct circ_chan *ch = chan_state(lc, c->xl_chan, false);
 
-	if (ch == NULL)
-		return;
-	if (pause) {
-		if (ch->pause_refs++ == 0) {
-			dp_chan_set_paused(lc, ch->handle, true);
-			DP_CTR_INC(lc, circ_pauses);
-		}
-	} else if (ch->pause_refs > 0 && --ch->pause_refs == 0) {
-		dp_chan_set_paused(lc, ch->handle, false);
-	}
+	if (ch != NULL)
+		chan_pause_ref(lc, ch, pause);
 }
 
 /* The ring to the other half stays drained: resume (see xl_ring_watch()). */
@@ -485,15 +495,9 @@ xl_pause_local(struct dp_lcore *lc, struct circ *c, bool pause)
 	if (ch == NULL || (pause ? c->xl_paused : !c->xl_paused))
 		return;
 	c->xl_paused = pause;
-	if (pause) {
+	if (pause)
 		DP_CTR_INC(lc, circ_xl_credit_waits);
-		if (ch->pause_refs++ == 0) {
-			dp_chan_set_paused(lc, ch->handle, true);
-			DP_CTR_INC(lc, circ_pauses);
-		}
-	} else if (ch->pause_refs > 0 && --ch->pause_refs == 0) {
-		dp_chan_set_paused(lc, ch->handle, false);
-	}
+	chan_pause_ref(lc, ch, pause);
 }
 
 /* Drop every queued cell of @p side. */
@@ -557,10 +561,7 @@ queue_push(struct dp_lcore *lc, struct circ *c, uint32_t side, uint32_t buf)
 
 		if (feed != NULL) {
 			s->blocking = 1;
-			if (feed->pause_refs++ == 0) {
-				dp_chan_set_paused(lc, feed->handle, true);
-				DP_CTR_INC(lc, circ_pauses);
-			}
+			chan_pause_ref(lc, feed, true);
 		}
 		/* Fed from another lcore: its credit (xl_credit) bounds this queue. */
 	}
