@@ -136,3 +136,14 @@ cp_onion_client_wipe(struct cp_onion_client *st)
 	if (st != NULL)
 		OPENSSL_cleanse(st, sizeof(*st));
 }
+
+const struct cp_onion_ntor_key *
+cp_onion_find_ntor_key(const struct cp_onion_server_keys *sk, const uint8_t keyid[32])
+{
+	unsigned n = sk->n_ntor <= 2 ? sk->n_ntor : 2;
+
+	for (unsigned i = 0; i < n; i++)
+		if (CRYPTO_memcmp(sk->ntor[i].pub, keyid, 32) == 0)
+			return &sk->ntor[i];
+	return NULL;
+}

@@ -97,6 +97,10 @@ int cp_onion_x25519_pub(uint8_t pub[32], const uint8_t sec[32]);
  */
 int cp_onion_x25519(uint8_t out[32], const uint8_t sec[32], const uint8_t pub[32]);
 
+/** The server's ntor key (current or previous) whose public key is @p keyid, or NULL. */
+const struct cp_onion_ntor_key *cp_onion_find_ntor_key(const struct cp_onion_server_keys *sk,
+						       const uint8_t keyid[32]);
+
 /** Return 1 if the @p n bytes at @p p are all zero, in time independent of their value. */
 int cp_onion_is_zero(const uint8_t *p, size_t n);
 

@@ -106,18 +106,6 @@ out:
 	return rc;
 }
 
-/* The ntor key whose public key is @p keyid, or NULL. */
-static const struct cp_onion_ntor_key *
-ntor_find_key(const struct cp_onion_server_keys *sk, const uint8_t keyid[32])
-{
-	unsigned n = sk->n_ntor <= 2 ? sk->n_ntor : 2;
-
-	for (unsigned i = 0; i < n; i++)
-		if (CRYPTO_memcmp(sk->ntor[i].pub, keyid, 32) == 0)
-			return &sk->ntor[i];
-	return NULL;
-}
-
 enum cp_onion_fail
 cp_onion_ntor_server(const struct cp_onion_server_keys *sk, const uint8_t *y_sec,
 		     const uint8_t *hdata, size_t hlen, uint8_t reply[WIRE_NTOR_REPLY_LEN],
@@ -136,7 +124,7 @@ cp_onion_ntor_server(const struct cp_onion_server_keys *sk, const uint8_t *y_sec
 	if (CRYPTO_memcmp(hdata, sk->rsa_id, CP_NTOR_ID_LEN) != 0)
 		return CP_ONION_FAIL_NODEID;
 	/* KEYID: the current or the previous ntor onion key (tor keeps both). */
-	key = ntor_find_key(sk, hdata + CP_NTOR_ID_LEN);
+	key = cp_onion_find_ntor_key(sk, hdata + CP_NTOR_ID_LEN);
 	if (key == NULL)
 		return CP_ONION_FAIL_KEYID;
 	x_pub = hdata + CP_NTOR_ID_LEN + 32;

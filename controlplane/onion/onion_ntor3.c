@@ -182,18 +182,6 @@ ntor3_keystream(uint8_t *ek_ks, size_t ks_len, const uint8_t key_seed[32])
 	return cp_onion_shake256(ek_ks, 32 + ks_len, in, sizeof(in) / sizeof(in[0]));
 }
 
-/* The ntor key whose public key is @p keyid, or NULL. */
-static const struct cp_onion_ntor_key *
-ntor3_find_key(const struct cp_onion_server_keys *sk, const uint8_t keyid[32])
-{
-	unsigned n = sk->n_ntor <= 2 ? sk->n_ntor : 2;
-
-	for (unsigned i = 0; i < n; i++)
-		if (CRYPTO_memcmp(sk->ntor[i].pub, keyid, 32) == 0)
-			return &sk->ntor[i];
-	return NULL;
-}
-
 enum cp_onion_fail
 cp_onion_ntor3_server_part1(const struct cp_onion_server_keys *sk, const uint8_t *ver,
 			    size_t ver_len, const uint8_t *hdata, size_t hlen, uint8_t *cm,
@@ -211,7 +199,7 @@ cp_onion_ntor3_server_part1(const struct cp_onion_server_keys *sk, const uint8_t
 	/* NODEID: our Ed25519 master identity. */
 	if (CRYPTO_memcmp(hdata + OFF_ID, sk->ed_id, CP_NTOR3_ID_LEN) != 0)
 		return CP_ONION_FAIL_NODEID;
-	key = ntor3_find_key(sk, hdata + OFF_KEYID);
+	key = cp_onion_find_ntor_key(sk, hdata + OFF_KEYID);
 	if (key == NULL)
 		return CP_ONION_FAIL_KEYID;
 
