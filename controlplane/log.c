@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file
- * @brief Controlplane log sink (stderr).
+ * @brief Controlplane log sink (stderr, or the stream of cp_log_set_output()).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "controlplane/log.h"
 
 static int cp_log_max = CP_LOG_NOTICE;
+static FILE *cp_log_out;
 
 static const char *const level_names[] = {
 	[CP_LOG_ERR] = "err", [CP_LOG_WARN] = "warn", [CP_LOG_NOTICE] = "notice",
@@ -21,6 +22,12 @@ void
 cp_log_set_level(int level)
 {
 	cp_log_max = level;
+}
+
+void
+cp_log_set_output(FILE *out)
+{
+	cp_log_out = out;
 }
 
 int
@@ -38,6 +45,7 @@ cp_log(int level, const char *domain, const char *fmt, ...)
 	struct timespec ts;
 	struct tm tm;
 	char when[32];
+	FILE *out = cp_log_out != NULL ? cp_log_out : stderr;
 	va_list ap;
 
 	if (level > cp_log_max)
@@ -45,10 +53,10 @@ cp_log(int level, const char *domain, const char *fmt, ...)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(stderr, "%s.%03ldZ [%s] %s: ", when, ts.tv_nsec / 1000000L,
+	fprintf(out, "%s.%03ldZ [%s] %s: ", when, ts.tv_nsec / 1000000L,
 		level >= CP_LOG_ERR && level <= CP_LOG_DEBUG ? level_names[level] : "?", domain);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(out, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', out);
 }

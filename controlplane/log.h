@@ -3,12 +3,16 @@
  * @file
  * @brief Controlplane logging: syslog levels, domains cp.main, cp.dp, cp.cli, ...
  *
- * Output goes to stderr with a timestamp, level and domain. Rules from
+ * Output goes to stderr (or the stream cp_log_set_output() names: the
+ * config file's `Log ... stdout` or `Log ... file PATH`) with a timestamp,
+ * level and domain. Rules from
  * CONVENTIONS.md §19: nothing at WARN or above in normal operation; INFO and
  * above must make sense to an operator; never log key material.
  */
 #ifndef CONTROLPLANE_LOG_H
 #define CONTROLPLANE_LOG_H
+
+#include <stdio.h>
 
 #define CP_LOG_ERR 3
 #define CP_LOG_WARN 4
@@ -18,6 +22,9 @@
 
 /** Set the most verbose level printed (default CP_LOG_NOTICE). */
 void cp_log_set_level(int level);
+
+/** Write to @p out from now on (default stderr; NULL: back to stderr). The caller keeps it open. */
+void cp_log_set_output(FILE *out);
 
 /** Return the level named @p name ("err", "warn", "notice", "info", "debug"), or -1. */
 int cp_log_level_parse(const char *name);

@@ -3,9 +3,13 @@
  * @file
  * @brief chive-controlplane: attach to the dataplane's segment and serve the CLI.
  *
- * Usage: chive-controlplane [--shm NAME] [--socket PATH] [--socket-mode MODE]
+ * Usage: chive-controlplane [-f FILE] [--shm NAME] [--socket PATH] [--socket-mode MODE]
  *                           [--log-level LEVEL] [--data-dir DIR] [--offline-master]
- *                           [--netinfo-addr A.B.C.D]
+ *                           [--netinfo-addr A.B.C.D] [directory options]
+ *
+ * The configuration (controlplane/config.c) comes from the torrc-style file
+ * of -f FILE, or /etc/chive/chive.conf when there are no arguments at all,
+ * with the command line over it.
  *
  * The controlplane is an ordinary process (no DPDK). At start it loads the
  * relay keys from DIR/keys (creating what is missing, tor's formats) and
@@ -16,9 +20,7 @@
  * restarted while the dataplane runs. SIGINT/SIGTERM stop it cleanly and
  * remove its socket.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +30,7 @@
 #include <time.h>
 
 #include "controlplane/cli/cli_sock.h"
+#include "controlplane/config.h"
 #include "controlplane/cp.h"
 #include "controlplane/keys/keys.h"
 #include "controlplane/link/link.h"
@@ -35,30 +38,6 @@
 #include "controlplane/log.h"
 #include "controlplane/loop.h"
 #include "controlplane/util.h"
-
-#define CP_DEFAULT_SOCKET "/run/chive/chive.sock"
-#define CP_DEFAULT_DATA_DIR "/var/lib/chive"
-
-static void
-usage(const char *prog)
-{
-	fprintf(stderr,
-		"usage: %s [options]\n"
-		"  --shm NAME          dataplane segment /dev/shm/NAME (default: chive)\n"
-		"  --socket PATH       CLI socket (default: " CP_DEFAULT_SOCKET ")\n"
-		"  --socket-mode MODE  octal permissions of the CLI socket (default: 0660)\n"
-		"  --log-level LEVEL   err, warn, notice, info or debug (default: notice)\n"
-		"  --data-dir DIR      relay keys in DIR/keys, tor's formats (default: "
-		CP_DEFAULT_DATA_DIR ")\n"
-		"  --offline-master    never load or create the Ed25519 master secret key\n"
-		"                      (tor's OfflineMasterKey); a valid signing cert is needed\n"
-		"  --netinfo-addr A.B.C.D  IPv4 address advertised in NETINFO cells\n"
-		"                      (default: the dataplane port's address)\n"
-		"  --onion-workers N   threads for circuit handshakes (default: one per CPU, >= 2)\n"
-		"  --max-onion-queue-delay MS  refuse CREATEs when the onionskin queue would\n"
-		"                      take longer than this (tor's MaxOnionQueueDelay; 1750)\n",
-		prog);
-}
 
 /* Load or create the relay keys; on failure say why on stderr. */
 static int
@@ -84,116 +63,68 @@ load_keys(struct cp_ctx *cp, const char *data_dir, bool offline_master)
 	return 0;
 }
 
+/* Send the log where the configuration says; on failure say why on stderr. */
+static int
+open_log(const struct cp_config *c, FILE **opened)
+{
+	FILE *f;
+
+	*opened = NULL;
+	cp_log_set_level(c->log_level);
+	switch (c->log_dest) {
+	case CONF_LOG_DEST_STDERR:
+		break;
+	case CONF_LOG_DEST_STDOUT:
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		cp_log_set_output(stdout);
+		break;
+	case CONF_LOG_DEST_FILE:
+		f = fopen(c->log_path, "ae");
+		if (f == NULL) {
+			fprintf(stderr, "chive-controlplane: cannot open the log file %s: %s\n",
+				c->log_path, strerror(errno));
+			return -1;
+		}
+		setvbuf(f, NULL, _IOLBF, 0);
+		cp_log_set_output(f);
+		*opened = f;
+		break;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "shm", required_argument, NULL, 's' },
-		{ "socket", required_argument, NULL, 'S' },
-		{ "socket-mode", required_argument, NULL, 'm' },
-		{ "log-level", required_argument, NULL, 'l' },
-		{ "data-dir", required_argument, NULL, 'd' },
-		{ "offline-master", no_argument, NULL, 'o' },
-		{ "netinfo-addr", required_argument, NULL, 'n' },
-		{ "onion-workers", required_argument, NULL, 'w' },
-		{ "max-onion-queue-delay", required_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static struct cp_ctx cp;
-	const char *sock_path = CP_DEFAULT_SOCKET;
-	const char *data_dir = CP_DEFAULT_DATA_DIR;
-	bool offline_master = false;
-	uint32_t netinfo_addr = 0;
-	unsigned long mode = 0660;
-	char err[256], *end;
-	struct in_addr ia;
-	int opt, level, rc;
-	struct cp_onionq_conf onionq;
-	unsigned long v;
+	static struct cp_config cfg;
+	char err[PATH_MAX + 512];
+	uint32_t netinfo_addr;
+	FILE *log_file;
+	int rc;
 
-	cp_dplink_init(&cp.dp);
-	cp_onionq_conf_default(&onionq);
-	snprintf(cp.shm_name, sizeof(cp.shm_name), "chive");
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 's':
-			if (!ipc_shm_name_is_valid(optarg)) {
-				fprintf(stderr,
-					"chive-controlplane: invalid --shm name '%s' "
-					"(1-62 of A-Z a-z 0-9 . _ -)\n",
-					optarg);
-				return 2;
-			}
-			snprintf(cp.shm_name, sizeof(cp.shm_name), "%s", optarg);
-			break;
-		case 'S':
-			sock_path = optarg;
-			break;
-		case 'm':
-			errno = 0;
-			mode = strtoul(optarg, &end, 8);
-			if (errno != 0 || *end != '\0' || mode > 0777) {
-				fprintf(stderr, "chive-controlplane: bad --socket-mode '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'l':
-			level = cp_log_level_parse(optarg);
-			if (level < 0) {
-				fprintf(stderr, "chive-controlplane: bad --log-level '%s'\n", optarg);
-				return 2;
-			}
-			cp_log_set_level(level);
-			break;
-		case 'd':
-			if (optarg[0] == '\0') {
-				fprintf(stderr, "chive-controlplane: empty --data-dir\n");
-				return 2;
-			}
-			data_dir = optarg;
-			break;
-		case 'o':
-			offline_master = true;
-			break;
-		case 'n':
-			if (inet_pton(AF_INET, optarg, &ia) != 1) {
-				fprintf(stderr,
-					"chive-controlplane: bad --netinfo-addr '%s' (want A.B.C.D)\n",
-					optarg);
-				return 2;
-			}
-			netinfo_addr = ntohl(ia.s_addr);
-			break;
-		case 'w':
-		case 'D':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' ||
-			    (opt == 'w' ? v < 1 || v > CP_ONIONQ_WORKERS_MAX : v > 60000)) {
-				fprintf(stderr, "chive-controlplane: bad --%s '%s'\n",
-					opt == 'w' ? "onion-workers" : "max-onion-queue-delay", optarg);
-				return 2;
-			}
-			if (opt == 'w')
-				onionq.workers = (unsigned)v;
-			else
-				onionq.max_delay_ms = (unsigned)v;
-			break;
-		case 'h':
-			usage(argv[0]);
-			return 0;
-		default:
-			usage(argv[0]);
-			return 2;
-		}
+	cp_config_default(&cfg);
+	rc = cp_config_parse_args(&cfg, argc, argv, err, sizeof(err));
+	if (rc == CP_CONFIG_HELP) {
+		cp_config_usage(argv[0]);
+		return 0;
 	}
-	if (optind != argc) {
-		usage(argv[0]);
+	if (rc != 0) {
+		fprintf(stderr, "chive-controlplane: %s\n", err);
+		if (rc == CP_CONFIG_USAGE)
+			cp_config_usage(argv[0]);
 		return 2;
 	}
+	if (open_log(&cfg, &log_file) != 0)
+		return 1;
+	cp_dplink_init(&cp.dp);
+	snprintf(cp.shm_name, sizeof(cp.shm_name), "%s", cfg.shm_name);
+	/* NETINFO carries our address: --netinfo-addr, else Address, else the port's. */
+	netinfo_addr = cfg.netinfo_addr != 0 ? cfg.netinfo_addr : cfg.dir.address;
+	if (cfg.file[0] != '\0')
+		CP_LOG(INFO, main, "configuration read from %s", cfg.file);
 	cp.start_ns = cp_now_ns();
-	if (load_keys(&cp, data_dir, offline_master) != 0)
+	if (load_keys(&cp, cfg.data_dir, cfg.offline_master) != 0)
 		return 1;
 	cp_link_init(&cp.link, &cp.dp, cp.keys, netinfo_addr);
 	rc = cp_link_start(&cp.link, time(NULL), err, sizeof(err));
@@ -202,7 +133,7 @@ main(int argc, char **argv)
 		cp_keys_destroy(cp.keys);
 		return 1;
 	}
-	rc = cp_circ_init(&cp.circ, &cp.dp, cp.keys, &onionq, err, sizeof(err));
+	rc = cp_circ_init(&cp.circ, &cp.dp, cp.keys, &cfg.onionq, err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "chive-controlplane: %s\n", err);
 		cp_link_fini(&cp.link);
@@ -219,9 +150,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	/* The default socket directory may not exist yet. */
-	if (strcmp(sock_path, CP_DEFAULT_SOCKET) == 0)
+	if (strcmp(cfg.sock_path, CP_CONFIG_DEFAULT_SOCKET) == 0)
 		mkdir("/run/chive", 0750);
-	cp.cli = cp_cli_server_open(&cp, sock_path, (unsigned int)mode, err, sizeof(err));
+	cp.cli = cp_cli_server_open(&cp, cfg.sock_path, cfg.sock_mode, err, sizeof(err));
 	if (cp.cli == NULL) {
 		CP_LOG(ERR, cli, "%s", err);
 		cp_loop_fini();
@@ -230,7 +161,7 @@ main(int argc, char **argv)
 		cp_keys_destroy(cp.keys);
 		return 1;
 	}
-	CP_LOG(NOTICE, main, "listening on %s; dataplane segment /dev/shm/%s", sock_path,
+	CP_LOG(NOTICE, main, "listening on %s; dataplane segment /dev/shm/%s", cfg.sock_path,
 	       cp.shm_name);
 	cp_loop_check_dataplane(&cp, cp_now_ns());
 	rc = cp_loop_run(&cp);
@@ -241,5 +172,8 @@ main(int argc, char **argv)
 	cp_loop_fini();
 	cp_keys_destroy(cp.keys);
 	CP_LOG(NOTICE, main, "stopped");
+	cp_log_set_output(NULL);
+	if (log_file != NULL)
+		fclose(log_file);
 	return rc == 0 ? 0 : 1;
 }

@@ -3,9 +3,12 @@
  * @file
  * @brief Parsing of chive-dataplane's options.
  *
- * The torrc-style configuration file arrives with the directory work; until
- * then these options are the whole configuration. Numbers are checked for
- * range and trailing garbage; addresses are dotted quads.
+ * Numbers are checked for range and trailing garbage; addresses are dotted
+ * quads. The configuration file (chive-dataplane -f FILE) maps onto these
+ * same options: dp_config_load() turns each dataplane keyword into its long
+ * option and parses it here alone, so a file and a command line can never
+ * disagree on what a value means (common/conf/conf_schema.c has the same
+ * ranges, checked against these by tests/dataplane/test_config.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/conf/conf.h"
 #include "dataplane/config.h"
 
 enum {
@@ -82,6 +86,11 @@ dp_config_usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [EAL options] -- [options]\n"
+		"       %s -f FILE [EAL options] [-- options]\n"
+		"  -f, --config FILE     read FILE (torrc-style, see etc/chive.conf.example): it\n"
+		"                        gives the EAL options and these; the options after --\n"
+		"                        override it. With no arguments at all,\n"
+		"                        " CONF_FILE_DEFAULT " is read\n"
 		"  --shm NAME            shared segment /dev/shm/NAME (default chive)\n"
 		"  --port ETHDEV         ethdev to serve, e.g. net_tap0 (EAL --vdev creates it)\n"
 		"  --ip A.B.C.D/LEN      our IPv4 address and prefix (required with --port)\n"
@@ -118,7 +127,7 @@ dp_config_usage(const char *prog)
 		"  --queues N            network queues on the port, one per lcore, the first N\n"
 		"                        lcores (default 1; the port must offer N, e.g. af_packet\n"
 		"                        qpairs=N)\n",
-		prog);
+		prog, prog);
 }
 
 static int
@@ -206,13 +215,13 @@ parse_client_spec(const char *v, uint32_t *ip, uint16_t *port, uint16_t *conns, 
 }
 
 int
-dp_config_parse(struct dp_config *c, int argc, char **argv, char *err, size_t errlen)
+dp_config_parse_opts(struct dp_config *c, int argc, char **argv, char *err, size_t errlen)
 {
 	int opt, rc = 0;
 	uint64_t v;
 	const char *rest;
 
-	optind = 1;
+	optind = 0; /* glibc: a full reset, so that it can be called again */
 	opterr = 0;
 	while (rc == 0 && (opt = getopt_long(argc, argv, "", cfg_opts, NULL)) != -1) {
 		switch (opt) {
@@ -416,19 +425,193 @@ dp_config_parse(struct dp_config *c, int argc, char **argv, char *err, size_t er
 	}
 	if (rc == 0 && optind < argc)
 		rc = cfg_err(err, errlen, "unexpected argument '%s'", argv[optind]);
-	if (rc == 0 && c->port[0] != '\0' && c->ip == 0)
-		rc = cfg_err(err, errlen, "--port needs --ip A.B.C.D/LEN");
-	if (rc == 0 && c->port[0] == '\0' &&
+	return rc;
+}
+
+/*
+ * The configuration-file keywords that map onto a long option. The EAL
+ * keywords and TestingTorNetwork are handled by dp_config_load() itself;
+ * DPDKPort also sets --port.
+ */
+static const struct {
+	const char *keyword;
+	const char *longopt;
+} dp_conf_map[] = {
+	{ "SharedMemoryName", "shm" },
+	{ "DPDKPort", "port" },
+	{ "PortAddress", "ip" },
+	{ "Gateway", "gw" },
+	{ "MTU", "mtu" },
+	{ "Queues", "queues" },
+	{ "Mbufs", "mbufs" },
+	{ "ORPort", "orport" },
+	{ "MaxConnections", "max-conns" },
+	{ "TCPSendBuffer", "sndbuf" },
+	{ "TCPReceiveBuffer", "rcvbuf" },
+	{ "SynBacklog", "syn-backlog" },
+	{ "CongestionControl", "cc" },
+	{ "TLSMaxConnections", "tls-max-conns" },
+	{ "TLSHandshakeBudget", "tls-hs-budget" },
+	{ "TLSHandshakeTimeout", "tls-hs-timeout" },
+	{ "MaxChannels", "chan-max" },
+	{ "MaxChannelHandshakes", "chan-max-hs" },
+	{ "ChannelHandshakeTimeout", "chan-hs-timeout" },
+	{ "MaxCircuits", "circ-max" },
+	{ "CircuitCells", "circ-cells" },
+	{ "CircuitQueue", "circ-queue" },
+	{ "CircuitQueueMax", "circ-queue-max" },
+	{ "CircuitTimeout", "circ-timeout" },
+	{ "ExtendAllowPrivateAddresses", "extend-private" },
+};
+
+const char *
+dp_config_longopt(const char *keyword)
+{
+	for (size_t i = 0; i < sizeof(dp_conf_map) / sizeof(dp_conf_map[0]); i++)
+		if (strcmp(dp_conf_map[i].keyword, keyword) == 0)
+			return dp_conf_map[i].longopt;
+	return NULL;
+}
+
+/* The name of option @p longopt as the operator wrote it: --LONGOPT, or the file's keyword. */
+static const char *
+optname(bool file, const char *longopt, char *buf, size_t len)
+{
+	for (size_t i = 0; file && i < sizeof(dp_conf_map) / sizeof(dp_conf_map[0]); i++)
+		if (strcmp(dp_conf_map[i].longopt, longopt) == 0)
+			return dp_conf_map[i].keyword;
+	snprintf(buf, len, "--%s", longopt);
+	return buf;
+}
+
+int
+dp_config_check(const struct dp_config *c, bool file_names, char *err, size_t errlen)
+{
+	char a[32], b[32];
+
+	if (c->port[0] != '\0' && c->ip == 0)
+		return cfg_err(err, errlen, "%s needs %s A.B.C.D/LEN",
+			       optname(file_names, "port", a, sizeof(a)),
+			       optname(file_names, "ip", b, sizeof(b)));
+	if (c->port[0] == '\0' &&
 	    (c->diag.echo_port || c->diag.discard_port || c->diag.chargen_port || c->diag.client_ip ||
 	     c->diag.tls_echo_port || c->diag.tls_client_ip))
-		rc = cfg_err(err, errlen, "diagnostic services need --port");
-	if (rc == 0 && c->circ.queue_max <= c->circ.queue_hiwat)
-		rc = cfg_err(err, errlen, "--circ-queue-max (%u) must exceed --circ-queue (%u)",
-			     c->circ.queue_max, c->circ.queue_hiwat);
-	if (rc == 0 && c->chan.max_hs > c->chan.max_chans)
-		rc = cfg_err(err, errlen, "--chan-max-hs (%u) exceeds --chan-max (%u)", c->chan.max_hs,
-			     c->chan.max_chans);
-	if (rc == 0 && c->port[0] == '\0' && c->chan.orport != 0)
-		rc = cfg_err(err, errlen, "--orport needs --port");
-	return rc;
+		return cfg_err(err, errlen, "diagnostic services need %s",
+			       optname(file_names, "port", a, sizeof(a)));
+	if (c->circ.queue_max <= c->circ.queue_hiwat)
+		return cfg_err(err, errlen, "%s (%u) must exceed %s (%u)",
+			       optname(file_names, "circ-queue-max", a, sizeof(a)), c->circ.queue_max,
+			       optname(file_names, "circ-queue", b, sizeof(b)), c->circ.queue_hiwat);
+	if (c->chan.max_hs > c->chan.max_chans)
+		return cfg_err(err, errlen, "%s (%u) exceeds %s (%u)",
+			       optname(file_names, "chan-max-hs", a, sizeof(a)), c->chan.max_hs,
+			       optname(file_names, "chan-max", b, sizeof(b)), c->chan.max_chans);
+	if (c->port[0] == '\0' && c->chan.orport != 0)
+		return cfg_err(err, errlen, "%s needs %s", optname(file_names, "orport", a, sizeof(a)),
+			       optname(file_names, "port", b, sizeof(b)));
+	return 0;
+}
+
+int
+dp_config_parse(struct dp_config *c, int argc, char **argv, char *err, size_t errlen)
+{
+	int rc = dp_config_parse_opts(c, argc, argv, err, errlen);
+
+	return rc != 0 ? rc : dp_config_check(c, false, err, errlen);
+}
+
+int
+dp_config_apply(struct dp_config *c, const char *longopt, const char *value, char *err,
+		size_t errlen)
+{
+	char opt[64], val[CONF_LINE_MAX + 1];
+	char *argv[4] = { (char *)(uintptr_t)"chive-dataplane", opt, val, NULL };
+
+	snprintf(opt, sizeof(opt), "--%s", longopt);
+	if (value != NULL && strlen(value) >= sizeof(val))
+		return cfg_err(err, errlen, "--%s: value too long", longopt);
+	snprintf(val, sizeof(val), "%s", value != NULL ? value : "");
+	if (value == NULL)
+		argv[2] = NULL;
+	return dp_config_parse_opts(c, value != NULL ? 3 : 2, argv, err, errlen);
+}
+
+void
+dp_config_eal_default(struct dp_config_eal *eal)
+{
+	memset(eal, 0, sizeof(*eal));
+	eal->hugepages = -1;
+}
+
+int
+dp_config_load(struct dp_config *c, struct dp_config_eal *eal, const struct conf_file *f,
+	       char *err, size_t errlen)
+{
+	int testing = 0, extend = -1;
+	char why[CONF_LINE_MAX + 64];
+
+	if (!f->validated)
+		return cfg_err(err, errlen, "%s: not validated", f->path);
+	for (size_t i = 0; i < f->n; i++) {
+		const struct conf_entry *e = &f->entries[i];
+		const struct conf_opt *o = e->opt;
+		const char *k = o->name, *lo, *value = e->value;
+		struct conf_dpdk_port dp; /* value may point into it */
+		char num[32];
+		int rc = 0;
+
+		if (!conf_entry_is_for(e, CONF_USER_DP))
+			continue;
+		if (strcmp(k, "Lcores") == 0) {
+			snprintf(eal->lcores, sizeof(eal->lcores), "%s", e->value);
+			continue;
+		} else if (strcmp(k, "HugePages") == 0) {
+			/* choices: "0", "1", "auto" */
+			eal->hugepages = e->val.u == 2 ? -1 : (int)e->val.u;
+			continue;
+		} else if (strcmp(k, "Memory") == 0) {
+			eal->memory_mb = (uint32_t)e->val.u;
+			continue;
+		} else if (strcmp(k, "DPDKLogLevel") == 0) {
+			snprintf(eal->log_level, sizeof(eal->log_level), "%s",
+				 o->choices[e->val.u]);
+			continue;
+		} else if (strcmp(k, "TestingTorNetwork") == 0) {
+			testing = (int)e->val.u;
+			continue;
+		} else if (strcmp(k, "ExtendAllowPrivateAddresses") == 0) {
+			extend = (int)e->val.u;
+			continue;
+		} else if (strcmp(k, "DPDKPort") == 0) {
+			if (conf_parse_dpdk_port(e->value, &dp, why, sizeof(why)) != 0)
+				return cfg_err(err, errlen, "%s:%u: %s: %s", f->path, e->line, k, why);
+			snprintf(eal->port_spec, sizeof(eal->port_spec), "%s", e->value);
+			eal->port_is_pci = dp.is_pci;
+			value = dp.name;
+		}
+		lo = dp_config_longopt(k);
+		if (lo == NULL)
+			return cfg_err(err, errlen, "%s:%u: %s is not a dataplane option", f->path,
+				       e->line, k);
+		switch (o->kind) {
+		case CONF_KIND_UINT:
+		case CONF_KIND_PORT:
+		case CONF_KIND_MEMUNIT:
+		case CONF_KIND_MSEC:
+			snprintf(num, sizeof(num), "%llu", (unsigned long long)e->val.u);
+			value = num;
+			break;
+		case CONF_KIND_ENUM:
+			value = o->choices[e->val.u];
+			break;
+		default:
+			break;
+		}
+		rc = dp_config_apply(c, lo, value, why, sizeof(why));
+		if (rc != 0)
+			return cfg_err(err, errlen, "%s:%u: %s: %s", f->path, e->line, k, why);
+	}
+	/* tor: TestingTorNetwork implies ExtendAllowPrivateAddresses unless that is set. */
+	c->circ.extend_private = (extend >= 0 ? extend : testing) != 0;
+	return 0;
 }

@@ -3,7 +3,17 @@
  * @file
  * @brief chive-dataplane: EAL start-up, the shared segment, lcore launch, clean shutdown.
  *
- * Usage: chive-dataplane [EAL options] -- [--shm NAME]
+ * Usage: chive-dataplane [EAL options] -- [options]
+ *        chive-dataplane -f FILE [EAL options] [-- options]
+ *        chive-dataplane                      (reads /etc/chive/chive.conf)
+ *
+ * With a configuration file (common/conf/conf.h) everything is read and
+ * checked before EAL starts: the file gives the EAL options (Lcores → -l,
+ * Memory → -m, HugePages 0 → --no-huge, DPDKPort → -a PCI or --vdev=SPEC,
+ * and --no-pci unless the port is a PCI device, DPDKLogLevel →
+ * --log-level) and the application's (dataplane/config.c dp_config_load());
+ * EAL options on the command line come after the file's, and the options
+ * after "--" override the file's.
  *
  * Start-up: EAL init; create the shared segment (one ring set and counter
  * block per enabled lcore); publish the counter directory; bind one
@@ -41,6 +51,7 @@
 #include <rte_random.h>
 #include <rte_ring.h>
 
+#include "common/conf/conf.h"
 #include "common/ipc/ipc_shm.h"
 #include "dataplane/base/dp_ctr.h"
 #include "dataplane/base/dp_eal.h"
@@ -95,15 +106,106 @@ hugepages_free(void)
 	return n;
 }
 
+/* True if EAL option @p opt is among @p v[0 .. n). */
 static bool
-argv_has(int argc, char **argv, const char *opt)
+argv_has(int n, char **v, const char *opt)
 {
-	size_t n = strlen(opt);
+	size_t len = strlen(opt);
 
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strncmp(argv[i], opt, n) == 0 && (argv[i][n] == '\0' || argv[i][n] == '='))
+	for (int i = 0; i < n; i++)
+		if (strncmp(v[i], opt, len) == 0 && (v[i][len] == '\0' || v[i][len] == '='))
 			return true;
 	return false;
+}
+
+/* EAL arguments made from a configuration file; their strings live here. */
+struct file_eal {
+	char *argv[16];
+	int argc;
+	char mem[32];
+	char vdev[CONF_LINE_MAX + 16];
+	char log_level[32];
+	bool huge_required; /* HugePages 1: never fall back to --no-huge */
+};
+
+/*
+ * Read, check and apply the configuration file @p path (before EAL starts),
+ * then the application options @p app[1 .. n_app) over it, and make the EAL
+ * arguments in @p fe. Return -1 on success; otherwise say why on stderr and
+ * return the exit status (2; 0 for --help in @p app).
+ */
+static int
+load_file(const char *path, bool is_default, int n_app, char **app, struct dp_config *cfg,
+	  struct file_eal *fe, const char *prog)
+{
+	static struct dp_config_eal eal;
+	struct conf_file f = { 0 };
+	char err[CONF_LINE_MAX + 256];
+	int rc;
+
+	rc = conf_read(&f, path, err, sizeof(err));
+	if (rc != 0) {
+		if (is_default)
+			fprintf(stderr,
+				"chive-dataplane: no arguments, so the default configuration is "
+				"read: %s (use -f FILE, or [EAL options] -- [options]; --help)\n",
+				err);
+		else
+			fprintf(stderr, "chive-dataplane: %s\n", err);
+		conf_free(&f);
+		return 2;
+	}
+	dp_config_default(cfg);
+	dp_config_eal_default(&eal);
+	rc = conf_validate(&f, err, sizeof(err));
+	if (rc == 0)
+		rc = dp_config_load(cfg, &eal, &f, err, sizeof(err));
+	conf_free(&f);
+	if (rc != 0) {
+		fprintf(stderr, "chive-dataplane: %s\n", err);
+		return 2;
+	}
+	app[0] = (char *)(uintptr_t)prog;
+	rc = dp_config_parse_opts(cfg, n_app, app, err, sizeof(err));
+	if (rc != 0) {
+		if (rc < 0)
+			fprintf(stderr, "chive-dataplane: %s\n", err);
+		dp_config_usage(prog);
+		return rc > 0 ? 0 : 2;
+	}
+	if (dp_config_check(cfg, true, err, sizeof(err)) != 0) {
+		fprintf(stderr, "chive-dataplane: %s: %s\n", path, err);
+		return 2;
+	}
+
+	fe->argc = 0;
+	if (eal.lcores[0] != '\0') {
+		fe->argv[fe->argc++] = (char *)(uintptr_t)"-l";
+		fe->argv[fe->argc++] = eal.lcores;
+	}
+	if (eal.memory_mb != 0) {
+		snprintf(fe->mem, sizeof(fe->mem), "-m%u", eal.memory_mb);
+		fe->argv[fe->argc++] = fe->mem;
+	}
+	if (eal.hugepages == 0)
+		fe->argv[fe->argc++] = (char *)(uintptr_t)"--no-huge";
+	fe->huge_required = eal.hugepages == 1;
+	if (eal.port_spec[0] != '\0' && eal.port_is_pci) {
+		fe->argv[fe->argc++] = (char *)(uintptr_t)"-a";
+		fe->argv[fe->argc++] = eal.port_spec;
+	} else {
+		/* Chive serves one port: without a PCI one, scan no PCI bus. */
+		fe->argv[fe->argc++] = (char *)(uintptr_t)"--no-pci";
+		if (eal.port_spec[0] != '\0') {
+			snprintf(fe->vdev, sizeof(fe->vdev), "--vdev=%s", eal.port_spec);
+			fe->argv[fe->argc++] = fe->vdev;
+		}
+	}
+	if (eal.log_level[0] != '\0') {
+		snprintf(fe->log_level, sizeof(fe->log_level), "--log-level=%s", eal.log_level);
+		fe->argv[fe->argc++] = fe->log_level;
+	}
+	return -1;
 }
 
 /* Find the value of --shm among the application options (after "--"). */
@@ -334,53 +436,89 @@ int
 main(int argc, char **argv)
 {
 	static char prefix_arg[IPC_SHM_NAME_MAX + 32];
-	char *eal_argv[DP_EAL_ARGS_MAX];
+	static struct file_eal fe;
+	char *eal_argv[DP_EAL_ARGS_MAX], *user[DP_EAL_ARGS_MAX], *app[DP_EAL_ARGS_MAX];
 	char runtime_dir[PATH_MAX] = "";
 	char err[256];
 	struct ipc_seg_geom geom;
 	struct ipc_shm shm;
-	const char *shm_name;
-	int eal_argc = 0, n, rc, idx;
+	const char *shm_name, *conf_path = NULL;
+	int eal_argc = 0, n_user = 0, n_app = 1, n, rc, idx = 1;
 	bool no_huge_auto = false;
 	uint32_t lcore_id, i;
 	static struct dp_config cfg;
 	struct net_setup ns;
 
-	if (argc + 6 >= DP_EAL_ARGS_MAX) {
+	if (argc + 16 >= DP_EAL_ARGS_MAX) {
 		fprintf(stderr, "chive-dataplane: too many arguments\n");
 		return 2;
 	}
-	shm_name = app_shm_name(argc, argv);
-	if (!ipc_shm_name_is_valid(shm_name)) {
-		fprintf(stderr,
-			"chive-dataplane: invalid --shm name '%s' (1-62 of A-Z a-z 0-9 . _ -)\n",
-			shm_name);
-		return 2;
+	/* -f FILE / --config FILE first, or no arguments at all: a configuration file. */
+	if (argc == 1) {
+		conf_path = CONF_FILE_DEFAULT;
+	} else if (strcmp(argv[1], "-f") == 0 || strcmp(argv[1], "--config") == 0) {
+		if (argc < 3) {
+			fprintf(stderr, "chive-dataplane: %s needs a FILE\n", argv[1]);
+			dp_config_usage(argv[0]);
+			return 2;
+		}
+		conf_path = argv[2];
+		idx = 3;
+	} else if (strncmp(argv[1], "--config=", 9) == 0) {
+		conf_path = argv[1] + 9;
+		idx = 2;
 	}
-	/* EAL options first, then our defaults, then "--" and the application's. */
+	if (conf_path != NULL) {
+		int a = idx;
+
+		while (a < argc && strcmp(argv[a], "--") != 0)
+			a++;
+		for (int k = a + 1; k < argc; k++)
+			app[n_app++] = argv[k];
+		app[n_app] = NULL;
+		rc = load_file(conf_path, argc == 1, n_app, app, &cfg, &fe, argv[0]);
+		if (rc >= 0)
+			return rc;
+		for (int k = 0; k < fe.argc; k++)
+			user[n_user++] = fe.argv[k];
+		shm_name = cfg.shm_name;
+	} else {
+		shm_name = app_shm_name(argc, argv);
+		if (!ipc_shm_name_is_valid(shm_name)) {
+			fprintf(stderr,
+				"chive-dataplane: invalid --shm name '%s' (1-62 of A-Z a-z 0-9 . _ -)\n",
+				shm_name);
+			return 2;
+		}
+	}
+	/* The operator's EAL options (the command line's after the file's), then our defaults. */
+	for (; idx < argc && strcmp(argv[idx], "--") != 0; idx++)
+		user[n_user++] = argv[idx];
 	eal_argv[eal_argc++] = argv[0];
-	for (idx = 1; idx < argc && strcmp(argv[idx], "--") != 0; idx++)
-		eal_argv[eal_argc++] = argv[idx];
-	if (!argv_has(argc, argv, "--file-prefix")) {
+	for (int k = 0; k < n_user; k++)
+		eal_argv[eal_argc++] = user[k];
+	if (!argv_has(n_user, user, "--file-prefix")) {
 		snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=chive-%s", shm_name);
 		eal_argv[eal_argc++] = prefix_arg;
 	}
 	/* No hugepage reserved and none asked for: run from ordinary memory. */
-	if (!argv_has(argc, argv, "--no-huge") && !argv_has(argc, argv, "--in-memory") &&
-	    hugepages_free() == 0) {
+	if (!fe.huge_required && !argv_has(n_user, user, "--no-huge") &&
+	    !argv_has(n_user, user, "--in-memory") && hugepages_free() == 0) {
 		eal_argv[eal_argc++] = (char *)(uintptr_t)"--no-huge";
 		no_huge_auto = true;
-		if (!argv_has(argc, argv, "-m") && !argv_has(argc, argv, "--socket-mem"))
+		if (!argv_has(n_user, user, "-m") && !argv_has(n_user, user, "--socket-mem"))
 			eal_argv[eal_argc++] = (char *)(uintptr_t)"-m1024";
 	}
-	if (no_huge_auto || argv_has(argc, argv, "--no-huge")) {
-		if (!argv_has(argc, argv, "--no-shconf"))
+	if (no_huge_auto || argv_has(n_user, user, "--no-huge")) {
+		if (!argv_has(n_user, user, "--no-shconf"))
 			eal_argv[eal_argc++] = (char *)(uintptr_t)"--no-shconf";
-	} else if (!argv_has(argc, argv, "--in-memory")) {
+	} else if (!argv_has(n_user, user, "--in-memory")) {
 		eal_argv[eal_argc++] = (char *)(uintptr_t)"--in-memory";
 	}
-	for (; idx < argc; idx++)
-		eal_argv[eal_argc++] = argv[idx];
+	/* Without a file, "--" and the application's options go through EAL. */
+	if (conf_path == NULL)
+		for (; idx < argc; idx++)
+			eal_argv[eal_argc++] = argv[idx];
 	eal_argv[eal_argc] = NULL;
 
 	n = rte_eal_init(eal_argc, eal_argv);
@@ -391,16 +529,23 @@ main(int argc, char **argv)
 	}
 	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
 
-	/* Application options: what follows EAL's. */
-	eal_argc -= n;
-	eal_argv[n] = argv[0];
-	dp_config_default(&cfg);
-	rc = dp_config_parse(&cfg, eal_argc, eal_argv + n, err, sizeof(err));
-	if (rc != 0) {
-		if (rc < 0)
-			fprintf(stderr, "chive-dataplane: %s\n", err);
-		dp_config_usage(argv[0]);
-		rc = rc > 0 ? 0 : 2;
+	/* Application options: what follows EAL's (with a file, already read). */
+	if (conf_path == NULL) {
+		eal_argc -= n;
+		eal_argv[n] = argv[0];
+		dp_config_default(&cfg);
+		rc = dp_config_parse(&cfg, eal_argc, eal_argv + n, err, sizeof(err));
+		if (rc != 0) {
+			if (rc < 0)
+				fprintf(stderr, "chive-dataplane: %s\n", err);
+			dp_config_usage(argv[0]);
+			rc = rc > 0 ? 0 : 2;
+			goto out_eal;
+		}
+	} else if (n != eal_argc - 1) {
+		fprintf(stderr, "chive-dataplane: unexpected argument '%s' among the EAL options\n",
+			eal_argv[n + 1]);
+		rc = 2;
 		goto out_eal;
 	}
 

@@ -21,6 +21,7 @@ static CU_SuiteInfo *const unit_suites[] = {
 	&suite_wire_relay,
 	&suite_wire_link,
 	&suite_wire_create,
+	&suite_conf,
 	&suite_cli_proto,
 	&suite_cli,
 	&suite_dplink,
@@ -37,6 +38,7 @@ static CU_SuiteInfo *const unit_suites[] = {
 	&suite_cli_chan,
 	&suite_onion,
 	&suite_onionq,
+	&suite_cp_config,
 	&suite_rss,
 };
 

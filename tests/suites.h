@@ -21,6 +21,7 @@ extern CU_SuiteInfo suite_wire_cell;
 extern CU_SuiteInfo suite_wire_relay;
 extern CU_SuiteInfo suite_wire_link;
 extern CU_SuiteInfo suite_wire_create;
+extern CU_SuiteInfo suite_conf;
 /* Unit runner: controlplane/ */
 extern CU_SuiteInfo suite_cli_proto;
 extern CU_SuiteInfo suite_cli;
@@ -38,6 +39,7 @@ extern CU_SuiteInfo suite_link;
 extern CU_SuiteInfo suite_cli_chan;
 extern CU_SuiteInfo suite_onion;
 extern CU_SuiteInfo suite_onionq;
+extern CU_SuiteInfo suite_cp_config;
 /* Unit runner: plain-C drivers/ */
 extern CU_SuiteInfo suite_rss;
 
@@ -57,5 +59,6 @@ extern CU_SuiteInfo suite_tls;
 extern CU_SuiteInfo suite_chan;
 extern CU_SuiteInfo suite_circ;
 extern CU_SuiteInfo suite_relay_crypto;
+extern CU_SuiteInfo suite_dp_config;
 
 #endif /* TESTS_SUITES_H */

@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief chive-controlplane's configuration: config file keywords and command-line options.
+ *
+ * Every value goes through one function, config_apply(), whether it comes
+ * from a file line or from the command line: the file's lines are first
+ * checked by conf_validate() (all of the file, the dataplane's keywords
+ * too), a command-line option that stands for a keyword by
+ * conf_check_value(). The options that predate the file keep their own
+ * checks and messages (tests/integration/ rely on them).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/conf/conf.h"
+#include "controlplane/config.h"
+#include "controlplane/log.h"
+
+_Static_assert(CP_DIR_AUTH_MAX == CONF_DIRAUTH_MAX, "DirAuthority limits differ");
+_Static_assert(CP_DIR_FAMILY_MAX == CONF_FAMILY_MAX, "MyFamily limits differ");
+_Static_assert(CP_DIR_NICK_MAX == CONF_NICK_MAX, "nickname limits differ");
+_Static_assert(CP_LOG_ERR == CONF_LOG_ERR && CP_LOG_WARN == CONF_LOG_WARN &&
+		       CP_LOG_NOTICE == CONF_LOG_NOTICE && CP_LOG_INFO == CONF_LOG_INFO &&
+		       CP_LOG_DEBUG == CONF_LOG_DEBUG,
+	       "log levels differ");
+
+enum {
+	OPT_NICKNAME = 256, OPT_CONTACT, OPT_ADDRESS, OPT_ORPORT, OPT_DIR_AUTHORITY, OPT_PUBLISH,
+	OPT_TESTING, OPT_BW_RATE, OPT_BW_BURST, OPT_MY_FAMILY,
+};
+
+static const struct option cp_opts[] = {
+	{ "shm", required_argument, NULL, 's' },
+	{ "socket", required_argument, NULL, 'S' },
+	{ "socket-mode", required_argument, NULL, 'm' },
+	{ "log-level", required_argument, NULL, 'l' },
+	{ "data-dir", required_argument, NULL, 'd' },
+	{ "offline-master", no_argument, NULL, 'o' },
+	{ "netinfo-addr", required_argument, NULL, 'n' },
+	{ "onion-workers", required_argument, NULL, 'w' },
+	{ "max-onion-queue-delay", required_argument, NULL, 'D' },
+	{ "config", required_argument, NULL, 'f' },
+	{ "nickname", required_argument, NULL, OPT_NICKNAME },
+	{ "contact", required_argument, NULL, OPT_CONTACT },
+	{ "address", required_argument, NULL, OPT_ADDRESS },
+	{ "orport", required_argument, NULL, OPT_ORPORT },
+	{ "dir-authority", required_argument, NULL, OPT_DIR_AUTHORITY },
+	{ "publish", required_argument, NULL, OPT_PUBLISH },
+	{ "testing-tor-network", no_argument, NULL, OPT_TESTING },
+	{ "bandwidth-rate", required_argument, NULL, OPT_BW_RATE },
+	{ "bandwidth-burst", required_argument, NULL, OPT_BW_BURST },
+	{ "my-family", required_argument, NULL, OPT_MY_FAMILY },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The command-line options that stand for a config keyword. */
+static const struct {
+	int opt;
+	const char *longname;
+	const char *keyword;
+} cp_kw_opts[] = {
+	{ OPT_NICKNAME, "nickname", "Nickname" },
+	{ OPT_CONTACT, "contact", "ContactInfo" },
+	{ OPT_ADDRESS, "address", "Address" },
+	{ OPT_ORPORT, "orport", "ORPort" },
+	{ OPT_DIR_AUTHORITY, "dir-authority", "DirAuthority" },
+	{ OPT_PUBLISH, "publish", "PublishServerDescriptor" },
+	{ OPT_TESTING, "testing-tor-network", "TestingTorNetwork" },
+	{ OPT_BW_RATE, "bandwidth-rate", "RelayBandwidthRate" },
+	{ OPT_BW_BURST, "bandwidth-burst", "RelayBandwidthBurst" },
+	{ OPT_MY_FAMILY, "my-family", "MyFamily" },
+};
+
+static int
+cfg_err(char *err, size_t errlen, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+cfg_err(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void
+cp_config_default(struct cp_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->shm_name, sizeof(c->shm_name), "chive");
+	snprintf(c->sock_path, sizeof(c->sock_path), "%s", CP_CONFIG_DEFAULT_SOCKET);
+	c->sock_mode = 0660;
+	c->log_level = CP_LOG_NOTICE;
+	c->log_dest = CONF_LOG_DEST_STDERR;
+	snprintf(c->data_dir, sizeof(c->data_dir), "%s", CP_CONFIG_DEFAULT_DATA_DIR);
+	cp_onionq_conf_default(&c->onionq);
+	snprintf(c->dir.nickname, sizeof(c->dir.nickname), "Unnamed");
+	c->dir.publish = true;
+	c->default_file = CONF_FILE_DEFAULT;
+}
+
+void
+cp_config_usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s [-f FILE] [options]\n"
+		"  -f, --config FILE   read FILE first (torrc-style, see etc/chive.conf.example);\n"
+		"                      the options below override it. With no arguments at all,\n"
+		"                      " CONF_FILE_DEFAULT " is read\n"
+		"  --shm NAME          dataplane segment /dev/shm/NAME (default: chive)\n"
+		"  --socket PATH       CLI socket (default: " CP_CONFIG_DEFAULT_SOCKET ")\n"
+		"  --socket-mode MODE  octal permissions of the CLI socket (default: 0660)\n"
+		"  --log-level LEVEL   err, warn, notice, info or debug (default: notice)\n"
+		"  --data-dir DIR      relay keys in DIR/keys, tor's formats (default: "
+		CP_CONFIG_DEFAULT_DATA_DIR ")\n"
+		"  --offline-master    never load or create the Ed25519 master secret key\n"
+		"                      (tor's OfflineMasterKey); a valid signing cert is needed\n"
+		"  --netinfo-addr A.B.C.D  IPv4 address advertised in NETINFO cells\n"
+		"                      (default: --address, else the dataplane port's address)\n"
+		"  --onion-workers N   threads for circuit handshakes (default: one per CPU, >= 2)\n"
+		"  --max-onion-queue-delay MS  refuse CREATEs when the onionskin queue would\n"
+		"                      take longer than this (tor's MaxOnionQueueDelay; 1750)\n"
+		"directory (tor's torrc names in brackets):\n"
+		"  --nickname NAME     1-19 letters and digits [Nickname] (default: Unnamed)\n"
+		"  --contact TEXT      [ContactInfo]\n"
+		"  --address A.B.C.D   address to advertise [Address] (default: the port's)\n"
+		"  --orport PORT       [ORPort], the port the dataplane accepts channels on\n"
+		"  --dir-authority LINE  [DirAuthority], tor's syntax; repeatable\n"
+		"  --publish 0|1       [PublishServerDescriptor] (default: 1)\n"
+		"  --testing-tor-network  [TestingTorNetwork 1]\n"
+		"  --bandwidth-rate N  [RelayBandwidthRate], bytes/s with tor's units (\"10 MB\")\n"
+		"  --bandwidth-burst N [RelayBandwidthBurst]\n"
+		"  --my-family LIST    [MyFamily], comma-separated $FINGERPRINTs; repeatable\n",
+		prog);
+}
+
+/* Add the members of a MyFamily value, skipping ones already listed. */
+static int
+add_family(struct cp_dir_conf *d, const char *value, char *err, size_t errlen)
+{
+	char fam[CONF_FAMILY_MAX][41];
+	unsigned n = 0;
+	int rc = conf_parse_family(value, fam, CONF_FAMILY_MAX, &n, err, errlen);
+
+	if (rc != 0)
+		return rc;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned j;
+
+		for (j = 0; j < d->n_family && strcmp(d->family[j], fam[i]) != 0; j++)
+			;
+		if (j < d->n_family)
+			continue;
+		if (d->n_family == CP_DIR_FAMILY_MAX)
+			return cfg_err(err, errlen, -E2BIG, "more than %u family members",
+				       CP_DIR_FAMILY_MAX);
+		memcpy(d->family[d->n_family++], fam[i], 41);
+	}
+	return 0;
+}
+
+static int
+add_dirauth(struct cp_dir_conf *d, const char *value, char *err, size_t errlen)
+{
+	struct conf_dirauth da;
+	struct cp_dir_auth *a;
+	int rc = conf_parse_dirauth(value, &da, err, errlen);
+
+	if (rc != 0)
+		return rc;
+	if (d->n_auth == CP_DIR_AUTH_MAX)
+		return cfg_err(err, errlen, -E2BIG, "more than %u directory authorities",
+			       CP_DIR_AUTH_MAX);
+	a = &d->auth[d->n_auth++];
+	memset(a, 0, sizeof(*a));
+	snprintf(a->nickname, sizeof(a->nickname), "%s", da.nickname);
+	a->ip = da.ip;
+	a->dirport = da.dirport;
+	a->orport = da.orport;
+	memcpy(a->rsa_id, da.rsa_id, sizeof(a->rsa_id));
+	memcpy(a->v3ident, da.v3ident, sizeof(a->v3ident));
+	a->has_v3ident = da.has_v3ident;
+	return 0;
+}
+
+static int
+copy_str(char *dst, size_t size, const char *src, char *err, size_t errlen)
+{
+	if (strlen(src) >= size)
+		return cfg_err(err, errlen, -EINVAL, "longer than %zu bytes", size - 1);
+	memcpy(dst, src, strlen(src) + 1);
+	return 0;
+}
+
+/*
+ * Apply keyword @p opt with @p value, already checked (its checked form in
+ * @p v), to @p c. Keywords of the dataplane alone are ignored. On error the
+ * reason, without the keyword, is in @p err.
+ */
+static int
+config_apply(struct cp_config *c, const struct conf_opt *opt, const char *value,
+	     const struct conf_value *v, char *err, size_t errlen)
+{
+	const char *k = opt->name;
+	struct cp_dir_conf *d = &c->dir;
+
+	if (!(opt->users & CONF_USER_CP))
+		return 0;
+	if (strcmp(k, "Nickname") == 0)
+		return copy_str(d->nickname, sizeof(d->nickname), value, err, errlen);
+	if (strcmp(k, "ContactInfo") == 0)
+		return copy_str(d->contact, sizeof(d->contact), value, err, errlen);
+	if (strcmp(k, "Address") == 0)
+		d->address = (uint32_t)v->u;
+	else if (strcmp(k, "ORPort") == 0)
+		d->orport = (uint16_t)v->u;
+	else if (strcmp(k, "DirAuthority") == 0)
+		return add_dirauth(d, value, err, errlen);
+	else if (strcmp(k, "PublishServerDescriptor") == 0)
+		d->publish = v->u != 0;
+	else if (strcmp(k, "TestingTorNetwork") == 0)
+		d->testing = v->u != 0;
+	else if (strcmp(k, "RelayBandwidthRate") == 0)
+		d->bw_rate = v->u;
+	else if (strcmp(k, "RelayBandwidthBurst") == 0)
+		d->bw_burst = v->u;
+	else if (strcmp(k, "MyFamily") == 0)
+		return add_family(d, value, err, errlen);
+	else if (strcmp(k, "DataDirectory") == 0)
+		return copy_str(c->data_dir, sizeof(c->data_dir), value, err, errlen);
+	else if (strcmp(k, "CliSocket") == 0)
+		return copy_str(c->sock_path, sizeof(c->sock_path), value, err, errlen);
+	else if (strcmp(k, "CliSocketMode") == 0)
+		c->sock_mode = (unsigned)v->u;
+	else if (strcmp(k, "OfflineMasterKey") == 0)
+		c->offline_master = v->u != 0;
+	else if (strcmp(k, "NumOnionWorkers") == 0)
+		c->onionq.workers = (unsigned)v->u;
+	else if (strcmp(k, "MaxOnionQueueDelay") == 0)
+		c->onionq.max_delay_ms = (unsigned)v->u;
+	else if (strcmp(k, "SharedMemoryName") == 0)
+		return copy_str(c->shm_name, sizeof(c->shm_name), value, err, errlen);
+	else if (strcmp(k, "Log") == 0) {
+		struct conf_log lg;
+		int rc = conf_parse_log(value, &lg, err, errlen);
+
+		if (rc != 0)
+			return rc;
+		c->log_level = lg.severity;
+		c->log_dest = lg.dest;
+		return copy_str(c->log_path, sizeof(c->log_path), lg.path, err, errlen);
+	}
+	/* ExitRelay (only 0 passes the check) needs nothing; the unsupported never pass. */
+	return 0;
+}
+
+int
+cp_config_load_file(struct cp_config *c, const char *path, char *err, size_t errlen)
+{
+	struct conf_file f = { 0 };
+	uint32_t port_ip = 0;
+	char why[512];
+	int rc;
+
+	rc = conf_read(&f, path, err, errlen);
+	if (rc == 0)
+		rc = conf_validate(&f, err, errlen);
+	for (size_t i = 0; rc == 0 && i < f.n; i++) {
+		const struct conf_entry *e = &f.entries[i];
+
+		rc = config_apply(c, e->opt, e->value, &e->val, why, sizeof(why));
+		if (rc != 0)
+			cfg_err(err, errlen, rc, "%s:%u: %s: %s", path, e->line, e->opt->name, why);
+		/* Address defaults to the dataplane port's own (tor guesses it; we know it). */
+		if (rc == 0 && strcmp(e->opt->name, "PortAddress") == 0) {
+			char ip[INET_ADDRSTRLEN] = "";
+			struct in_addr ia;
+
+			sscanf(e->value, "%15[0-9.]", ip);
+			if (inet_pton(AF_INET, ip, &ia) == 1)
+				port_ip = ntohl(ia.s_addr);
+		}
+	}
+	if (rc == 0 && c->dir.address == 0)
+		c->dir.address = port_ip;
+	if (rc == 0)
+		snprintf(c->file, sizeof(c->file), "%s", path);
+	conf_free(&f);
+	return rc;
+}
+
+/* Apply the command-line option @p o (one of cp_kw_opts) with @p value. */
+static int
+apply_kw_opt(struct cp_config *c, int o, const char *value, char *err, size_t errlen)
+{
+	char why[512];
+	struct conf_value v;
+	const struct conf_opt *opt = NULL;
+	const char *name = "";
+
+	for (size_t i = 0; i < sizeof(cp_kw_opts) / sizeof(cp_kw_opts[0]); i++) {
+		if (cp_kw_opts[i].opt == o) {
+			opt = conf_opt_find(cp_kw_opts[i].keyword);
+			name = cp_kw_opts[i].longname;
+		}
+	}
+	if (opt == NULL)
+		return cfg_err(err, errlen, -EINVAL, "--%s: no such keyword", name);
+	if (conf_check_value(opt, value, &v, why, sizeof(why)) != 0 ||
+	    config_apply(c, opt, value, &v, why, sizeof(why)) != 0)
+		return cfg_err(err, errlen, -EINVAL, "--%s: %s", name, why);
+	return 0;
+}
+
+/* The checks that span keywords, after the file and the command line. */
+static int
+config_finish(struct cp_config *c, char *err, size_t errlen)
+{
+	struct cp_dir_conf *d = &c->dir;
+
+	/* tor's relay_config.c: either one alone sets both; the burst is at least the rate. */
+	if (d->bw_rate != 0 && d->bw_burst == 0)
+		d->bw_burst = d->bw_rate;
+	if (d->bw_burst != 0 && d->bw_rate == 0)
+		d->bw_rate = d->bw_burst;
+	if (d->bw_burst < d->bw_rate)
+		return cfg_err(err, errlen, -EINVAL,
+			       "RelayBandwidthBurst (%llu bytes) is below RelayBandwidthRate "
+			       "(%llu bytes)",
+			       (unsigned long long)d->bw_burst, (unsigned long long)d->bw_rate);
+	return 0;
+}
+
+int
+cp_config_parse_args(struct cp_config *c, int argc, char **argv, char *err, size_t errlen)
+{
+	const char *file = NULL;
+	bool cli_auth = false, cli_family = false;
+	unsigned long v;
+	struct in_addr ia;
+	char *end;
+	int opt, rc;
+
+	/* First pass: only -f / --config, so that the file comes first. */
+	opterr = 0;
+	optind = 0; /* glibc: also resets its internal state */
+	while ((opt = getopt_long(argc, argv, ":hf:", cp_opts, NULL)) != -1) {
+		if (opt != 'f')
+			continue;
+		if (file != NULL)
+			return cfg_err(err, errlen, CP_CONFIG_USAGE, "-f/--config given twice");
+		file = optarg;
+	}
+	if (file == NULL && argc <= 1)
+		file = c->default_file;
+	if (file != NULL) {
+		rc = cp_config_load_file(c, file, err, errlen);
+		if (rc == -ENOENT && argc <= 1) {
+			char why[PATH_MAX + 64];
+
+			snprintf(why, sizeof(why), "%s", err);
+			return cfg_err(err, errlen, rc,
+				       "no arguments, so the default configuration is read: %s "
+				       "(use -f FILE or options; --help lists them)",
+				       why);
+		}
+		if (rc != 0)
+			return rc;
+	}
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":hf:", cp_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			break;
+		case 's':
+			if (!ipc_shm_name_is_valid(optarg))
+				return cfg_err(err, errlen, -EINVAL,
+					       "invalid --shm name '%s' (1-62 of A-Z a-z 0-9 . _ -)",
+					       optarg);
+			snprintf(c->shm_name, sizeof(c->shm_name), "%s", optarg);
+			break;
+		case 'S':
+			if (strlen(optarg) >= sizeof(c->sock_path))
+				return cfg_err(err, errlen, -EINVAL, "--socket path too long");
+			snprintf(c->sock_path, sizeof(c->sock_path), "%s", optarg);
+			break;
+		case 'm':
+			errno = 0;
+			v = strtoul(optarg, &end, 8);
+			if (errno != 0 || *end != '\0' || v > 0777)
+				return cfg_err(err, errlen, -EINVAL, "bad --socket-mode '%s'", optarg);
+			c->sock_mode = (unsigned)v;
+			break;
+		case 'l':
+			rc = cp_log_level_parse(optarg);
+			if (rc < 0)
+				return cfg_err(err, errlen, -EINVAL, "bad --log-level '%s'", optarg);
+			c->log_level = rc;
+			break;
+		case 'd':
+			if (optarg[0] == '\0')
+				return cfg_err(err, errlen, -EINVAL, "empty --data-dir");
+			if (strlen(optarg) >= sizeof(c->data_dir))
+				return cfg_err(err, errlen, -EINVAL, "--data-dir too long");
+			snprintf(c->data_dir, sizeof(c->data_dir), "%s", optarg);
+			break;
+		case 'o':
+			c->offline_master = true;
+			break;
+		case 'n':
+			if (inet_pton(AF_INET, optarg, &ia) != 1)
+				return cfg_err(err, errlen, -EINVAL,
+					       "bad --netinfo-addr '%s' (want A.B.C.D)", optarg);
+			c->netinfo_addr = ntohl(ia.s_addr);
+			break;
+		case 'w':
+		case 'D':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' ||
+			    (opt == 'w' ? v < 1 || v > CP_ONIONQ_WORKERS_MAX : v > 60000))
+				return cfg_err(err, errlen, -EINVAL, "bad --%s '%s'",
+					       opt == 'w' ? "onion-workers" : "max-onion-queue-delay",
+					       optarg);
+			if (opt == 'w')
+				c->onionq.workers = (unsigned)v;
+			else
+				c->onionq.max_delay_ms = (unsigned)v;
+			break;
+		case OPT_DIR_AUTHORITY:
+		case OPT_MY_FAMILY:
+			/* The command line's lines replace the file's. */
+			if (opt == OPT_DIR_AUTHORITY && !cli_auth) {
+				c->dir.n_auth = 0;
+				cli_auth = true;
+			}
+			if (opt == OPT_MY_FAMILY && !cli_family) {
+				c->dir.n_family = 0;
+				cli_family = true;
+			}
+			rc = apply_kw_opt(c, opt, optarg, err, errlen);
+			if (rc != 0)
+				return rc;
+			break;
+		case OPT_TESTING:
+			rc = apply_kw_opt(c, opt, "1", err, errlen);
+			if (rc != 0)
+				return rc;
+			break;
+		case OPT_NICKNAME:
+		case OPT_CONTACT:
+		case OPT_ADDRESS:
+		case OPT_ORPORT:
+		case OPT_PUBLISH:
+		case OPT_BW_RATE:
+		case OPT_BW_BURST:
+			rc = apply_kw_opt(c, opt, optarg, err, errlen);
+			if (rc != 0)
+				return rc;
+			break;
+		case 'h':
+			return CP_CONFIG_HELP;
+		case ':':
+			return cfg_err(err, errlen, CP_CONFIG_USAGE, "option '%s' needs a value",
+				       argv[optind - 1]);
+		default:
+			return cfg_err(err, errlen, CP_CONFIG_USAGE, "unknown option '%s'",
+				       argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cfg_err(err, errlen, CP_CONFIG_USAGE, "unexpected argument '%s'", argv[optind]);
+	return config_finish(c, err, errlen);
+}
