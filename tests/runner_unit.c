@@ -39,6 +39,7 @@ static CU_SuiteInfo *const unit_suites[] = {
 	&suite_onion,
 	&suite_onionq,
 	&suite_cp_config,
+	&suite_consensus,
 	&suite_rss,
 };
 

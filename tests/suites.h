@@ -40,6 +40,7 @@ extern CU_SuiteInfo suite_cli_chan;
 extern CU_SuiteInfo suite_onion;
 extern CU_SuiteInfo suite_onionq;
 extern CU_SuiteInfo suite_cp_config;
+extern CU_SuiteInfo suite_consensus;
 /* Unit runner: plain-C drivers/ */
 extern CU_SuiteInfo suite_rss;
 
