@@ -14,6 +14,7 @@
 #include "controlplane/dplink.h"
 #include "controlplane/keys/keys.h"
 #include "controlplane/circ/circ.h"
+#include "controlplane/dir/dir.h"
 #include "controlplane/link/link.h"
 
 struct cp_cli_server;
@@ -29,6 +30,7 @@ struct cp_ctx {
 	time_t next_keys_check;       /**< When to call cp_keys_rotate() next (wall clock, s). */
 	struct cp_link link;          /**< Link credentials and handshake services (link/). */
 	struct cp_circ circ;          /**< Circuit handshakes: the onionskin queue (circ/). */
+	struct cp_dir dir;            /**< Descriptor publishing and the consensus (dir/). */
 	bool stop;                    /**< Leave the event loop. */
 };
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "controlplane/cli/cli_sock.h"
+#include "controlplane/cp.h"
 #include "controlplane/log.h"
 #include "controlplane/loop.h"
 #include "controlplane/util.h"
@@ -153,6 +154,7 @@ loop_on_timer(struct cp_ctx *cp, struct cp_ev *ev, uint32_t events)
 		cp_circ_poll(&cp->circ);
 	cp_loop_check_keys(cp, wall);
 	cp_link_tick(&cp->link, wall, now);
+	cp_dir_tick(cp, wall, now);
 	if (cp->cli != NULL)
 		cp_cli_server_tick(cp->cli, now);
 	loop_set_tick(cp->dp.n_pending != 0 ? CP_LOOP_TICK_BUSY_NS : CP_LOOP_TICK_IDLE_NS);

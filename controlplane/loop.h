@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "controlplane/cp.h"
+struct cp_ctx;
 
 struct cp_ev;
 typedef void(cp_ev_fn)(struct cp_ctx *cp, struct cp_ev *ev, uint32_t events);

@@ -141,6 +141,17 @@ main(int argc, char **argv)
 		return 1;
 	}
 	cp_link_set_other(&cp.link, cp_circ_on_cell, &cp.circ);
+	rc = cp_dir_init(&cp.dir, &cfg.dir, cp.keys, time(NULL), err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "chive-controlplane: %s\n", err);
+		cp_circ_fini(&cp.circ);
+		cp_link_fini(&cp.link);
+		cp_keys_destroy(cp.keys);
+		return 1;
+	}
+	if (cp.dir.enabled)
+		CP_LOG(NOTICE, dir, "%s will publish its descriptor (ORPort %u) to %u authorities",
+		       cp.dir.conf.nickname, cfg.dir.orport, cfg.dir.n_auth);
 	rc = cp_loop_init(&cp);
 	if (rc != 0) {
 		CP_LOG(ERR, main, "cannot set up the event loop: %s", strerror(-rc));
@@ -166,6 +177,7 @@ main(int argc, char **argv)
 	cp_loop_check_dataplane(&cp, cp_now_ns());
 	rc = cp_loop_run(&cp);
 	cp_cli_server_close(cp.cli);
+	cp_dir_fini(&cp.dir);
 	cp_circ_fini(&cp.circ);
 	cp_link_fini(&cp.link);
 	cp_dplink_detach(&cp.dp, cp_now_ns());

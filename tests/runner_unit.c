@@ -40,6 +40,7 @@ static CU_SuiteInfo *const unit_suites[] = {
 	&suite_onionq,
 	&suite_cp_config,
 	&suite_consensus,
+	&suite_dir,
 	&suite_rss,
 };
 

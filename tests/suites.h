@@ -41,6 +41,7 @@ extern CU_SuiteInfo suite_onion;
 extern CU_SuiteInfo suite_onionq;
 extern CU_SuiteInfo suite_cp_config;
 extern CU_SuiteInfo suite_consensus;
+extern CU_SuiteInfo suite_dir;
 /* Unit runner: plain-C drivers/ */
 extern CU_SuiteInfo suite_rss;
 

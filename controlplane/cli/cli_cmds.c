@@ -59,6 +59,10 @@ static const struct cp_cli_cmd cli_cmds[] = {
 	{ "show circuits", "",
 	  "every circuit of every lcore: state, handshake, both hops, queues, age, cells",
 	  cp_cli_cmd_show_circuits },
+	{ "show consensus", "",
+	  "the consensus held (times, relays, signatures), this relay's flags in it, the "
+	  "descriptor published and what each authority did with it",
+	  cp_cli_cmd_show_consensus },
 	{ "circuit destroy", "HANDLE [REASON]",
 	  "destroy a circuit: DESTROY both ways (REASON: tor-spec 5.4 name or number, default "
 	  "requested)",
@@ -283,6 +287,7 @@ counters_cp(struct cp_cli_req *req, const char *filter)
 	if (req->cp->keys != NULL)
 		cp_link_counters(&req->cp->link, ctr_print, &p);
 	cp_circ_counters(&req->cp->circ, ctr_print, &p);
+	cp_dir_counters(&req->cp->dir, ctr_print, &p);
 }
 
 static int

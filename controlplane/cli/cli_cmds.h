@@ -62,6 +62,8 @@ int cp_cli_dataplane_down(struct cp_cli_req *req);
 const char *cp_cli_send_error(int rc);
 
 /** `show circuits` and `circuit destroy HANDLE [REASON]` (cli_circ.c). */
+/** `show consensus`: the consensus held, our flags, the descriptor and each authority's answer. */
+int cp_cli_cmd_show_consensus(struct cp_cli_req *req, int argc, char **argv);
 int cp_cli_cmd_show_circuits(struct cp_cli_req *req, int argc, char **argv);
 int cp_cli_cmd_circuit_destroy(struct cp_cli_req *req, int argc, char **argv);
 

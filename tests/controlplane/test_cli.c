@@ -328,9 +328,10 @@ test_help_lists_every_command(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  channel close HANDLE\n      close a channel"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  show channels\n      every channel"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  show circuits\n      every circuit"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  show consensus\n      the consensus held"));
 	CU_ASSERT_PTR_NOT_NULL(
 		strstr(fx.body, "  circuit destroy HANDLE [REASON]\n      destroy a circuit"));
-	CU_ASSERT_EQUAL(count_substr(fx.body, "\n      "), 8);
+	CU_ASSERT_EQUAL(count_substr(fx.body, "\n      "), 9);
 }
 
 static void

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * @brief `show consensus`: the relay as the directory sees it.
+ *
+ * The consensus Chive holds (times, relays, signatures), our entry and
+ * flags in it, the descriptor we publish, and what each authority did with
+ * it (controlplane/dir/).
+ */
+#include <arpa/inet.h>
+#include <string.h>
+#include <time.h>
+
+#include "controlplane/cli/cli.h"
+#include "controlplane/cli/cli_cmds.h"
+#include "controlplane/cli/cli_proto.h"
+#include "controlplane/cp.h"
+#include "controlplane/dir/consensus.h"
+#include "controlplane/dir/desc.h"
+
+static void
+when(char out[64], time_t t, time_t now)
+{
+	char ts[20];
+
+	if (t == 0) {
+		snprintf(out, 64, "never");
+		return;
+	}
+	cp_desc_format_time(ts, t);
+	if (t <= now)
+		snprintf(out, 64, "%s (%llds ago)", ts, (long long)(now - t));
+	else
+		snprintf(out, 64, "%s (in %llds)", ts, (long long)(t - now));
+}
+
+int
+cp_cli_cmd_show_consensus(struct cp_cli_req *req, int argc, char **argv)
+{
+	const struct cp_dir *d = &req->cp->dir;
+	const struct cp_consensus *c = d->cons;
+	time_t now = time(NULL);
+	char a[64], b[64], fl[160];
+
+	(void)argv;
+	if (argc != 0) {
+		cp_buf_printf(&req->out, "usage: show consensus\n");
+		return CLI_STATUS_USAGE;
+	}
+	if (d->conf.n_auth == 0) {
+		cp_buf_printf(&req->out, "no DirAuthority configured: Chive neither publishes nor "
+					 "follows a consensus\n");
+		return CLI_STATUS_OK;
+	}
+	if (c != NULL) {
+		when(a, c->valid_after, now);
+		cp_buf_printf(&req->out, "consensus:     valid-after %s, method %u\n", a, c->method);
+		when(a, c->fresh_until, now);
+		when(b, c->valid_until, now);
+		cp_buf_printf(&req->out, "               fresh-until %s, valid-until %s\n", a, b);
+		cp_buf_printf(&req->out,
+			      "               %zu relays, signed by %u of %u trusted authorities\n",
+			      c->n_relays, c->n_signed_by, c->n_trusted);
+		if (d->listed)
+			cp_buf_printf(&req->out, "this relay:    listed, flags %s, bandwidth %u kB/s\n",
+				      cp_dir_flag_names(d->flags, fl, sizeof(fl)), d->listed_bw);
+		else
+			cp_buf_printf(&req->out, "this relay:    not listed\n");
+	} else {
+		cp_buf_printf(&req->out, "consensus:     none yet\n");
+	}
+	when(a, d->cons_next, now);
+	cp_buf_printf(&req->out, "next fetch:    %s%s%s\n", a, d->last_err[0] ? "; last error: " : "",
+		      d->last_err);
+	if (!d->enabled) {
+		cp_buf_printf(&req->out, "descriptor:    not published (PublishServerDescriptor 0)\n");
+		return CLI_STATUS_OK;
+	}
+	if (d->desc_gen == 0) {
+		cp_buf_printf(&req->out, "descriptor:    none yet (%s)\n",
+			      req->cp->dp.attached ? "waiting for link credentials on every lcore"
+						   : "waiting for the dataplane");
+	} else {
+		when(a, d->desc_published, now);
+		cp_buf_printf(&req->out,
+			      "descriptor:    %u, published %s, observed bandwidth %llu B/s "
+			      "(measured now %llu B/s)\n",
+			      d->desc_gen, a, (unsigned long long)d->desc_bw,
+			      (unsigned long long)cp_dir_bw_max(&d->bw));
+	}
+	for (unsigned i = 0; i < d->conf.n_auth; i++) {
+		const struct cp_dir_auth *au = &d->conf.auth[i];
+		struct in_addr ia = { .s_addr = htonl(au->ip) };
+		char ip[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &ia, ip, sizeof(ip));
+		cp_buf_printf(&req->out, "authority:     %-12s %s:%u  %s\n",
+			      au->nickname[0] ? au->nickname : "-", ip, au->dirport,
+			      d->au[i].last[0] ? d->au[i].last : "nothing sent yet");
+	}
+	return CLI_STATUS_OK;
+}
