@@ -125,6 +125,14 @@ _test: _test-build
 deps:
 	$(Q)scripts/install-deps.sh
 
+# `make demo` works on a fresh machine too: install, build, then run the demo
+# (Chive relaying a real tor client's download on a local test network).
+.PHONY: demo
+demo:
+	$(Q)scripts/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)O=$(O) scripts/demo
+
 # Every header compiles on its own, with only the flags its area gets.
 HDRS_PLAIN := $(shell find common controlplane -name '*.h' 2>/dev/null)
 HDRS_DPDK  := $(shell find dataplane drivers -name '*.h' 2>/dev/null)
