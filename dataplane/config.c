@@ -26,7 +26,7 @@ enum {
 	OPT_FAULT_RX, OPT_FAULT_TX, OPT_TLS_ECHO, OPT_TLS_CLIENT, OPT_TLS_MAX_CONNS, OPT_TLS_HS_BUDGET,
 	OPT_TLS_HS_TIMEOUT, OPT_ORPORT, OPT_CHAN_MAX, OPT_CHAN_MAX_HS, OPT_CHAN_HS_TIMEOUT,
 	OPT_CIRC_MAX, OPT_CIRC_CELLS, OPT_CIRC_QUEUE, OPT_CIRC_QUEUE_MAX, OPT_CIRC_TIMEOUT,
-	OPT_EXTEND_PRIVATE, OPT_QUEUES, OPT_HELP,
+	OPT_EXTEND_PRIVATE, OPT_QUEUES, OPT_BW_RATE, OPT_BW_BURST, OPT_HELP,
 };
 
 static const struct option cfg_opts[] = {
@@ -63,6 +63,8 @@ static const struct option cfg_opts[] = {
 	{ "circ-timeout", required_argument, NULL, OPT_CIRC_TIMEOUT },
 	{ "extend-private", no_argument, NULL, OPT_EXTEND_PRIVATE },
 	{ "queues", required_argument, NULL, OPT_QUEUES },
+	{ "bandwidth-rate", required_argument, NULL, OPT_BW_RATE },
+	{ "bandwidth-burst", required_argument, NULL, OPT_BW_BURST },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -126,7 +128,10 @@ dp_config_usage(const char *prog)
 		"  --extend-private      allow EXTEND2 to private addresses (test networks)\n"
 		"  --queues N            network queues on the port, one per lcore, the first N\n"
 		"                        lcores (default 1; the port must offer N, e.g. af_packet\n"
-		"                        qpairs=N)\n",
+		"                        qpairs=N)\n"
+		"  --bandwidth-rate B    relay traffic limit, bytes/s over all lcores, read and\n"
+		"                        written separately (tor's RelayBandwidthRate; 0 = none)\n"
+		"  --bandwidth-burst B   the token buckets' depth, bytes (default: the rate)\n",
 		prog, prog);
 }
 
@@ -395,6 +400,19 @@ dp_config_parse_opts(struct dp_config *c, int argc, char **argv, char *err, size
 		case OPT_EXTEND_PRIVATE:
 			c->circ.extend_private = 1;
 			break;
+		case OPT_BW_RATE:
+		case OPT_BW_BURST:
+			/* tor's RelayBandwidthRate/Burst: 0 = no limit, else 75 KBytes/s to 2 GB. */
+			if (!parse_u64(optarg, 0, INT32_MAX, &v) || (v != 0 && v < 76800))
+				rc = cfg_err(err, errlen,
+					     "--%s: '%s' is not 0 or 76800-2147483647 bytes/s",
+					     opt == OPT_BW_RATE ? "bandwidth-rate" : "bandwidth-burst",
+					     optarg);
+			else if (opt == OPT_BW_RATE)
+				c->chan.bw_rate = v;
+			else
+				c->chan.bw_burst = v;
+			break;
 		case OPT_QUEUES:
 			if (!parse_u64(optarg, 1, DP_NET_MAX_QUEUES, &v))
 				rc = cfg_err(err, errlen, "--queues: '%s' is not in 1-%u", optarg,
@@ -462,6 +480,8 @@ static const struct {
 	{ "CircuitQueueMax", "circ-queue-max" },
 	{ "CircuitTimeout", "circ-timeout" },
 	{ "ExtendAllowPrivateAddresses", "extend-private" },
+	{ "RelayBandwidthRate", "bandwidth-rate" },
+	{ "RelayBandwidthBurst", "bandwidth-burst" },
 };
 
 const char *

@@ -305,7 +305,13 @@ net_setup_lcore(struct net_setup *ns, const struct dp_config *c, uint32_t i,
 		lc->rx_fault = ns->rx_fault[i];
 		lc->net.tx_fault = ns->tx_fault[i];
 	}
-	rc = dp_chan_create(lc, &c->chan);
+	{
+		/* Every networking lcore gets its share of RelayBandwidthRate. */
+		struct dp_chan_conf cc = c->chan;
+
+		cc.bw_lanes = (uint16_t)c->queues;
+		rc = dp_chan_create(lc, &cc);
+	}
 	if (rc != 0) {
 		snprintf(err, errlen, "channels: %s", strerror(-rc));
 		return rc;

@@ -41,9 +41,9 @@ const struct conf_opt conf_schema[] = {
 	{ "PublishServerDescriptor", CONF_KIND_BOOL, CP, RUNTIME, 0, 1, NULL, NULL },
 	{ "TestingTorNetwork", CONF_KIND_BOOL, BOTH, 0, 0, 1, NULL, NULL },
 	/* tor: at most INT32_MAX; a relay needs at least 75 KBytes/s; 0 = no limit. */
-	{ "RelayBandwidthRate", CONF_KIND_MEMUNIT, CP, RUNTIME | CONF_F_ZERO_OK, 76800, INT32_MAX,
+	{ "RelayBandwidthRate", CONF_KIND_MEMUNIT, BOTH, RUNTIME | CONF_F_ZERO_OK, 76800, INT32_MAX,
 	  NULL, NULL },
-	{ "RelayBandwidthBurst", CONF_KIND_MEMUNIT, CP, RUNTIME | CONF_F_ZERO_OK, 76800, INT32_MAX,
+	{ "RelayBandwidthBurst", CONF_KIND_MEMUNIT, BOTH, RUNTIME | CONF_F_ZERO_OK, 76800, INT32_MAX,
 	  NULL, NULL },
 	{ "MyFamily", CONF_KIND_FAMILY, CP, REPEAT | RUNTIME, 0, CONF_FAMILY_MAX, NULL, NULL },
 	{ "ExitRelay", CONF_KIND_BOOL, CP, 0, 0, 0, NULL,

@@ -14,6 +14,14 @@ const struct dp_ctr_info dp_ctr_table[DP_CTR__COUNT] = {
 #undef DP_CTR
 };
 
+/* A name or help text too long for the segment's directory would only show
+ * at start ("cannot publish counters"): refuse it at build time. */
+#define DP_CTR(id, name_, kind_, help_)                                                   \
+	_Static_assert(sizeof(name_) <= IPC_CTR_NAME_MAX, "counter name too long: " name_); \
+	_Static_assert(sizeof(help_) <= IPC_CTR_HELP_MAX, "counter help too long: " name_);
+#include "dataplane/base/dp_ctr_all.def"
+#undef DP_CTR
+
 int
 dp_ctr_publish(struct ipc_ctr_dir *d)
 {

@@ -916,6 +916,77 @@ chan_frame(struct dp_lcore *lc, struct chan *ch, const uint8_t *buf, uint32_t le
 	return off;
 }
 
+/* Have dp_chan_run_kicks() read @p ch again (not now: the caller may be inside
+ * another channel's cell). A live channel is in the ring at most once; the
+ * ring has room for every channel twice, so stale handles of freed ones fit too. */
+static void
+chan_kick(const struct dp_lcore *lc, struct dp_chan_lcore *cl, struct chan *ch)
+{
+	if (!ch->kicked && cl->kick_tail - cl->kick_head < 2 * cl->conf.max_chans) {
+		ch->kicked = 1;
+		cl->kicks[cl->kick_tail % (2 * cl->conf.max_chans)] = chan_handle(lc, cl, ch);
+		cl->kick_tail++;
+	}
+}
+
+/* ---- RelayBandwidthRate: per-lcore token buckets (chan.h, struct dp_chan_conf) ---- */
+
+/* This lcore's share of the limits; tor's rules: a burst alone sets the rate,
+ * a burst below the rate is raised to it. Buckets start full. */
+static void
+chan_bw_setup(struct dp_lcore *lc, struct dp_chan_lcore *cl, const struct dp_chan_conf *conf)
+{
+	uint64_t rate = conf->bw_rate != 0 ? conf->bw_rate : conf->bw_burst;
+	uint64_t burst = conf->bw_burst > rate ? conf->bw_burst : rate;
+	uint64_t lanes = conf->bw_lanes != 0 ? conf->bw_lanes : 1;
+
+	cl->bw_rate = rate / lanes;
+	cl->bw_burst = burst / lanes;
+	if (rate != 0 && cl->bw_rate == 0)
+		cl->bw_rate = cl->bw_burst = 1;
+	cl->bw_rd = cl->bw_wr = (int64_t)cl->bw_burst;
+	cl->bw_last_us = lc->now_us;
+}
+
+/* Add what the rate earned since the last refill (at most every 100 µs); wake
+ * the channels that waited for read tokens. */
+static void
+chan_bw_refill(struct dp_lcore *lc, struct dp_chan_lcore *cl)
+{
+	uint64_t dt = lc->now_us - cl->bw_last_us, add;
+
+	if (cl->bw_rate == 0 || dt < 100)
+		return;
+	cl->bw_last_us = lc->now_us;
+	add = dt >= 1000000u ? cl->bw_burst : cl->bw_rate * dt / 1000000u;
+	if (add > cl->bw_burst)
+		add = cl->bw_burst;
+	cl->bw_rd = RTE_MIN(cl->bw_rd + (int64_t)add, (int64_t)cl->bw_burst);
+	cl->bw_wr = RTE_MIN(cl->bw_wr + (int64_t)add, (int64_t)cl->bw_burst);
+	if (cl->bw_rd <= 0)
+		return;
+	while (cl->bw_wait_n > 0) {
+		uint32_t h = cl->bw_wait[--cl->bw_wait_n];
+		struct chan *ch = chan_lookup(lc, h);
+
+		if (ch == NULL || !ch->bw_waiting)
+			continue;
+		ch->bw_waiting = 0;
+		chan_kick(lc, cl, ch);
+	}
+}
+
+/* Out of read tokens: @p ch stops reading until the next refill. */
+static void
+chan_bw_wait(struct dp_lcore *lc, struct dp_chan_lcore *cl, struct chan *ch)
+{
+	DP_CTR_INC(lc, chan_bw_read_waits);
+	if (ch->bw_waiting || cl->bw_wait_n >= cl->conf.max_chans)
+		return;
+	ch->bw_waiting = 1;
+	cl->bw_wait[cl->bw_wait_n++] = chan_handle(lc, cl, ch);
+}
+
 /* Read and handle what the channel has, until TLS is empty or the channel pauses. */
 static void
 chan_rx(struct dp_lcore *lc, struct chan *ch)
@@ -931,6 +1002,11 @@ chan_rx(struct dp_lcore *lc, struct chan *ch)
 		return;
 	if (ch->paused)
 		return;
+	/* Handshakes are not relay traffic: only open channels spend tokens. */
+	if (cl->bw_rate != 0 && ch->hs == NULL && cl->bw_rd <= 0) {
+		chan_bw_wait(lc, cl, ch);
+		return;
+	}
 	ch->in_rx = 1;
 	if (ch->hs != NULL) {
 		len = ch->hs->rlen;
@@ -944,8 +1020,11 @@ chan_rx(struct dp_lcore *lc, struct chan *ch)
 		uint32_t room = ch->hs != NULL ? DP_CHAN_HS_BUF - len : CHAN_SCRATCH - len;
 		int n = room != 0 ? cl->io->read(lc, ch->tls_h, s + len, room) : 0;
 
-		if (n > 0)
+		if (n > 0) {
 			len += (uint32_t)n;
+			if (cl->bw_rate != 0 && ch->hs == NULL)
+				cl->bw_rd -= n;
+		}
 		used = chan_frame(lc, ch, s, len, &stop);
 		if (used != 0) {
 			memmove(s, s + used, len - used);
@@ -955,6 +1034,10 @@ chan_rx(struct dp_lcore *lc, struct chan *ch)
 			break;
 		if (ch->paused && n >= 0)
 			break; /* backpressure: what was read is handled, the rest waits in TLS */
+		if (cl->bw_rate != 0 && ch->hs == NULL && cl->bw_rd <= 0 && n > 0) {
+			chan_bw_wait(lc, cl, ch); /* the rest waits in TLS until tokens come */
+			break;
+		}
 		if (n < 0) {
 			/* -EPIPE: the peer finished; the TLS `closed` callback follows. */
 			chan_fail(lc, ch, n == -EPIPE ? IPC_CHAN_CLOSE_PEER : IPC_CHAN_CLOSE_TLS_ERROR);
@@ -1158,8 +1241,10 @@ dp_chan_create(struct dp_lcore *lc, const struct dp_chan_conf *conf)
 				RTE_CACHE_LINE_SIZE);
 	cl->pub = rte_zmalloc("dp_chan_pub", sizeof(*cl->pub) * conf->max_chans,
 			      RTE_CACHE_LINE_SIZE);
+	cl->bw_wait = rte_zmalloc("dp_chan_bw_wait", sizeof(*cl->bw_wait) * conf->max_chans,
+				  RTE_CACHE_LINE_SIZE);
 	if (cl->chans == NULL || cl->hs == NULL || cl->sha256 == NULL || cl->kicks == NULL ||
-	    cl->pub == NULL ||
+	    cl->pub == NULL || cl->bw_wait == NULL ||
 	    dp_u64map_init(&cl->idmap, conf->max_chans, (int)rte_socket_id()) != 0) {
 		dp_chan_destroy(lc);
 		return -ENOMEM;
@@ -1179,6 +1264,7 @@ dp_chan_create(struct dp_lcore *lc, const struct dp_chan_conf *conf)
 		}
 	}
 	cl->hs_free = 0;
+	chan_bw_setup(lc, cl, conf);
 	/* NETINFO carries the wall clock; the lcore has only now_us (no syscalls). */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	cl->wall_base_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u - lc->now_us;
@@ -1213,6 +1299,7 @@ dp_chan_destroy(struct dp_lcore *lc)
 	rte_free(cl->hs);
 	rte_free(cl->chans);
 	rte_free(cl->kicks);
+	rte_free(cl->bw_wait);
 	rte_free((void *)(uintptr_t)cl->pub);
 	dp_u64map_fini(&cl->idmap);
 	rte_free(cl);
@@ -1307,6 +1394,7 @@ dp_chan_send_cell(struct dp_lcore *lc, uint32_t handle, const uint8_t *cell)
 		return -ENOTCONN;
 	}
 	ch->tx_cells++;
+	lc->chan->bw_wr -= lc->chan->bw_rate != 0 ? WIRE_CELL_LEN : 0;
 	DP_CTR_INC(lc, chan_cells_tx);
 	return 0;
 }
@@ -1333,6 +1421,7 @@ dp_chan_send_cells(struct dp_lcore *lc, uint32_t handle, const uint8_t *cells, u
 		return -ENOTCONN;
 	}
 	ch->tx_cells += n;
+	lc->chan->bw_wr -= lc->chan->bw_rate != 0 ? (int64_t)len : 0;
 	DP_CTR_ADD(lc, chan_cells_tx, n);
 	return 0;
 }
@@ -1342,9 +1431,20 @@ dp_chan_sendable_cells(struct dp_lcore *lc, uint32_t handle)
 {
 	struct chan *ch = chan_lookup(lc, handle);
 
+	uint32_t n;
+
 	if (ch == NULL || ch->state != IPC_CHAN_STATE_OPEN)
 		return 0;
-	return dp_tls_writable_bytes(lc, ch->tls_h) / WIRE_CELL_LEN;
+	n = dp_tls_writable_bytes(lc, ch->tls_h) / WIRE_CELL_LEN;
+	if (lc->chan->bw_rate != 0) {
+		int64_t tok = lc->chan->bw_wr > 0 ? lc->chan->bw_wr / WIRE_CELL_LEN : 0;
+
+		if ((int64_t)n > tok) {
+			n = (uint32_t)tok;
+			DP_CTR_INC(lc, chan_bw_write_waits);
+		}
+	}
+	return n;
 }
 
 uint32_t
@@ -1373,14 +1473,8 @@ dp_chan_set_paused(struct dp_lcore *lc, uint32_t handle, bool paused)
 		return 0;
 	ch->paused = 0;
 	/* Bytes may wait in TLS with no new `readable` to come: read them from
-	 * the loop (not from here: the caller may be inside another channel's
-	 * cell). A live channel is in the ring at most once; the ring has room
-	 * for every channel twice, so stale handles of freed ones fit too. */
-	if (!ch->kicked && cl->kick_tail - cl->kick_head < 2 * cl->conf.max_chans) {
-		ch->kicked = 1;
-		cl->kicks[cl->kick_tail % (2 * cl->conf.max_chans)] = handle;
-		cl->kick_tail++;
-	}
+	 * the loop. */
+	chan_kick(lc, cl, ch);
 	return 0;
 }
 
@@ -1392,6 +1486,7 @@ dp_chan_run_kicks(struct dp_lcore *lc)
 
 	if (cl == NULL)
 		return;
+	chan_bw_refill(lc, cl);
 	while (cl->kick_head != cl->kick_tail && budget-- > 0) {
 		uint32_t h = cl->kicks[cl->kick_head % (2 * cl->conf.max_chans)];
 		struct chan *ch;

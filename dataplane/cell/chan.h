@@ -57,7 +57,17 @@ struct dp_chan_conf {
 	uint32_t max_hs;        /**< Concurrent handshakes per lcore (handshake state pool). */
 	uint32_t hs_timeout_us; /**< From TCP connect or accept to OPEN. */
 	uint16_t orport;        /**< Accept channels on this TCP port (0: none). */
-	uint16_t pad;
+	uint16_t bw_lanes;      /**< lcores with channels: each gets 1/bw_lanes of the limits */
+	/**
+	 * tor's RelayBandwidthRate/Burst, bytes/s for the whole dataplane, for
+	 * cells read and written separately (0 = no limit; a burst alone sets
+	 * the rate, a burst below the rate is raised to it). Each lcore keeps
+	 * two token buckets of its share: reading stops when the read bucket
+	 * is empty (TLS and TCP hold the rest, the peer's window closes) and
+	 * the scheduler writes no data cell without write tokens; control
+	 * cells pass.
+	 */
+	uint64_t bw_rate, bw_burst;
 };
 
 /** What the circuit layer (circ.h) is told. Any member may be NULL. */

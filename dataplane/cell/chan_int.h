@@ -76,6 +76,7 @@ struct chan {
 	uint8_t in_rx;                /**< inside chan_rx() (no re-entry) */
 	uint8_t paused;               /**< the circuit layer stopped reading (backpressure) */
 	uint8_t kicked;               /**< in the kick ring: read again at the next dp_chan_run_kicks() */
+	uint8_t bw_waiting;           /**< in bw_wait: stopped reading until the read bucket refills */
 	uint8_t in_idmap;             /**< indexed by identity (dp_chan_find_id()) */
 	uint16_t carry_len;           /**< open: bytes of a partial cell in @c carry */
 	uint32_t peer_addr;
@@ -155,6 +156,12 @@ struct dp_chan_lcore {
 	_Atomic uint64_t *pub;
 	uint32_t *kicks;              /**< ring of handles to read again (max_chans slots) */
 	uint32_t kick_head, kick_tail;
+	/* RelayBandwidthRate: this lcore's token buckets (bytes; may go below 0). */
+	uint64_t bw_rate, bw_burst;   /**< this lcore's share; rate 0 = no limit */
+	int64_t bw_rd, bw_wr;
+	uint64_t bw_last_us;
+	uint32_t *bw_wait;            /**< channels that stopped reading for tokens */
+	uint32_t bw_wait_n;
 	uint8_t scratch[CHAN_SCRATCH];
 	uint8_t txbuf[DP_CHAN_HS_BUF + 16];
 };

@@ -94,7 +94,7 @@ test_dp_config_schema_ranges_match_options(void)
 		CU_ASSERT_EQUAL(apply_num(lo, max + 1), -EINVAL);
 		checked++;
 	}
-	CU_ASSERT_EQUAL(checked, 19);
+	CU_ASSERT_EQUAL(checked, 21); /* with RelayBandwidthRate and RelayBandwidthBurst */
 }
 
 static void
