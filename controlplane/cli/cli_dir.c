@@ -61,6 +61,20 @@ cp_cli_cmd_show_consensus(struct cp_cli_req *req, int argc, char **argv)
 		cp_buf_printf(&req->out,
 			      "               %zu relays, signed by %u of %u trusted authorities\n",
 			      c->n_relays, c->n_signed_by, c->n_trusted);
+		if (c->n_params > 0) {
+			size_t start = req->out.len;
+
+			cp_buf_printf(&req->out, "params:       ");
+			for (size_t i = 0; i < c->n_params; i++) {
+				if (req->out.len - start > 200) {
+					cp_buf_printf(&req->out, " ... (%zu in all)", c->n_params);
+					break;
+				}
+				cp_buf_printf(&req->out, " %s=%d", c->params[i].name,
+					      (int)c->params[i].value);
+			}
+			cp_buf_printf(&req->out, "\n");
+		}
 		if (d->listed)
 			cp_buf_printf(&req->out, "this relay:    listed, flags %s, bandwidth %u kB/s\n",
 				      cp_dir_flag_names(d->flags, fl, sizeof(fl)), d->listed_bw);
