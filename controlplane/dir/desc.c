@@ -324,7 +324,7 @@ cp_desc_verify(const char *desc, size_t len, const uint8_t signing_pub[32], EVP_
 	int n;
 	EVP_MD_CTX *md;
 
-	if (ed == NULL || rs == NULL || rs < ed || strncmp(desc, "router ", 7) != 0) {
+	if (ed == NULL || rs == NULL || rs < ed || len < 7 || memcmp(desc, "router ", 7) != 0) {
 		snprintf(err, errlen, "no router-sig-ed25519 or router-signature");
 		return -EBADMSG;
 	}
@@ -353,7 +353,8 @@ cp_desc_verify(const char *desc, size_t len, const uint8_t signing_pub[32], EVP_
 	}
 	signed_len = (size_t)(rs - desc) + strlen(kw_rsa);
 	SHA1((const unsigned char *)desc, signed_len, digest);
-	if (strncmp(desc + signed_len, "-----BEGIN SIGNATURE-----\n", 26) != 0) {
+	if (len - signed_len < 26 ||
+	    memcmp(desc + signed_len, "-----BEGIN SIGNATURE-----\n", 26) != 0) {
 		snprintf(err, errlen, "router-signature has no SIGNATURE object");
 		return -EBADMSG;
 	}
