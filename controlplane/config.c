@@ -235,6 +235,26 @@ config_apply(struct cp_config *c, const struct conf_opt *opt, const char *value,
 		d->bw_burst = v->u;
 	else if (strcmp(k, "MyFamily") == 0)
 		return add_family(d, value, err, errlen);
+	else if (strcmp(k, "FamilyId") == 0) {
+		uint8_t id[32];
+		int rc = conf_parse_family_id(value, id, err, errlen);
+		unsigned j;
+
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			d->family_id_any = true;
+			return 0;
+		}
+		for (j = 0; j < d->n_family_ids && memcmp(d->family_ids[j], id, 32) != 0; j++)
+			;
+		if (j == d->n_family_ids) {
+			if (d->n_family_ids == CP_DIR_FAMILY_ID_MAX)
+				return cfg_err(err, errlen, -E2BIG, "more than %u family ids",
+					       CP_DIR_FAMILY_ID_MAX);
+			memcpy(d->family_ids[d->n_family_ids++], id, 32);
+		}
+	}
 	else if (strcmp(k, "DataDirectory") == 0)
 		return copy_str(c->data_dir, sizeof(c->data_dir), value, err, errlen);
 	else if (strcmp(k, "CliSocket") == 0)

@@ -141,7 +141,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	cp_link_set_other(&cp.link, cp_circ_on_cell, &cp.circ);
-	rc = cp_dir_init(&cp.dir, &cfg.dir, cp.keys, time(NULL), err, sizeof(err));
+	rc = cp_dir_init(&cp.dir, &cfg.dir, cp.keys, cfg.data_dir, time(NULL), err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "chive-controlplane: %s\n", err);
 		cp_circ_fini(&cp.circ);

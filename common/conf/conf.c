@@ -959,6 +959,14 @@ conf_check_value(const struct conf_opt *opt, const char *value, struct conf_valu
 			return rc;
 		break;
 	}
+	case CONF_KIND_FAMILY_ID: {
+		uint8_t id[32];
+
+		rc = conf_parse_family_id(value, id, err, errlen);
+		if (rc < 0)
+			return rc;
+		break;
+	}
 	case CONF_KIND_UNSUPPORTED:
 		break;
 	}
@@ -1021,4 +1029,54 @@ conf_validate(struct conf_file *f, char *err, size_t errlen)
 				(unsigned long long)rate->val.u, rate->line);
 	f->validated = true;
 	return 0;
+}
+
+/* RFC 4648 base64 digit value, or -1. */
+static int
+b64_digit(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+int
+conf_parse_family_id(const char *value, uint8_t id[32], char *err, size_t errlen)
+{
+	uint32_t acc = 0;
+	unsigned bits = 0, n = 0;
+
+	if (strcmp(value, "*") == 0)
+		return 1;
+	if (strlen(value) != 43)
+		goto bad;
+	for (const char *p = value; *p != '\0'; p++) {
+		int d = b64_digit(*p);
+
+		if (d < 0)
+			goto bad;
+		acc = (acc << 6) | (uint32_t)d;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			id[n++] = (uint8_t)(acc >> bits);
+		}
+	}
+	/* 43 characters carry 258 bits: 32 bytes and 2 bits that must be zero. */
+	if (n != 32 || (acc & ((1u << bits) - 1)) != 0)
+		goto bad;
+	return 0;
+bad:
+	return conf_err(err, errlen, -EINVAL,
+			"\"%s\" is not a family id (43 base64 characters, as tor --keygen-family "
+			"prints, or *)",
+			value);
 }

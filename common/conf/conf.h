@@ -73,6 +73,7 @@ enum conf_kind {
 	CONF_KIND_FAMILY,      /**< comma-separated fingerprints (conf_parse_family) */
 	CONF_KIND_LOG,         /**< tor's Log line (conf_parse_log) */
 	CONF_KIND_DPDK_PORT,   /**< PCI address or vdev string (conf_parse_dpdk_port) */
+	CONF_KIND_FAMILY_ID,   /**< tor 0.4.9's FamilyId: 43 base64 characters, or "*" */
 	CONF_KIND_UNSUPPORTED, /**< a known keyword not supported yet: always conf_opt::note */
 };
 
@@ -243,6 +244,16 @@ struct conf_dirauth {
  *   0; -EINVAL with the reason in @p err.
  */
 int conf_parse_dirauth(const char *s, struct conf_dirauth *out, char *err, size_t errlen);
+
+/**
+ * Parse a FamilyId value (tor 0.4.9, proposal 321): the family's Ed25519 public
+ * key as `tor --keygen-family` prints it (43 characters of unpadded base64),
+ * or `*` (every family key in the key directory).
+ *
+ * @return
+ *   1 for `*`, 0 with the key in @p id, or -EINVAL with a reason in @p err.
+ */
+int conf_parse_family_id(const char *value, uint8_t id[32], char *err, size_t errlen);
 
 /**
  * Parse a MyFamily value: comma-separated members, each `$HEX40` or

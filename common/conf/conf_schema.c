@@ -48,8 +48,8 @@ const struct conf_opt conf_schema[] = {
 	{ "MyFamily", CONF_KIND_FAMILY, CP, REPEAT | RUNTIME, 0, CONF_FAMILY_MAX, NULL, NULL },
 	{ "ExitRelay", CONF_KIND_BOOL, CP, 0, 0, 0, NULL,
 	  "Chive is not an exit relay yet (ExitRelay must be 0)" },
-	{ "FamilyId", CONF_KIND_UNSUPPORTED, CP, 0, 0, 0, NULL,
-	  NOT_YET("family keys come with later work; use MyFamily") },
+	/* tor 0.4.9: the family's key, KeyDirectory/NAME.secret_family_key; "*": all there. */
+	{ "FamilyId", CONF_KIND_FAMILY_ID, CP, REPEAT | RUNTIME, 0, 8, NULL, NULL },
 	{ "MetricsPort", CONF_KIND_UNSUPPORTED, CP, 0, 0, 0, NULL,
 	  NOT_YET("the Prometheus export comes with later work; `chivectl counters` works today") },
 	{ "MetricsPortPolicy", CONF_KIND_UNSUPPORTED, CP, 0, 0, 0, NULL,

@@ -29,8 +29,7 @@ struct wr {
 	bool full;
 };
 
-static void
-wr_printf(struct wr *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void wr_printf(struct wr *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 wr_printf(struct wr *w, const char *fmt, ...)
@@ -150,7 +149,7 @@ int
 cp_desc_build(char *out, size_t cap, const struct cp_desc_params *p, const struct cp_keys *k,
 	      char *err, size_t errlen)
 {
-	struct wr w = { .p = out, .cap = cap < CP_DESC_MAX + 1 ? cap : CP_DESC_MAX + 1 };
+	struct wr w = {.p = out, .cap = cap < CP_DESC_MAX + 1 ? cap : CP_DESC_MAX + 1};
 	const struct cp_dir_conf *c = p->conf;
 	const struct cp_keys_ntor *ntor = cp_keys_ntor_current(k);
 	const uint8_t *cert;
@@ -163,7 +162,8 @@ cp_desc_build(char *out, size_t cap, const struct cp_desc_params *p, const struc
 	EVP_MD_CTX *md;
 
 	if (cap == 0 || !nickname_ok(c->nickname)) {
-		snprintf(err, errlen, "Nickname \"%s\" is not 1-19 letters and digits", c->nickname);
+		snprintf(err, errlen, "Nickname \"%s\" is not 1-19 letters and digits",
+			 c->nickname);
 		return -EINVAL;
 	}
 	if (!text_ok(c->contact) || !text_ok(p->platform)) {
@@ -203,8 +203,8 @@ cp_desc_build(char *out, size_t cap, const struct cp_desc_params *p, const struc
 		return -EINVAL;
 	}
 	/* onion-key-crosscert: the TAP key signs SHA1(identity) | master (checklist A10). */
-	n = cp_tap_crosscert_make(buf, sizeof(buf), cp_keys_tap_current(k), cp_keys_rsa_id_digest(k),
-				  cp_keys_master_pub(k));
+	n = cp_tap_crosscert_make(buf, sizeof(buf), cp_keys_tap_current(k),
+				  cp_keys_rsa_id_digest(k), cp_keys_master_pub(k));
 	if (n < 0) {
 		snprintf(err, errlen, "cannot make the TAP crosscert: %s", strerror(-n));
 		return n;
@@ -228,6 +228,21 @@ cp_desc_build(char *out, size_t cap, const struct cp_desc_params *p, const struc
 		for (unsigned i = 0; i < c->n_family && i < CP_DIR_FAMILY_MAX; i++)
 			wr_printf(&w, " $%s", c->family[i]);
 		wr_printf(&w, "\n");
+	}
+	/* family-cert: the family key certifies our master identity (proposal 321,
+	 * cert type 0x0C with the signed-with-key extension; tor's router.c). */
+	for (unsigned i = 0; i < p->n_family_keys; i++) {
+		n = cp_edcert_make(
+			buf, sizeof(buf), CP_DESC_CERT_FAMILY, 0x01, cp_keys_master_pub(k),
+			cp_edcert_hours_ceil(p->published + CP_DESC_FAMILY_CERT_LIFETIME), true,
+			&p->family_keys[i]);
+		if (n < 0) {
+			snprintf(err, errlen, "cannot make a family-cert: %s", strerror(-n));
+			return n;
+		}
+		wr_printf(&w, "family-cert\n-----BEGIN FAMILY CERT-----\n");
+		wr_b64(&w, buf, (size_t)n);
+		wr_printf(&w, "-----END FAMILY CERT-----\n");
 	}
 	if (c->contact[0] != '\0')
 		wr_printf(&w, "contact %s\n", c->contact);

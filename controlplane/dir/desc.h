@@ -8,7 +8,8 @@
  * router, identity-ed25519, master-key-ed25519, platform, proto, published,
  * fingerprint, uptime, bandwidth, onion-key (the TAP key authorities still
  * demand, checklist §0.3), signing-key, onion-key-crosscert,
- * ntor-onion-key-crosscert, family, contact, ntor-onion-key, "reject *:*",
+ * ntor-onion-key-crosscert, family, family-cert (one per FamilyId key), contact,
+ * ntor-onion-key, "reject *:*",
  * router-sig-ed25519 and router-signature. No extra-info-digest (we upload
  * no extra-info), no tunnelled-dir-server or hidden-service-dir (Chive serves
  * no directory documents yet), no caches-extra-info.
@@ -46,15 +47,23 @@
 /** What goes into one descriptor besides the keys. */
 struct cp_desc_params {
 	const struct cp_dir_conf *conf; /**< nickname, contact, family */
-	uint32_t address;               /**< IPv4, host order */
+	uint32_t address;		/**< IPv4, host order */
 	uint16_t orport;
-	const char *platform;           /**< "Chive 0.1.0 on Linux"; never "Tor <0.4.8" */
-	time_t published;               /**< s; must be newer than the last one uploaded */
-	uint64_t uptime;                /**< s */
-	uint64_t bw_rate, bw_burst;     /**< bytes/s, advertised */
-	uint64_t bw_observed;           /**< bytes/s, measured (dir-spec: > 0 for Fast) */
-	time_t onion_key_expires;       /**< s; the ntor crosscert's expiry */
+	const char *platform;	    /**< "Chive 0.1.0 on Linux"; never "Tor <0.4.8" */
+	time_t published;	    /**< s; must be newer than the last one uploaded */
+	uint64_t uptime;	    /**< s */
+	uint64_t bw_rate, bw_burst; /**< bytes/s, advertised */
+	uint64_t bw_observed;	    /**< bytes/s, measured (dir-spec: > 0 for Fast) */
+	time_t onion_key_expires;   /**< s; the ntor crosscert's expiry */
+	/** FamilyId keys: each signs a family-cert (proposal 321). */
+	const struct cp_ed25519_key *family_keys;
+	unsigned n_family_keys;
 };
+
+/** Ed25519 cert type of a family-cert: the family key certifies the identity. */
+#define CP_DESC_CERT_FAMILY 0x0C
+/** A family-cert's lifetime from "published" (tor's FAMILY_CERT_LIFETIME). */
+#define CP_DESC_FAMILY_CERT_LIFETIME (30 * 86400)
 
 /**
  * Build and sign the descriptor into @p out (NUL-terminated).

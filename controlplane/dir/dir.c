@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "controlplane/cp.h"
@@ -36,10 +37,57 @@ dir_dirty(struct cp_dir *d, const char *why)
 	d->dirty = true;
 }
 
+/* FamilyId: keep the family keys the configuration names (all with "*"). */
+static int
+dir_family_init(struct cp_dir *d, const char *datadir, char *err, size_t errlen)
+{
+	struct cp_ed25519_key found[CP_DIR_FAMILY_ID_MAX * 2];
+	unsigned n = 0;
+	int rc;
+
+	if (d->conf.n_family_ids == 0 && !d->conf.family_id_any)
+		return 0;
+	rc = cp_keys_family_load(datadir, found, CP_DIR_FAMILY_ID_MAX * 2, &n, err, errlen);
+	if (rc != 0)
+		return rc;
+	for (unsigned i = 0; i < n; i++) {
+		bool want = d->conf.family_id_any;
+
+		for (unsigned j = 0; j < d->conf.n_family_ids; j++)
+			want = want || memcmp(d->conf.family_ids[j], found[i].pub, 32) == 0;
+		if (want && d->n_family < CP_DIR_FAMILY_ID_MAX)
+			d->family[d->n_family++] = found[i];
+		cp_ed25519_wipe(&found[i]);
+	}
+	for (unsigned j = 0; j < d->conf.n_family_ids; j++) {
+		bool have = false;
+		char b64[48];
+
+		for (unsigned i = 0; i < d->n_family; i++)
+			have = have || memcmp(d->conf.family_ids[j], d->family[i].pub, 32) == 0;
+		if (!have) {
+			EVP_EncodeBlock((unsigned char *)b64, d->conf.family_ids[j], 32);
+			b64[43] = '\0';
+			snprintf(err, errlen,
+				 "FamilyId %s: no matching %s/keys/NAME.secret_family_key (make it "
+				 "with tor --keygen-family NAME)",
+				 b64, datadir);
+			return -ENOKEY;
+		}
+	}
+	if (d->n_family == 0) {
+		snprintf(err, errlen, "FamilyId *: no %s/keys/NAME.secret_family_key", datadir);
+		return -ENOKEY;
+	}
+	return 0;
+}
+
 int
 cp_dir_init(struct cp_dir *d, const struct cp_dir_conf *conf, const struct cp_keys *keys,
-	    time_t now, char *err, size_t errlen)
+	    const char *datadir, time_t now, char *err, size_t errlen)
 {
+	int rc;
+
 	memset(d, 0, sizeof(*d));
 	d->conf = *conf;
 	d->start = now;
@@ -61,6 +109,9 @@ cp_dir_init(struct cp_dir *d, const struct cp_dir_conf *conf, const struct cp_ke
 			 "ORPort");
 		return -EINVAL;
 	}
+	rc = dir_family_init(d, datadir, err, errlen);
+	if (rc != 0)
+		return rc;
 	dir_dirty(d, "first descriptor");
 	d->cons_next = now;
 	return 0;
@@ -151,7 +202,7 @@ static uint64_t
 dir_rate(const struct cp_dir *d)
 {
 	return d->conf.bw_rate != 0 && d->conf.bw_rate < CP_DESC_BW_DEFAULT ? d->conf.bw_rate
-									     : CP_DESC_BW_DEFAULT;
+									    : CP_DESC_BW_DEFAULT;
 }
 
 static uint64_t
@@ -177,6 +228,8 @@ dir_build(struct cp_dir *d, const struct cp_ctx *cp, time_t now)
 		.bw_rate = dir_rate(d),
 		.bw_burst = dir_burst(d),
 		.bw_observed = cp_dir_bw_max(&d->bw),
+		.family_keys = d->family,
+		.n_family_keys = d->n_family,
 	};
 	char err[256];
 	int n;
@@ -184,13 +237,14 @@ dir_build(struct cp_dir *d, const struct cp_ctx *cp, time_t now)
 	if (p.bw_observed > p.bw_rate)
 		p.bw_observed = p.bw_rate;
 	/* The ntor crosscert lives as long as the onion key may be used. */
-	p.onion_key_expires =
-		cp_keys_onion_set_at(cp->keys) + CP_KEYS_ONION_ROTATION_DEFAULT + CP_KEYS_ONION_GRACE_DEFAULT;
+	p.onion_key_expires = cp_keys_onion_set_at(cp->keys) + CP_KEYS_ONION_ROTATION_DEFAULT +
+			      CP_KEYS_ONION_GRACE_DEFAULT;
 	if (p.onion_key_expires < now + 86400)
 		p.onion_key_expires = now + 86400;
 	n = cp_desc_build(d->desc, sizeof(d->desc), &p, cp->keys, err, sizeof(err));
 	if (n < 0) {
-		snprintf(d->last_err, sizeof(d->last_err), "cannot build the descriptor: %.150s", err);
+		snprintf(d->last_err, sizeof(d->last_err), "cannot build the descriptor: %.150s",
+			 err);
 		CP_LOG(ERR, dir, "%s", d->last_err);
 		return n;
 	}
@@ -202,9 +256,8 @@ dir_build(struct cp_dir *d, const struct cp_ctx *cp, time_t now)
 	d->desc_cert_exp = cp_keys_signing_cert_expires(cp->keys);
 	d->dirty = false;
 	d->stats.descs_built++;
-	CP_LOG(NOTICE, dir,
-	       "descriptor %u built (%s): %s %u, bandwidth %llu %llu %llu, %d bytes", d->desc_gen,
-	       d->dirty_why, d->conf.nickname, d->conf.orport,
+	CP_LOG(NOTICE, dir, "descriptor %u built (%s): %s %u, bandwidth %llu %llu %llu, %d bytes",
+	       d->desc_gen, d->dirty_why, d->conf.nickname, d->conf.orport,
 	       (unsigned long long)p.bw_rate, (unsigned long long)p.bw_burst,
 	       (unsigned long long)p.bw_observed, n);
 	for (unsigned i = 0; i < d->conf.n_auth; i++) {
@@ -242,7 +295,8 @@ dir_check_changes(struct cp_dir *d, const struct cp_ctx *cp, time_t now)
 	}
 	/* Listed nowhere, or stale, long after the authorities took it: send it again. */
 	if (d->cons != NULL && d->cons_installed > 0) {
-		time_t grace = d->conf.testing ? DIR_UNLISTED_GRACE_TESTING_S : DIR_UNLISTED_GRACE_S;
+		time_t grace =
+			d->conf.testing ? DIR_UNLISTED_GRACE_TESTING_S : DIR_UNLISTED_GRACE_S;
 		time_t first_ok = 0;
 
 		for (unsigned i = 0; i < d->conf.n_auth; i++)
@@ -364,9 +418,9 @@ dir_uploads(struct cp_dir *d, time_t now, uint64_t now_ns)
 		cp_http_tick(&a->http, now_ns);
 		if (a->state != CP_DIR_UP_WAIT || now < a->next_try)
 			continue;
-		rc = cp_http_start(&a->http, a->conf->ip, a->conf->dirport, "POST", "/tor/", d->desc,
-				   (size_t)d->desc_len, 65536, CP_DIR_HTTP_TIMEOUT_NS, up_post_done,
-				   a);
+		rc = cp_http_start(&a->http, a->conf->ip, a->conf->dirport, "POST", "/tor/",
+				   d->desc, (size_t)d->desc_len, 65536, CP_DIR_HTTP_TIMEOUT_NS,
+				   up_post_done, a);
 		if (rc != 0) {
 			d->stats.upload_failed++;
 			snprintf(what, sizeof(what), "cannot connect: %s", strerror(-rc));
@@ -414,6 +468,9 @@ cp_dir_fini(struct cp_dir *d)
 	for (unsigned i = 0; i < d->conf.n_auth; i++)
 		cp_http_cancel(&d->au[i].http);
 	cp_dir_cons_fini(d);
+	for (unsigned i = 0; i < d->n_family; i++)
+		cp_ed25519_wipe(&d->family[i]);
+	d->n_family = 0;
 }
 
 void

@@ -64,8 +64,8 @@ struct cp_dir_certs;
 
 /** Per-authority upload state. */
 enum cp_dir_up_state {
-	CP_DIR_UP_IDLE,       /**< nothing to do until the next descriptor */
-	CP_DIR_UP_WAIT,       /**< due at next_try (first try or retry) */
+	CP_DIR_UP_IDLE,	      /**< nothing to do until the next descriptor */
+	CP_DIR_UP_WAIT,	      /**< due at next_try (first try or retry) */
 	CP_DIR_UP_POSTING,    /**< POST /tor/ in flight */
 	CP_DIR_UP_CONFIRMING, /**< GET /tor/server/fp/<FP> in flight */
 };
@@ -76,32 +76,32 @@ struct cp_dir_authority {
 	const struct cp_dir_auth *conf;
 	struct cp_http http;
 	enum cp_dir_up_state state;
-	time_t next_try;          /**< wall clock */
-	unsigned failures;        /**< consecutive; sets the backoff */
-	uint32_t accepted_gen;    /**< descriptor generation it confirmed holding; 0 = none */
+	time_t next_try;       /**< wall clock */
+	unsigned failures;     /**< consecutive; sets the backoff */
+	uint32_t accepted_gen; /**< descriptor generation it confirmed holding; 0 = none */
 	time_t accepted_at;
-	char last[160];           /**< what happened last, for `show consensus` / logs */
+	char last[160]; /**< what happened last, for `show consensus` / logs */
 };
 
 /** Counters (/cp/dir/NAME). */
 struct cp_dir_stats {
-	uint64_t descs_built;       /**< descriptors made */
-	uint64_t uploads;           /**< POSTs sent */
-	uint64_t upload_rejected;   /**< 400s: the authority refused it */
-	uint64_t upload_failed;     /**< no reply, or another status */
-	uint64_t upload_confirmed;  /**< fetched back byte-identical */
+	uint64_t descs_built;	     /**< descriptors made */
+	uint64_t uploads;	     /**< POSTs sent */
+	uint64_t upload_rejected;    /**< 400s: the authority refused it */
+	uint64_t upload_failed;	     /**< no reply, or another status */
+	uint64_t upload_confirmed;   /**< fetched back byte-identical */
 	uint64_t upload_unconfirmed; /**< 200, but the authority does not serve it */
-	uint64_t cons_fetches;      /**< consensus fetches started */
-	uint64_t cons_ok;           /**< verified and installed */
-	uint64_t cons_bad;          /**< failed verification */
-	uint64_t cons_failed;       /**< no reply, or not 200 */
-	uint64_t certs_ok;          /**< authority certificates accepted */
+	uint64_t cons_fetches;	     /**< consensus fetches started */
+	uint64_t cons_ok;	     /**< verified and installed */
+	uint64_t cons_bad;	     /**< failed verification */
+	uint64_t cons_failed;	     /**< no reply, or not 200 */
+	uint64_t certs_ok;	     /**< authority certificates accepted */
 	uint64_t certs_bad;
 };
 
 /** Measured bandwidth: 10-second windows over the TLS byte counters. */
 struct cp_dir_bw {
-	uint64_t rx[11], tx[11];    /**< totals at the last 11 one-second samples */
+	uint64_t rx[11], tx[11]; /**< totals at the last 11 one-second samples */
 	unsigned n, head;
 	time_t last_sample;
 	uint64_t max_rx[24], max_tx[24]; /**< largest 10-s rate (B/s) per hour, last 24 h */
@@ -111,18 +111,20 @@ struct cp_dir_bw {
 
 struct cp_dir {
 	struct cp_dir_conf conf;
-	bool enabled;               /**< DirAuthority lines and PublishServerDescriptor */
+	bool enabled;			     /**< DirAuthority lines and PublishServerDescriptor */
 	char fp_hex[CP_KEYS_FP_HEX_LEN + 1]; /**< our RSA fingerprint */
-	time_t start;               /**< for the uptime line */
+	struct cp_ed25519_key family[CP_DIR_FAMILY_ID_MAX]; /**< FamilyId keys (secret) */
+	unsigned n_family;
+	time_t start; /**< for the uptime line */
 	struct cp_dir_authority au[CP_DIR_AUTH_MAX];
 	/* The current descriptor. */
 	char desc[CP_DESC_MAX + 1];
 	int desc_len;
-	uint32_t desc_gen;          /**< 0 = none built yet */
+	uint32_t desc_gen; /**< 0 = none built yet */
 	time_t desc_published;
-	uint64_t desc_bw;           /**< observed bandwidth it advertises */
-	time_t desc_onion_at;       /**< cp_keys_onion_set_at() it was built with */
-	time_t desc_cert_exp;       /**< signing cert expiry it was built with */
+	uint64_t desc_bw;     /**< observed bandwidth it advertises */
+	time_t desc_onion_at; /**< cp_keys_onion_set_at() it was built with */
+	time_t desc_cert_exp; /**< signing cert expiry it was built with */
 	time_t bw_changed_at;
 	bool dirty;
 	char dirty_why[64];
@@ -130,17 +132,17 @@ struct cp_dir {
 	struct cp_dir_bw bw;
 	/* The consensus. */
 	struct cp_http cons_http;
-	int cons_step;              /**< 0 idle, 1 fetching certs, 2 fetching consensus */
-	unsigned cons_auth;         /**< which authority is asked (round robin) */
+	int cons_step;	    /**< 0 idle, 1 fetching certs, 2 fetching consensus */
+	unsigned cons_auth; /**< which authority is asked (round robin) */
 	unsigned cons_failures;
 	time_t cons_next;
 	struct cp_dir_certs *certs;
 	struct cp_consensus *cons;
 	time_t cons_installed;
-	bool listed, stale;         /**< our entry in the current consensus */
-	uint32_t flags;             /**< our flags there (CP_CONS_FLAG_*) */
-	uint32_t cons_relays;       /**< relays in it */
-	uint32_t listed_bw;         /**< our w Bandwidth= there, kB/s */
+	bool listed, stale;   /**< our entry in the current consensus */
+	uint32_t flags;	      /**< our flags there (CP_CONS_FLAG_*) */
+	uint32_t cons_relays; /**< relays in it */
+	uint32_t listed_bw;   /**< our w Bandwidth= there, kB/s */
 	char last_err[200];
 	struct cp_dir_stats stats;
 };
@@ -148,13 +150,15 @@ struct cp_dir {
 /**
  * Prepare the module from @p conf (copied). Enabled when @p conf has
  * DirAuthority lines and publish is set; consensus following needs
- * DirAuthority lines only.
+ * DirAuthority lines only. With FamilyId lines, loads the family keys from
+ * @p datadir/keys (cp_keys_family_load()): each configured id needs its key.
  *
  * @return
- *   0, or -EINVAL with a reason in @p err (e.g. no address to publish).
+ *   0, or -EINVAL / a key loading error with a reason in @p err (no address
+ *   to publish, a FamilyId without its key).
  */
 int cp_dir_init(struct cp_dir *d, const struct cp_dir_conf *conf, const struct cp_keys *keys,
-		time_t now, char *err, size_t errlen);
+		const char *datadir, time_t now, char *err, size_t errlen);
 
 /** Periodic work, from the loop's timer: bandwidth, publishing, consensus, timeouts. */
 void cp_dir_tick(struct cp_ctx *cp, time_t now, uint64_t now_ns);

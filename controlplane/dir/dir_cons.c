@@ -65,8 +65,8 @@ cons_next_auth(struct cp_dir *d)
 static void
 cons_failed(struct cp_dir *d, time_t now, const char *what)
 {
-	unsigned s = CONS_RETRY_MIN_S, max = d->conf.testing ? CONS_RETRY_TESTING_MAX_S
-							      : CONS_RETRY_MAX_S;
+	unsigned s = CONS_RETRY_MIN_S,
+		 max = d->conf.testing ? CONS_RETRY_TESTING_MAX_S : CONS_RETRY_MAX_S;
 
 	if (d->conf.testing)
 		s = 1;
@@ -92,8 +92,8 @@ static void
 cons_start(struct cp_dir *d, int step, time_t now)
 {
 	const struct cp_dir_auth *a = cons_next_auth(d);
-	const char *path = step == CONS_CERTS ? "/tor/keys/all"
-					      : "/tor/status-vote/current/consensus";
+	const char *path =
+		step == CONS_CERTS ? "/tor/keys/all" : "/tor/status-vote/current/consensus";
 	char what[96];
 	int rc;
 
@@ -101,10 +101,11 @@ cons_start(struct cp_dir *d, int step, time_t now)
 		cons_failed(d, now, "no DirAuthority has a DirPort");
 		return;
 	}
-	rc = cp_http_start(&d->cons_http, a->ip, a->dirport, "GET", path, NULL, 0,
-			   CP_DIR_REPLY_MAX, CP_DIR_HTTP_TIMEOUT_NS, cons_on_reply, d);
+	rc = cp_http_start(&d->cons_http, a->ip, a->dirport, "GET", path, NULL, 0, CP_DIR_REPLY_MAX,
+			   CP_DIR_HTTP_TIMEOUT_NS, cons_on_reply, d);
 	if (rc != 0) {
-		snprintf(what, sizeof(what), "cannot connect to %s: %s", a->nickname, strerror(-rc));
+		snprintf(what, sizeof(what), "cannot connect to %s: %s", a->nickname,
+			 strerror(-rc));
 		cons_failed(d, now, what);
 		return;
 	}
@@ -120,20 +121,28 @@ flag_names(uint32_t f, char *buf, size_t len)
 		uint32_t bit;
 		const char *name;
 	} names[] = {
-		{ CP_CONS_FLAG_AUTHORITY, "Authority" }, { CP_CONS_FLAG_BADEXIT, "BadExit" },
-		{ CP_CONS_FLAG_EXIT, "Exit" },           { CP_CONS_FLAG_FAST, "Fast" },
-		{ CP_CONS_FLAG_GUARD, "Guard" },         { CP_CONS_FLAG_HSDIR, "HSDir" },
-		{ CP_CONS_FLAG_MIDDLEONLY, "MiddleOnly" }, { CP_CONS_FLAG_NOEDCONSENSUS, "NoEdConsensus" },
-		{ CP_CONS_FLAG_RUNNING, "Running" },     { CP_CONS_FLAG_STABLE, "Stable" },
-		{ CP_CONS_FLAG_STALEDESC, "StaleDesc" }, { CP_CONS_FLAG_SYBIL, "Sybil" },
-		{ CP_CONS_FLAG_V2DIR, "V2Dir" },         { CP_CONS_FLAG_VALID, "Valid" },
+		{CP_CONS_FLAG_AUTHORITY, "Authority"},
+		{CP_CONS_FLAG_BADEXIT, "BadExit"},
+		{CP_CONS_FLAG_EXIT, "Exit"},
+		{CP_CONS_FLAG_FAST, "Fast"},
+		{CP_CONS_FLAG_GUARD, "Guard"},
+		{CP_CONS_FLAG_HSDIR, "HSDir"},
+		{CP_CONS_FLAG_MIDDLEONLY, "MiddleOnly"},
+		{CP_CONS_FLAG_NOEDCONSENSUS, "NoEdConsensus"},
+		{CP_CONS_FLAG_RUNNING, "Running"},
+		{CP_CONS_FLAG_STABLE, "Stable"},
+		{CP_CONS_FLAG_STALEDESC, "StaleDesc"},
+		{CP_CONS_FLAG_SYBIL, "Sybil"},
+		{CP_CONS_FLAG_V2DIR, "V2Dir"},
+		{CP_CONS_FLAG_VALID, "Valid"},
 	};
 	size_t pos = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (f & names[i].bit) {
-			int n = snprintf(buf + pos, len - pos, "%s%s", pos ? " " : "", names[i].name);
+			int n = snprintf(buf + pos, len - pos, "%s%s", pos ? " " : "",
+					 names[i].name);
 
 			if (n < 0 || (size_t)n >= len - pos)
 				break;
@@ -224,7 +233,8 @@ cons_on_reply(struct cp_http *h, int status, const char *reason, const char *bod
 			       d->conf.auth[d->cons_auth].nickname, err);
 		if (n == 0) {
 			free(nc);
-			snprintf(what, sizeof(what), "no usable authority certificate: %.160s", err);
+			snprintf(what, sizeof(what), "no usable authority certificate: %.160s",
+				 err);
 			cons_failed(d, now, what);
 			return;
 		}
@@ -290,11 +300,15 @@ dir_cons_counters(const struct cp_dir *d, cp_ctr_fn *fn, void *arg)
 		uint32_t bit;
 		const char *name;
 	} flags[] = {
-		{ CP_CONS_FLAG_RUNNING, "/cp/dir/flag/running" }, { CP_CONS_FLAG_VALID, "/cp/dir/flag/valid" },
-		{ CP_CONS_FLAG_FAST, "/cp/dir/flag/fast" },       { CP_CONS_FLAG_STABLE, "/cp/dir/flag/stable" },
-		{ CP_CONS_FLAG_GUARD, "/cp/dir/flag/guard" },     { CP_CONS_FLAG_V2DIR, "/cp/dir/flag/v2dir" },
-		{ CP_CONS_FLAG_HSDIR, "/cp/dir/flag/hsdir" },     { CP_CONS_FLAG_EXIT, "/cp/dir/flag/exit" },
-		{ CP_CONS_FLAG_STALEDESC, "/cp/dir/flag/staledesc" },
+		{CP_CONS_FLAG_RUNNING, "/cp/dir/flag/running"},
+		{CP_CONS_FLAG_VALID, "/cp/dir/flag/valid"},
+		{CP_CONS_FLAG_FAST, "/cp/dir/flag/fast"},
+		{CP_CONS_FLAG_STABLE, "/cp/dir/flag/stable"},
+		{CP_CONS_FLAG_GUARD, "/cp/dir/flag/guard"},
+		{CP_CONS_FLAG_V2DIR, "/cp/dir/flag/v2dir"},
+		{CP_CONS_FLAG_HSDIR, "/cp/dir/flag/hsdir"},
+		{CP_CONS_FLAG_EXIT, "/cp/dir/flag/exit"},
+		{CP_CONS_FLAG_STALEDESC, "/cp/dir/flag/staledesc"},
 	};
 
 	fn(arg, "/cp/dir/listed", d->listed);
@@ -303,5 +317,5 @@ dir_cons_counters(const struct cp_dir *d, cp_ctr_fn *fn, void *arg)
 	fn(arg, "/cp/dir/listed_bandwidth_kb", d->listed_bw);
 	fn(arg, "/cp/dir/consensus_relays", d->cons_relays);
 	fn(arg, "/cp/dir/consensus_valid_after",
-	    d->cons != NULL ? (uint64_t)d->cons->valid_after : 0);
+	   d->cons != NULL ? (uint64_t)d->cons->valid_after : 0);
 }

@@ -43,7 +43,7 @@ http_finish(struct cp_http *h, int status, const char *reason, long body_off)
 	void *arg = h->arg;
 	struct cp_buf in = h->in;
 
-	h->in = (struct cp_buf){ 0 };
+	h->in = (struct cp_buf){0};
 	http_close(h);
 	if (status > 0)
 		done(h, status, reason, in.p + body_off, in.len - (size_t)body_off, arg);
@@ -133,12 +133,12 @@ cp_http_parse_head(const char *buf, size_t len, int *status, char *reason, size_
 }
 
 int
-cp_http_start(struct cp_http *h, uint32_t ip, uint16_t port, const char *method,
-	      const char *path, const char *body, size_t body_len, size_t max_reply,
-	      uint64_t timeout_ns, cp_http_done_fn *done, void *arg)
+cp_http_start(struct cp_http *h, uint32_t ip, uint16_t port, const char *method, const char *path,
+	      const char *body, size_t body_len, size_t max_reply, uint64_t timeout_ns,
+	      cp_http_done_fn *done, void *arg)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	struct in_addr ia = { .s_addr = htonl(ip) };
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	struct in_addr ia = {.s_addr = htonl(ip)};
 	char host[INET_ADDRSTRLEN];
 	int fd, rc;
 
@@ -155,9 +155,12 @@ cp_http_start(struct cp_http *h, uint32_t ip, uint16_t port, const char *method,
 		close(fd);
 		return rc;
 	}
-	*h = (struct cp_http){ .ev = { .fd = fd, .fn = http_on_event }, .busy = true,
-			       .deadline_ns = cp_now_ns() + timeout_ns, .max_reply = max_reply,
-			       .done = done, .arg = arg };
+	*h = (struct cp_http){.ev = {.fd = fd, .fn = http_on_event},
+			      .busy = true,
+			      .deadline_ns = cp_now_ns() + timeout_ns,
+			      .max_reply = max_reply,
+			      .done = done,
+			      .arg = arg};
 	inet_ntop(AF_INET, &ia, host, sizeof(host));
 	cp_buf_printf(&h->out, "%s %s HTTP/1.0\r\nHost: %s:%u\r\n", method, path, host, port);
 	if (body != NULL)
@@ -229,7 +232,7 @@ http_on_event(struct cp_ctx *cp, struct cp_ev *ev, uint32_t events)
 			cp_buf_append(&h->in, buf, (size_t)n);
 		}
 		off = h->in.len ? cp_http_parse_head(h->in.p, h->in.len, &status, reason,
-						       sizeof(reason), &clen, &encoded)
+						     sizeof(reason), &clen, &encoded)
 				: 0;
 		if (off < 0) {
 			http_finish(h, -EPROTO, "malformed HTTP reply", 0);

@@ -32,17 +32,17 @@ struct cp_http;
  * unparseable) with @p reason saying what happened. @p reason is the
  * status line's reason phrase on success.
  */
-typedef void(cp_http_done_fn)(struct cp_http *h, int status, const char *reason,
-			      const char *body, size_t len, void *arg);
+typedef void(cp_http_done_fn)(struct cp_http *h, int status, const char *reason, const char *body,
+			      size_t len, void *arg);
 
 struct cp_http {
-	struct cp_ev ev;          /**< registered with the loop while in flight */
-	bool busy;                /**< a request is in flight */
+	struct cp_ev ev; /**< registered with the loop while in flight */
+	bool busy;	 /**< a request is in flight */
 	bool connected;
-	uint64_t deadline_ns;     /**< CLOCK_MONOTONIC */
-	struct cp_buf out;        /**< the request */
-	size_t out_off;           /**< bytes of it written */
-	struct cp_buf in;         /**< the reply so far */
+	uint64_t deadline_ns; /**< CLOCK_MONOTONIC */
+	struct cp_buf out;    /**< the request */
+	size_t out_off;	      /**< bytes of it written */
+	struct cp_buf in;     /**< the reply so far */
 	size_t max_reply;
 	cp_http_done_fn *done;
 	void *arg;

@@ -191,6 +191,21 @@ EVP_PKEY *cp_keys_tap_previous(const struct cp_keys *k);
 time_t cp_keys_onion_set_at(const struct cp_keys *k);
 
 /**
+ * Load the family keys (tor 0.4.9, proposal 321): every
+ * @p datadir/keys/ *.secret_family_key, as `tor --keygen-family NAME` writes
+ * them (tagged "ed25519v1-secret: fmly-id", the expanded secret). Secret-file
+ * rules as for the other keys (no group or other permission bits). A missing
+ * directory holds none.
+ *
+ * @return
+ *   0 with @p n keys in @p out (the caller wipes them with
+ *   cp_ed25519_wipe()), or a negative errno with the file and reason in
+ *   @p err (then none are kept).
+ */
+int cp_keys_family_load(const char *datadir, struct cp_ed25519_key *out, unsigned max,
+			unsigned *n, char *err, size_t errlen);
+
+/**
  * Generate an RSA key of @p bits with e = 65537 (for the TLS link key, or
  * the 1024-bit identity and TAP keys).
  *

@@ -405,8 +405,11 @@ test_conf_bad_values_per_kind(void)
 			   "be 0)");
 	bad("MetricsPort 9035", "f.conf:2: MetricsPort: not supported yet (the Prometheus export "
 				"comes with later work; `chivectl counters` works today)");
-	bad("FamilyId abc", "f.conf:2: FamilyId: not supported yet (family keys come with later "
-			    "work; use MyFamily)");
+	bad("FamilyId abc", "f.conf:2: FamilyId: \"abc\" is not a family id (43 base64 "
+			    "characters, as tor --keygen-family prints, or *)");
+	bad("FamilyId glNjcssBA8QEM3pRrOPsYPNiq5i9wSH7CGv3uYa/bdR",
+	    "f.conf:2: FamilyId: \"glNjcssBA8QEM3pRrOPsYPNiq5i9wSH7CGv3uYa/bdR\" is not a family "
+	    "id (43 base64 characters, as tor --keygen-family prints, or *)");
 	bad("ContactInfo \"\"", "f.conf:2: ContactInfo: needs a value");
 }
 

@@ -150,6 +150,28 @@ test_cp_config_file_refuses_bad_dataplane_value(void)
 	CU_ASSERT_STRING_EQUAL(err, want);
 }
 
+/* FamilyId (tor 0.4.9): the id tor --keygen-family prints, repeated ones once, and "*". */
+static void
+test_cp_config_family_id(void)
+{
+	static const uint8_t id[32] = {
+		0x82, 0x53, 0x63, 0x72, 0xcb, 0x01, 0x03, 0xc4, 0x04, 0x33, 0x7a,
+		0x51, 0xac, 0xe3, 0xec, 0x60, 0xf3, 0x62, 0xab, 0x98, 0xbd, 0xc1,
+		0x21, 0xfb, 0x08, 0x6b, 0xf7, 0xb9, 0x86, 0xbf, 0x6d, 0xd4,
+	};
+
+	CU_ASSERT_EQUAL_FATAL(load("FamilyId glNjcssBA8QEM3pRrOPsYPNiq5i9wSH7CGv3uYa/bdQ\n"
+				   "FamilyId glNjcssBA8QEM3pRrOPsYPNiq5i9wSH7CGv3uYa/bdQ\n"),
+			      0);
+	CU_ASSERT_EQUAL(c.dir.n_family_ids, 1);
+	CU_ASSERT_EQUAL(memcmp(c.dir.family_ids[0], id, 32), 0);
+	CU_ASSERT_FALSE(c.dir.family_id_any);
+	cp_config_default(&c);
+	CU_ASSERT_EQUAL_FATAL(load("FamilyId *\n"), 0);
+	CU_ASSERT_TRUE(c.dir.family_id_any);
+	CU_ASSERT_EQUAL(c.dir.n_family_ids, 0);
+}
+
 /* Address defaults to PortAddress's IP; an explicit Address wins, in either order. */
 static void
 test_cp_config_address_defaults_to_port_address(void)
@@ -468,6 +490,7 @@ static CU_TestInfo cp_config_tests[] = {
 	{ "file_sets_every_keyword", test_cp_config_file_sets_every_keyword },
 	{ "file_refuses_bad_dataplane_value", test_cp_config_file_refuses_bad_dataplane_value },
 	{ "address_defaults_to_port_address", test_cp_config_address_defaults_to_port_address },
+	{ "family_id", test_cp_config_family_id },
 	{ "missing_file", test_cp_config_missing_file },
 	{ "dirauthority_tor_line", test_cp_config_dirauthority_tor_line },
 	{ "dirauthority_minimal_and_ignored_flags",

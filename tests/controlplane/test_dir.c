@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <ftw.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,14 +127,24 @@ static void
 test_desc_lines_in_tors_order(void)
 {
 	static const char *const order[] = {
-		"router chiveTest1 10.90.0.2 9001 0 0\n", "\nidentity-ed25519\n-----BEGIN ED25519 CERT-----\n",
-		"\nmaster-key-ed25519 ", "\nplatform Chive ", "\nproto " CP_DESC_PROTO "\n",
-		"\npublished 2026-09-21 ", "\nfingerprint ", "\nuptime 30\n",
-		"\nbandwidth 1073741824 1073741824 123456\n", "\nonion-key\n-----BEGIN RSA PUBLIC KEY-----\n",
+		"router chiveTest1 10.90.0.2 9001 0 0\n",
+		"\nidentity-ed25519\n-----BEGIN ED25519 CERT-----\n",
+		"\nmaster-key-ed25519 ",
+		"\nplatform Chive ",
+		"\nproto " CP_DESC_PROTO "\n",
+		"\npublished 2026-09-21 ",
+		"\nfingerprint ",
+		"\nuptime 30\n",
+		"\nbandwidth 1073741824 1073741824 123456\n",
+		"\nonion-key\n-----BEGIN RSA PUBLIC KEY-----\n",
 		"\nsigning-key\n-----BEGIN RSA PUBLIC KEY-----\n",
-		"\nonion-key-crosscert\n-----BEGIN CROSSCERT-----\n", "\nntor-onion-key-crosscert ",
-		"\ncontact ops <ops at example dot org>\n", "\nntor-onion-key ", "\nreject *:*\n",
-		"\nrouter-sig-ed25519 ", "\nrouter-signature\n-----BEGIN SIGNATURE-----\n",
+		"\nonion-key-crosscert\n-----BEGIN CROSSCERT-----\n",
+		"\nntor-onion-key-crosscert ",
+		"\ncontact ops <ops at example dot org>\n",
+		"\nntor-onion-key ",
+		"\nreject *:*\n",
+		"\nrouter-sig-ed25519 ",
+		"\nrouter-signature\n-----BEGIN SIGNATURE-----\n",
 	};
 	struct cp_desc_params p;
 	const char *at = desc;
@@ -196,7 +207,7 @@ test_desc_signatures_verify(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "router-sig-ed25519"));
 	/* Wrong keys. */
 	bw[0] = '1';
-	uint8_t other[32] = { 1 };
+	uint8_t other[32] = {1};
 
 	CU_ASSERT_EQUAL(cp_desc_verify(desc, (size_t)n, other, cp_keys_rsa_identity(keys), err,
 				       sizeof(err)),
@@ -228,7 +239,8 @@ test_desc_crosscerts_and_keys_check(void)
 	n = object(desc, "\nonion-key-crosscert\n", "CROSSCERT", buf, sizeof(buf));
 	CU_ASSERT_EQUAL_FATAL(n, 128);
 	CU_ASSERT_EQUAL(cp_tap_crosscert_check(buf, (size_t)n, cp_keys_tap_current(keys),
-					       cp_keys_rsa_id_digest(keys), cp_keys_master_pub(keys)),
+					       cp_keys_rsa_id_digest(keys),
+					       cp_keys_master_pub(keys)),
 			CP_CERT_OK);
 	/* The published onion-key is that TAP key. */
 	n = object(desc, "\nonion-key\n", "RSA PUBLIC KEY", der, sizeof(der));
@@ -292,6 +304,99 @@ test_desc_family_and_limits(void)
 	CU_ASSERT_EQUAL(cp_desc_build(small, sizeof(small), &p, keys, err, sizeof(err)), -ENOBUFS);
 }
 
+/* FamilyId (proposal 321): a family-cert per family key, type 0x0C, the family
+ * key certifying our master identity, its key in the signed-with-key extension. */
+static void
+test_desc_family_certs_verify(void)
+{
+	struct cp_ed25519_key fam[2];
+	struct cp_desc_params p;
+	struct cp_edcert cert;
+	uint8_t buf[512];
+	const char *at;
+	int n;
+
+	CU_ASSERT_EQUAL_FATAL(cp_ed25519_generate(&fam[0]), 0);
+	CU_ASSERT_EQUAL_FATAL(cp_ed25519_generate(&fam[1]), 0);
+	params(&p);
+	p.family_keys = fam;
+	p.n_family_keys = 2;
+	n = cp_desc_build(desc, sizeof(desc), &p, keys, err, sizeof(err));
+	CU_ASSERT_FATAL(n > 0);
+	/* Right after the ntor crosscert (no family line here), before contact. */
+	at = strstr(desc, "-----END ED25519 CERT-----\nfamily-cert\n-----BEGIN FAMILY CERT-----\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+	CU_ASSERT(at < strstr(desc, "\ncontact "));
+	at = strstr(desc, "\nfamily-cert\n");
+	for (int i = 0; i < 2; i++) {
+		int len = object(at, "\nfamily-cert\n", "FAMILY CERT", buf, sizeof(buf));
+
+		CU_ASSERT_EQUAL_FATAL(len, 140);
+		CU_ASSERT_EQUAL(cp_edcert_verify(buf, (size_t)len, CP_DESC_CERT_FAMILY, fam[i].pub,
+						 T0 + 86400, &cert),
+				CP_CERT_OK);
+		CU_ASSERT_EQUAL(memcmp(cert.key, cp_keys_master_pub(keys), 32), 0);
+		CU_ASSERT_TRUE(cert.has_signer);
+		CU_ASSERT_EQUAL(cert.exp_hours,
+				cp_edcert_hours_ceil(p.published + CP_DESC_FAMILY_CERT_LIFETIME));
+		/* Not by the other family's key. */
+		CU_ASSERT_NOT_EQUAL(cp_edcert_verify(buf, (size_t)len, CP_DESC_CERT_FAMILY,
+						     fam[1 - i].pub, T0 + 86400, &cert),
+				    CP_CERT_OK);
+		at = strstr(at + 1, "\nfamily-cert\n");
+		if (i == 0)
+			CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+	}
+	CU_ASSERT_PTR_NULL(at);
+	CU_ASSERT_EQUAL(cp_desc_verify(desc, (size_t)n, cp_keys_signing_key(keys)->pub,
+				       cp_keys_rsa_identity(keys), err, sizeof(err)),
+			0);
+	cp_ed25519_wipe(&fam[0]);
+	cp_ed25519_wipe(&fam[1]);
+}
+
+/* tor --keygen-family's file format: "== ed25519v1-secret: fmly-id ==" + 64 bytes. */
+static void
+test_family_keys_load_tor_format(void)
+{
+	static const char hdr[32] = "== ed25519v1-secret: fmly-id ==";
+	struct cp_ed25519_key src, got[4];
+	char path[256];
+	unsigned n;
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(cp_ed25519_generate(&src), 0);
+	snprintf(path, sizeof(path), "%s/keys/fam1.secret_family_key", tmpdir);
+	f = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fwrite(hdr, 1, 32, f), 32);
+	CU_ASSERT_EQUAL(fwrite(src.sec, 1, 64, f), 64);
+	fclose(f);
+	chmod(path, 0600);
+	CU_ASSERT_EQUAL(cp_keys_family_load(tmpdir, got, 4, &n, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_EQUAL(memcmp(got[0].pub, src.pub, 32), 0);
+	cp_ed25519_wipe(&got[0]);
+	/* A readable-by-others secret is refused, as tor's key files are. */
+	chmod(path, 0644);
+	CU_ASSERT(cp_keys_family_load(tmpdir, got, 4, &n, err, sizeof(err)) < 0);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "fam1.secret_family_key"));
+	/* Another tag is not a family key. */
+	chmod(path, 0600);
+	f = fopen(path, "r+b");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fseek(f, 21, SEEK_SET);
+	fputc('X', f);
+	fclose(f);
+	CU_ASSERT(cp_keys_family_load(tmpdir, got, 4, &n, err, sizeof(err)) < 0);
+	unlink(path);
+	/* None there: none loaded. */
+	CU_ASSERT_EQUAL(cp_keys_family_load(tmpdir, got, 4, &n, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	cp_ed25519_wipe(&src);
+}
+
 static void
 test_desc_b64_lines_and_time(void)
 {
@@ -322,19 +427,19 @@ test_http_reply_heads(void)
 		bool encoded;
 		const char *reason;
 	} cases[] = {
-		{ "HTTP/1.0 200 OK\r\n\r\nbody", 19, 200, -1, false, "OK" },
-		{ "HTTP/1.0 400 Missing TAP key in descriptor.\r\n\r\n", 47, 400, -1, false,
-		  "Missing TAP key in descriptor." },
-		{ "HTTP/1.0 200 OK\r\nContent-Length: 4\r\nX-Descriptor-Not-New: Yes\r\n\r\nbody", 65,
-		  200, 4, false, "OK" },
-		{ "HTTP/1.0 200 OK\r\nContent-Encoding: deflate\r\n\r\nx", 46, 200, -1, true, "OK" },
-		{ "HTTP/1.0 200 OK\r\ncontent-encoding: identity\r\n\r\n", 47, 200, -1, false, "OK" },
-		{ "HTTP/1.1 404 Not found\n\n", 24, 404, -1, false, "Not found" },
-		{ "HTTP/1.0 200 OK\r\nContent-", 0, 0, 0, false, NULL },
-		{ "HTTP/1.0 20 OK\r\n\r\n", -EPROTO, 0, 0, false, NULL },
-		{ "SSH-2.0-OpenSSH\r\n\r\n", -EPROTO, 0, 0, false, NULL },
-		{ "HTTP/1.0 200 OK\r\nContent-Length: -1\r\n\r\n", -EPROTO, 0, 0, false, NULL },
-		{ "HTTP/1.0 200 OK\r\nContent-Length: 12x\r\n\r\n", -EPROTO, 0, 0, false, NULL },
+		{"HTTP/1.0 200 OK\r\n\r\nbody", 19, 200, -1, false, "OK"},
+		{"HTTP/1.0 400 Missing TAP key in descriptor.\r\n\r\n", 47, 400, -1, false,
+		 "Missing TAP key in descriptor."},
+		{"HTTP/1.0 200 OK\r\nContent-Length: 4\r\nX-Descriptor-Not-New: Yes\r\n\r\nbody",
+		 65, 200, 4, false, "OK"},
+		{"HTTP/1.0 200 OK\r\nContent-Encoding: deflate\r\n\r\nx", 46, 200, -1, true, "OK"},
+		{"HTTP/1.0 200 OK\r\ncontent-encoding: identity\r\n\r\n", 47, 200, -1, false, "OK"},
+		{"HTTP/1.1 404 Not found\n\n", 24, 404, -1, false, "Not found"},
+		{"HTTP/1.0 200 OK\r\nContent-", 0, 0, 0, false, NULL},
+		{"HTTP/1.0 20 OK\r\n\r\n", -EPROTO, 0, 0, false, NULL},
+		{"SSH-2.0-OpenSSH\r\n\r\n", -EPROTO, 0, 0, false, NULL},
+		{"HTTP/1.0 200 OK\r\nContent-Length: -1\r\n\r\n", -EPROTO, 0, 0, false, NULL},
+		{"HTTP/1.0 200 OK\r\nContent-Length: 12x\r\n\r\n", -EPROTO, 0, 0, false, NULL},
 	};
 	char reason[64];
 	long long clen;
@@ -395,13 +500,15 @@ test_bw_assess_like_tor(void)
 }
 
 static CU_TestInfo dir_tests[] = {
-	{ "desc_lines_in_tors_order", test_desc_lines_in_tors_order },
-	{ "desc_signatures_verify", test_desc_signatures_verify },
-	{ "desc_crosscerts_and_keys_check", test_desc_crosscerts_and_keys_check },
-	{ "desc_family_and_limits", test_desc_family_and_limits },
-	{ "desc_b64_lines_and_time", test_desc_b64_lines_and_time },
-	{ "http_reply_heads", test_http_reply_heads },
-	{ "bw_assess_like_tor", test_bw_assess_like_tor },
+	{"desc_lines_in_tors_order", test_desc_lines_in_tors_order},
+	{"desc_signatures_verify", test_desc_signatures_verify},
+	{"desc_crosscerts_and_keys_check", test_desc_crosscerts_and_keys_check},
+	{"desc_family_and_limits", test_desc_family_and_limits},
+	{"desc_family_certs_verify", test_desc_family_certs_verify},
+	{"family_keys_load_tor_format", test_family_keys_load_tor_format},
+	{"desc_b64_lines_and_time", test_desc_b64_lines_and_time},
+	{"http_reply_heads", test_http_reply_heads},
+	{"bw_assess_like_tor", test_bw_assess_like_tor},
 	CU_TEST_INFO_NULL,
 };
 

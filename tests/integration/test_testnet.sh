@@ -11,7 +11,8 @@
 #   - the authorities' reachability test connects to Chive's ORPort and
 #     finds it reachable (strict mode: Running is earned, not decreed);
 #   - every tor node's consensus lists Chive Running and Valid, and Chive's
-#     own verified consensus says the same;
+#     own verified consensus says the same; its microdescriptor carries the
+#     family id of the family-cert Chive published (FamilyId);
 #   - a real tor client downloads a 64 MiB file byte-identical over
 #     guard(tor) -> Chive -> exit(tor) (a tor relay extends to Chive, Chive
 #     extends to a tor relay) and over Chive -> middle(tor) -> exit(tor);
@@ -76,6 +77,32 @@ check "chive_consensus_verified" wait_until 60 counter_ge /cp/dir/cons_ok 1
 check "chive_sees_itself_running" wait_until 60 counter_eq /cp/dir/flag/running 1
 check "chive_sees_itself_valid" counter_eq /cp/dir/flag/valid 1
 check "no_consensus_refused" counter_eq /cp/dir/cons_bad 0
+# Happy families: the authorities turned our family-cert into the
+# microdescriptor's family-ids (proposal 321), as clients see it.
+microdesc() {
+	ip netns exec "$TESTNET_NS" python3 - "$AUTH0_IP" "$CHIVE_FP" <<'PYEOF'
+import base64, sys, urllib.request
+ip, fp = sys.argv[1], sys.argv[2]
+base = f"http://{ip}:9030/tor"
+cons = urllib.request.urlopen(base + "/status-vote/current/consensus-microdesc", timeout=10)
+lines = cons.read().decode().split("\n")
+rid = base64.b64encode(bytes.fromhex(fp)).decode().rstrip("=")
+for i, line in enumerate(lines):
+    if line.startswith("r ") and line.split()[2] == rid:
+        for m in lines[i + 1:i + 8]:
+            if m.startswith("m "):
+                md = urllib.request.urlopen(base + "/micro/d/" + m.split()[1], timeout=10)
+                sys.stdout.write(md.read().decode())
+                sys.exit(0)
+sys.exit(1)
+PYEOF
+}
+if microdesc >"$IT_DIR/microdesc.txt" 2>&1 &&
+	grep -qx "family-ids ed25519:$CHIVE_FAMILY_ID" "$IT_DIR/microdesc.txt"; then
+	ok "microdesc_has_our_family_id"
+else
+	not_ok "microdesc_has_our_family_id" "$(head -c 600 "$IT_DIR/microdesc.txt")"
+fi
 ctl "show consensus" >"$IT_DIR/show-consensus.txt" 2>&1
 check "show_consensus_lists_us" grep -q '^this relay: *listed, flags .*Running.*Valid' \
 	"$IT_DIR/show-consensus.txt"
