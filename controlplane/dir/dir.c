@@ -271,9 +271,8 @@ dir_build(struct cp_dir *d, const struct cp_ctx *cp, time_t now)
 	return 0;
 }
 
-/* tor's check_descriptor_bandwidth_changed() and friends: what makes a new descriptor. */
-static void
-dir_check_changes(struct cp_dir *d, const struct cp_ctx *cp, time_t now)
+void
+cp_dir_check_changes(struct cp_dir *d, const struct cp_keys *keys, time_t now)
 {
 	uint64_t bw = cp_dir_bw_max(&d->bw), prev = d->desc_bw;
 
@@ -281,9 +280,9 @@ dir_check_changes(struct cp_dir *d, const struct cp_ctx *cp, time_t now)
 		return;
 	if (now - d->desc_published >= CP_DIR_REPUBLISH_S)
 		dir_dirty(d, "18 hours old");
-	if (cp_keys_onion_set_at(cp->keys) != d->desc_onion_at)
+	if (cp_keys_onion_set_at(keys) != d->desc_onion_at)
 		dir_dirty(d, "new onion keys");
-	if (cp_keys_signing_cert_expires(cp->keys) != d->desc_cert_exp)
+	if (cp_keys_signing_cert_expires(keys) != d->desc_cert_exp)
 		dir_dirty(d, "new signing key");
 	if (bw > dir_rate(d))
 		bw = dir_rate(d);
@@ -294,7 +293,7 @@ dir_check_changes(struct cp_dir *d, const struct cp_ctx *cp, time_t now)
 		}
 	}
 	/* Listed nowhere, or stale, long after the authorities took it: send it again. */
-	if (d->cons != NULL && d->cons_installed > 0) {
+	if (d->cons_installed > 0) {
 		time_t grace =
 			d->conf.testing ? DIR_UNLISTED_GRACE_TESTING_S : DIR_UNLISTED_GRACE_S;
 		time_t first_ok = 0;
@@ -303,7 +302,9 @@ dir_check_changes(struct cp_dir *d, const struct cp_ctx *cp, time_t now)
 			if (d->au[i].accepted_gen == d->desc_gen &&
 			    (first_ok == 0 || d->au[i].accepted_at < first_ok))
 				first_ok = d->au[i].accepted_at;
-		if (d->stale)
+		/* StaleDesc in a consensus voted after our newest descriptor (an older
+		 * one is what the flag is about): at most once per consensus. */
+		if (d->stale && d->cons_valid_after > d->desc_published)
 			dir_dirty(d, "the consensus says StaleDesc");
 		else if (!d->listed && first_ok != 0 && now - first_ok > grace &&
 			 d->cons_installed > first_ok + grace)
@@ -453,7 +454,7 @@ cp_dir_tick(struct cp_ctx *cp, time_t now, uint64_t now_ns)
 	if (!d->enabled)
 		return;
 	if (now >= d->next_check) {
-		dir_check_changes(d, cp, now);
+		cp_dir_check_changes(d, cp->keys, now);
 		d->next_check = now + (d->conf.testing ? DIR_CHECK_TESTING_S : DIR_CHECK_S);
 	}
 	if (d->dirty && dir_dataplane_ready(cp))

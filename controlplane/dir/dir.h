@@ -139,10 +139,11 @@ struct cp_dir {
 	struct cp_dir_certs *certs;
 	struct cp_consensus *cons;
 	time_t cons_installed;
-	bool listed, stale;   /**< our entry in the current consensus */
-	uint32_t flags;	      /**< our flags there (CP_CONS_FLAG_*) */
-	uint32_t cons_relays; /**< relays in it */
-	uint32_t listed_bw;   /**< our w Bandwidth= there, kB/s */
+	time_t cons_valid_after; /**< of the consensus held; 0 = none */
+	bool listed, stale;	 /**< our entry in the current consensus */
+	uint32_t flags;		 /**< our flags there (CP_CONS_FLAG_*) */
+	uint32_t cons_relays;	 /**< relays in it */
+	uint32_t listed_bw;	 /**< our w Bandwidth= there, kB/s */
 	char last_err[200];
 	struct cp_dir_stats stats;
 };
@@ -162,6 +163,18 @@ int cp_dir_init(struct cp_dir *d, const struct cp_dir_conf *conf, const struct c
 
 /** Periodic work, from the loop's timer: bandwidth, publishing, consensus, timeouts. */
 void cp_dir_tick(struct cp_ctx *cp, time_t now, uint64_t now_ns);
+
+/**
+ * Mark the descriptor for rebuilding when tor would (router.c
+ * check_descriptor_bandwidth_changed() and mark_my_descriptor_dirty()
+ * callers): 18 hours old; new onion keys or signing key in @p keys; the
+ * measured bandwidth doubled or halved (at most every 3 hours, except in a
+ * testing network or from or to zero); the consensus says StaleDesc (once
+ * per consensus voted after our newest descriptor); or no consensus lists
+ * us long (2 h; testing 2 min) after an authority took the descriptor.
+ * The reason goes to @c dirty_why. Nothing before the first descriptor.
+ */
+void cp_dir_check_changes(struct cp_dir *d, const struct cp_keys *keys, time_t now);
 
 /** Cancel requests and free the consensus. */
 void cp_dir_fini(struct cp_dir *d);

@@ -169,6 +169,7 @@ cons_install(struct cp_dir *d, struct cp_consensus *c, const uint8_t *our_id, ti
 	cp_consensus_free(d->cons);
 	d->cons = c;
 	d->cons_installed = now;
+	d->cons_valid_after = c->valid_after;
 	d->cons_relays = (uint32_t)c->n_relays;
 	d->listed = me != NULL;
 	d->flags = me != NULL ? me->flags : 0;

@@ -416,6 +416,111 @@ test_desc_b64_lines_and_time(void)
 	CU_ASSERT_STRING_EQUAL(ts, "2026-09-21 14:13:20");
 }
 
+/* A module that just published descriptor 1 at T0 with @p bw observed. */
+static void
+published_dir(struct cp_dir *d, bool testing, uint64_t bw)
+{
+	memset(d, 0, sizeof(*d));
+	d->conf.testing = testing;
+	d->conf.n_auth = 3;
+	d->desc_gen = 1;
+	d->desc_published = T0;
+	d->desc_bw = bw;
+	d->desc_onion_at = cp_keys_onion_set_at(keys);
+	d->desc_cert_exp = cp_keys_signing_cert_expires(keys);
+	d->bw_changed_at = T0;
+	for (unsigned i = 0; i < 3; i++) {
+		d->au[i].accepted_gen = 1;
+		d->au[i].accepted_at = T0 + 1;
+	}
+}
+
+/* Feed 11 one-second samples at @p rate B/s both ways, ending at @p t. */
+static void
+measure(struct cp_dir *d, time_t t, uint64_t rate)
+{
+	memset(&d->bw, 0, sizeof(d->bw));
+	for (int i = 0; i <= 10; i++)
+		cp_dir_bw_add(&d->bw, t - 10 + i, rate * (uint64_t)i, rate * (uint64_t)i);
+}
+
+static void
+test_republish_rules_like_tor(void)
+{
+	struct cp_dir d;
+
+	/* Nothing changed: no new descriptor. */
+	published_dir(&d, false, 100000);
+	measure(&d, T0 + 60, 100000);
+	cp_dir_check_changes(&d, keys, T0 + 60);
+	CU_ASSERT_FALSE(d.dirty);
+	/* 1.9x is not a change; 2.1x is, but not within 3 h of the last change... */
+	measure(&d, T0 + 120, 190000);
+	cp_dir_check_changes(&d, keys, T0 + 120);
+	CU_ASSERT_FALSE(d.dirty);
+	measure(&d, T0 + 180, 210000);
+	cp_dir_check_changes(&d, keys, T0 + 180);
+	CU_ASSERT_FALSE(d.dirty);
+	/* ... after 3 h it is, */
+	measure(&d, T0 + 3 * 3600 + 1, 210000);
+	cp_dir_check_changes(&d, keys, T0 + 3 * 3600 + 1);
+	CU_ASSERT_TRUE(d.dirty);
+	CU_ASSERT_STRING_EQUAL(d.dirty_why, "bandwidth changed");
+	/* in a testing network at once, and from zero always. */
+	published_dir(&d, true, 100000);
+	measure(&d, T0 + 60, 30000);
+	cp_dir_check_changes(&d, keys, T0 + 60);
+	CU_ASSERT_TRUE(d.dirty);
+	published_dir(&d, false, 0);
+	measure(&d, T0 + 60, 1000);
+	cp_dir_check_changes(&d, keys, T0 + 60);
+	CU_ASSERT_TRUE(d.dirty);
+	/* 18 hours old. */
+	published_dir(&d, false, 0);
+	cp_dir_check_changes(&d, keys, T0 + 18 * 3600);
+	CU_ASSERT_STRING_EQUAL(d.dirty_why, "18 hours old");
+	/* New onion keys. */
+	published_dir(&d, false, 0);
+	d.desc_onion_at--;
+	cp_dir_check_changes(&d, keys, T0 + 60);
+	CU_ASSERT_STRING_EQUAL(d.dirty_why, "new onion keys");
+	/* StaleDesc: only from a consensus voted after our newest descriptor. */
+	published_dir(&d, false, 0);
+	d.cons_installed = T0 + 50;
+	d.listed = true;
+	d.stale = true;
+	d.cons_valid_after = T0 - 100;
+	cp_dir_check_changes(&d, keys, T0 + 60);
+	CU_ASSERT_FALSE(d.dirty);
+	d.cons_valid_after = T0 + 40;
+	cp_dir_check_changes(&d, keys, T0 + 60);
+	CU_ASSERT_STRING_EQUAL(d.dirty_why, "the consensus says StaleDesc");
+	/* Not listed: only long after the authorities took it (2 h; testing 2 min). */
+	published_dir(&d, false, 0);
+	d.cons_installed = T0 + 3600;
+	d.cons_valid_after = T0 + 3500;
+	cp_dir_check_changes(&d, keys, T0 + 3600);
+	CU_ASSERT_FALSE(d.dirty);
+	d.cons_installed = T0 + 2 * 3600 + 60;
+	cp_dir_check_changes(&d, keys, T0 + 2 * 3600 + 60);
+	CU_ASSERT_STRING_EQUAL(d.dirty_why, "not in the consensus");
+	published_dir(&d, true, 0);
+	d.cons_installed = T0 + 130;
+	cp_dir_check_changes(&d, keys, T0 + 130);
+	CU_ASSERT_STRING_EQUAL(d.dirty_why, "not in the consensus");
+	/* Listed and fresh: nothing. */
+	published_dir(&d, true, 0);
+	d.cons_installed = T0 + 130;
+	d.listed = true;
+	cp_dir_check_changes(&d, keys, T0 + 130);
+	CU_ASSERT_FALSE(d.dirty);
+	/* Before the first descriptor there is nothing to redo. */
+	published_dir(&d, false, 0);
+	d.desc_gen = 0;
+	cp_dir_check_changes(&d, keys, T0 + 19 * 3600);
+	CU_ASSERT_FALSE(d.dirty);
+}
+
 static void
 test_http_reply_heads(void)
 {
@@ -507,6 +612,7 @@ static CU_TestInfo dir_tests[] = {
 	{"desc_family_certs_verify", test_desc_family_certs_verify},
 	{"family_keys_load_tor_format", test_family_keys_load_tor_format},
 	{"desc_b64_lines_and_time", test_desc_b64_lines_and_time},
+	{"republish_rules_like_tor", test_republish_rules_like_tor},
 	{"http_reply_heads", test_http_reply_heads},
 	{"bw_assess_like_tor", test_bw_assess_like_tor},
 	CU_TEST_INFO_NULL,
