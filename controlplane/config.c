@@ -32,7 +32,7 @@ _Static_assert(CP_LOG_ERR == CONF_LOG_ERR && CP_LOG_WARN == CONF_LOG_WARN &&
 
 enum {
 	OPT_NICKNAME = 256, OPT_CONTACT, OPT_ADDRESS, OPT_ORPORT, OPT_DIR_AUTHORITY, OPT_PUBLISH,
-	OPT_TESTING, OPT_BW_RATE, OPT_BW_BURST, OPT_MY_FAMILY,
+	OPT_TESTING, OPT_BW_RATE, OPT_BW_BURST, OPT_MY_FAMILY, OPT_METRICS_PORT, OPT_METRICS_POLICY,
 };
 
 static const struct option cp_opts[] = {
@@ -56,6 +56,8 @@ static const struct option cp_opts[] = {
 	{ "bandwidth-rate", required_argument, NULL, OPT_BW_RATE },
 	{ "bandwidth-burst", required_argument, NULL, OPT_BW_BURST },
 	{ "my-family", required_argument, NULL, OPT_MY_FAMILY },
+	{ "metrics-port", required_argument, NULL, OPT_METRICS_PORT },
+	{ "metrics-policy", required_argument, NULL, OPT_METRICS_POLICY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -76,6 +78,8 @@ static const struct {
 	{ OPT_BW_RATE, "bandwidth-rate", "RelayBandwidthRate" },
 	{ OPT_BW_BURST, "bandwidth-burst", "RelayBandwidthBurst" },
 	{ OPT_MY_FAMILY, "my-family", "MyFamily" },
+	{ OPT_METRICS_PORT, "metrics-port", "MetricsPort" },
+	{ OPT_METRICS_POLICY, "metrics-policy", "MetricsPortPolicy" },
 };
 
 static int
@@ -139,7 +143,12 @@ cp_config_usage(const char *prog)
 		"  --testing-tor-network  [TestingTorNetwork 1]\n"
 		"  --bandwidth-rate N  [RelayBandwidthRate], bytes/s with tor's units (\"10 MB\")\n"
 		"  --bandwidth-burst N [RelayBandwidthBurst]\n"
-		"  --my-family LIST    [MyFamily], comma-separated $FINGERPRINTs; repeatable\n",
+		"  --my-family LIST    [MyFamily], comma-separated $FINGERPRINTs; repeatable\n"
+		"metrics (Prometheus, tor's MetricsPort):\n"
+		"  --metrics-port [A.B.C.D:]PORT  serve GET /metrics there [MetricsPort]\n"
+		"                      (a port alone: 127.0.0.1; default: no MetricsPort)\n"
+		"  --metrics-policy POLICY  [MetricsPortPolicy] \"accept|reject ADDR[/MASK]\", ...;\n"
+		"                      repeatable, first match wins, everything else is rejected\n",
 		prog);
 }
 
@@ -255,6 +264,12 @@ config_apply(struct cp_config *c, const struct conf_opt *opt, const char *value,
 			memcpy(d->family_ids[d->n_family_ids++], id, 32);
 		}
 	}
+	else if (strcmp(k, "MetricsPort") == 0) {
+		c->metrics.addr = (uint32_t)(v->u >> 16);
+		c->metrics.port = (uint16_t)v->u;
+	} else if (strcmp(k, "MetricsPortPolicy") == 0)
+		return conf_parse_policy(value, c->metrics.policy, CONF_POLICY_MAX,
+					 &c->metrics.n_policy, err, errlen);
 	else if (strcmp(k, "DataDirectory") == 0)
 		return copy_str(c->data_dir, sizeof(c->data_dir), value, err, errlen);
 	else if (strcmp(k, "CliSocket") == 0)
@@ -364,7 +379,7 @@ int
 cp_config_parse_args(struct cp_config *c, int argc, char **argv, char *err, size_t errlen)
 {
 	const char *file = NULL;
-	bool cli_auth = false, cli_family = false;
+	bool cli_auth = false, cli_family = false, cli_policy = false;
 	unsigned long v;
 	struct in_addr ia;
 	char *end;
@@ -472,6 +487,16 @@ cp_config_parse_args(struct cp_config *c, int argc, char **argv, char *err, size
 			if (rc != 0)
 				return rc;
 			break;
+		case OPT_METRICS_POLICY:
+			/* The command line's lines replace the file's. */
+			if (!cli_policy) {
+				c->metrics.n_policy = 0;
+				cli_policy = true;
+			}
+			rc = apply_kw_opt(c, opt, optarg, err, errlen);
+			if (rc != 0)
+				return rc;
+			break;
 		case OPT_TESTING:
 			rc = apply_kw_opt(c, opt, "1", err, errlen);
 			if (rc != 0)
@@ -484,6 +509,7 @@ cp_config_parse_args(struct cp_config *c, int argc, char **argv, char *err, size
 		case OPT_PUBLISH:
 		case OPT_BW_RATE:
 		case OPT_BW_BURST:
+		case OPT_METRICS_PORT:
 			rc = apply_kw_opt(c, opt, optarg, err, errlen);
 			if (rc != 0)
 				return rc;

@@ -8,7 +8,8 @@
  * then applies the command line over it. The file is checked whole against
  * the schema shared with the dataplane (common/conf/conf.h), so both
  * processes refuse the same files; the controlplane then applies the
- * keywords it uses. For a keyword that may repeat (DirAuthority, MyFamily),
+ * keywords it uses. For a keyword that may repeat (DirAuthority, MyFamily,
+ * MetricsPortPolicy),
  * the command line's lines replace the file's, as on tor's command line.
  *
  * Who may include it: controlplane/ and tests/.
@@ -24,6 +25,7 @@
 #include "common/conf/conf.h"
 #include "common/ipc/ipc_shm.h"
 #include "controlplane/dir/dir_conf.h"
+#include "controlplane/metrics/metrics_conf.h"
 #include "controlplane/onion/onionq.h"
 
 #define CP_CONFIG_DEFAULT_SOCKET "/run/chive/chive.sock"
@@ -48,6 +50,8 @@ struct cp_config {
 	struct cp_dir_conf dir;          /**< Nickname, ContactInfo, Address, ORPort, DirAuthority,
 					      PublishServerDescriptor, TestingTorNetwork,
 					      RelayBandwidthRate/Burst, MyFamily */
+	struct cp_metrics_conf metrics;  /**< MetricsPort, --metrics-port; MetricsPortPolicy,
+					      --metrics-policy (repeatable) */
 	const char *default_file;        /**< read when there are no arguments (CONF_FILE_DEFAULT) */
 	char file[PATH_MAX];             /**< the file read, "" if none */
 };

@@ -18,6 +18,8 @@
 #include "controlplane/link/link.h"
 
 struct cp_cli_server;
+struct cp_metrics_server;
+struct cp_config;
 
 struct cp_ctx {
 	struct cp_dplink dp;          /**< The link to the dataplane's segment. */
@@ -26,6 +28,8 @@ struct cp_ctx {
 	uint64_t next_attach_ns;      /**< When to try attaching again while detached. */
 	char attach_err[256];         /**< Why the last attach failed (for `status`). */
 	struct cp_cli_server *cli;    /**< The CLI socket server, NULL in unit tests. */
+	struct cp_metrics_server *metrics; /**< The MetricsPort, NULL when not configured. */
+	const struct cp_config *conf; /**< The configuration it runs with (`show config`); may be NULL. */
 	struct cp_keys *keys;         /**< The relay key store; NULL in unit tests that need none. */
 	time_t next_keys_check;       /**< When to call cp_keys_rotate() next (wall clock, s). */
 	struct cp_link link;          /**< Link credentials and handshake services (link/). */

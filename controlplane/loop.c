@@ -17,6 +17,7 @@
 #include "controlplane/cp.h"
 #include "controlplane/log.h"
 #include "controlplane/loop.h"
+#include "controlplane/metrics/metrics.h"
 #include "controlplane/util.h"
 
 static int loop_epfd = -1;
@@ -157,6 +158,8 @@ loop_on_timer(struct cp_ctx *cp, struct cp_ev *ev, uint32_t events)
 	cp_dir_tick(cp, wall, now);
 	if (cp->cli != NULL)
 		cp_cli_server_tick(cp->cli, now);
+	if (cp->metrics != NULL)
+		cp_metrics_server_tick(cp->metrics, now);
 	loop_set_tick(cp->dp.n_pending != 0 ? CP_LOOP_TICK_BUSY_NS : CP_LOOP_TICK_IDLE_NS);
 }
 

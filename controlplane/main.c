@@ -5,7 +5,8 @@
  *
  * Usage: chive-controlplane [-f FILE] [--shm NAME] [--socket PATH] [--socket-mode MODE]
  *                           [--log-level LEVEL] [--data-dir DIR] [--offline-master]
- *                           [--netinfo-addr A.B.C.D] [directory options]
+ *                           [--netinfo-addr A.B.C.D] [--metrics-port [A.B.C.D:]PORT]
+ *                           [--metrics-policy POLICY] [directory options]
  *
  * The configuration (controlplane/config.c) comes from the torrc-style file
  * of -f FILE, or /etc/chive/chive.conf when there are no arguments at all,
@@ -17,8 +18,9 @@
  * It may start before or after the dataplane: it keeps trying to attach,
  * detaches when the dataplane stops, and re-attaches to the next one,
  * installing the link credentials on every lcore each time. It may also be
- * restarted while the dataplane runs. SIGINT/SIGTERM stop it cleanly and
- * remove its socket.
+ * restarted while the dataplane runs. With a MetricsPort it also serves
+ * Prometheus scrapes (controlplane/metrics/); it refuses to start if that
+ * port cannot be bound. SIGINT/SIGTERM stop it cleanly and remove its socket.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -37,6 +39,7 @@
 #include "controlplane/link/linkcreds.h"
 #include "controlplane/log.h"
 #include "controlplane/loop.h"
+#include "controlplane/metrics/metrics.h"
 #include "controlplane/util.h"
 
 /* Load or create the relay keys; on failure say why on stderr. */
@@ -124,6 +127,7 @@ main(int argc, char **argv)
 	if (cfg.file[0] != '\0')
 		CP_LOG(INFO, main, "configuration read from %s", cfg.file);
 	cp.start_ns = cp_now_ns();
+	cp.conf = &cfg;
 	if (load_keys(&cp, cfg.data_dir, cfg.offline_master) != 0)
 		return 1;
 	cp_link_init(&cp.link, &cp.dp, cp.keys, netinfo_addr);
@@ -160,12 +164,30 @@ main(int argc, char **argv)
 		cp_keys_destroy(cp.keys);
 		return 1;
 	}
+	if (cfg.metrics.port != 0) {
+		cp.metrics = cp_metrics_server_open(&cp, &cfg.metrics, err, sizeof(err));
+		if (cp.metrics == NULL) {
+			CP_LOG(ERR, metrics, "%s", err);
+			cp_loop_fini();
+			cp_circ_fini(&cp.circ);
+			cp_link_fini(&cp.link);
+			cp_keys_destroy(cp.keys);
+			return 1;
+		}
+		CP_LOG(NOTICE, metrics, "MetricsPort on %u.%u.%u.%u:%u%s", cfg.metrics.addr >> 24,
+		       (cfg.metrics.addr >> 16) & 0xff, (cfg.metrics.addr >> 8) & 0xff,
+		       cfg.metrics.addr & 0xff, cfg.metrics.port,
+		       conf_policy_accepts_any(cfg.metrics.policy, cfg.metrics.n_policy)
+			       ? ""
+			       : "; MetricsPortPolicy accepts no one, so every request is refused");
+	}
 	/* The default socket directory may not exist yet. */
 	if (strcmp(cfg.sock_path, CP_CONFIG_DEFAULT_SOCKET) == 0)
 		mkdir("/run/chive", 0750);
 	cp.cli = cp_cli_server_open(&cp, cfg.sock_path, cfg.sock_mode, err, sizeof(err));
 	if (cp.cli == NULL) {
 		CP_LOG(ERR, cli, "%s", err);
+		cp_metrics_server_close(cp.metrics);
 		cp_loop_fini();
 		cp_circ_fini(&cp.circ);
 		cp_link_fini(&cp.link);
@@ -177,6 +199,8 @@ main(int argc, char **argv)
 	cp_loop_check_dataplane(&cp, cp_now_ns());
 	rc = cp_loop_run(&cp);
 	cp_cli_server_close(cp.cli);
+	cp_metrics_server_close(cp.metrics);
+	cp.metrics = NULL;
 	cp_dir_fini(&cp.dir);
 	cp_circ_fini(&cp.circ);
 	cp_link_fini(&cp.link);

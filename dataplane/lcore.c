@@ -64,6 +64,7 @@ void
 dp_lcore_flush_ctrs(struct dp_lcore *lc)
 {
 	ipc_ctr_set(lc->ctr, DP_CTR_lcore_iterations, lc->iterations);
+	ipc_ctr_set(lc->ctr, DP_CTR_lcore_net_queue, lc->has_port);
 	DP_CTR_ADD(lc, lcore_busy_cycles, lc->busy_acc);
 	DP_CTR_ADD(lc, lcore_total_cycles, lc->total_acc);
 	lc->busy_acc = 0;
@@ -121,6 +122,7 @@ dp_lcore_run(struct dp_lcore *lc)
 {
 	uint64_t t0 = rte_rdtsc();
 
+	dp_lcore_flush_ctrs(lc); /* publish the role (/dp/lcore/net_queue) at once */
 	while (atomic_load_explicit(lc->stop, memory_order_relaxed) == 0) {
 		uint32_t work = dp_lcore_iterate(lc, t0);
 		uint64_t t1 = rte_rdtsc();

@@ -44,7 +44,7 @@ int dp_lcore_run(struct dp_lcore *lc);
  */
 uint32_t dp_lcore_iterate(struct dp_lcore *lc, uint64_t now);
 
-/** Publish the locally accumulated loop counters to the counter block. */
+/** Publish the locally accumulated loop counters, and whether the lcore polls a network queue. */
 void dp_lcore_flush_ctrs(struct dp_lcore *lc);
 
 #endif /* DATAPLANE_LCORE_H */

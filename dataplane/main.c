@@ -255,6 +255,7 @@ net_setup_lcore(struct net_setup *ns, const struct dp_config *c, uint32_t i,
 	dp_net_init(lc, ns->port->port_id, (uint16_t)i, &mac, c->ip, c->netmask, c->gateway,
 		    ns->pool);
 	lc->net.mtu = ns->port->mtu;
+	lc->net.port = ns->port;
 	lc->net.tx_csum_ip = ns->port->tx_ip4_csum;
 	lc->net.tx_csum_tcp = ns->port->tx_tcp_csum;
 	lc->net.rx_csum = ns->port->rx_tcp_csum && ns->port->rx_ip4_csum;
@@ -417,6 +418,7 @@ net_teardown(struct net_setup *ns)
 		dp_tcp_destroy(lc);
 		dp_net_tx_flush(lc);
 		lc->has_port = 0;
+		lc->net.port = NULL;
 		drv_fault_fini(ns->rx_fault[i]);
 		drv_fault_fini(ns->tx_fault[i]);
 		rte_free(ns->rx_fault[i]);

@@ -21,6 +21,8 @@ PKGS=(
 	libcunit1-dev
 	# integration tests and demo: namespaces, the reference tor, harness helpers
 	iproute2 tor python3 procps psmisc curl ethtool iputils-ping
+	# promtool, which checks the MetricsPort's scrapes (test_metrics)
+	prometheus
 )
 
 missing=()
@@ -49,5 +51,10 @@ $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # own tor processes and must not share ports or state with a system daemon.
 if [ -x /usr/sbin/tor ] && command -v systemctl >/dev/null 2>&1; then
 	$SUDO systemctl disable --now tor >/dev/null 2>&1 || true
+fi
+# Likewise Debian's prometheus package starts a Prometheus server (port 9090);
+# the tests only need its promtool.
+if [ -x /usr/bin/prometheus ] && command -v systemctl >/dev/null 2>&1; then
+	$SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
 fi
 echo "install-deps: done"

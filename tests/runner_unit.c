@@ -36,11 +36,13 @@ static CU_SuiteInfo *const unit_suites[] = {
 	&suite_linkcreds,
 	&suite_link,
 	&suite_cli_chan,
+	&suite_cli_json,
 	&suite_onion,
 	&suite_onionq,
 	&suite_cp_config,
 	&suite_consensus,
 	&suite_dir,
+	&suite_metrics,
 	&suite_rss,
 };
 

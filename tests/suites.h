@@ -37,11 +37,13 @@ extern CU_SuiteInfo suite_certs_tor;
 extern CU_SuiteInfo suite_linkcreds;
 extern CU_SuiteInfo suite_link;
 extern CU_SuiteInfo suite_cli_chan;
+extern CU_SuiteInfo suite_cli_json;
 extern CU_SuiteInfo suite_onion;
 extern CU_SuiteInfo suite_onionq;
 extern CU_SuiteInfo suite_cp_config;
 extern CU_SuiteInfo suite_consensus;
 extern CU_SuiteInfo suite_dir;
+extern CU_SuiteInfo suite_metrics;
 /* Unit runner: plain-C drivers/ */
 extern CU_SuiteInfo suite_rss;
 

@@ -14,6 +14,7 @@
  * keyword-specific parsers (DirAuthority, MyFamily, Log, DPDKPort) are
  * public so that each process applies exactly what was checked.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/base/compiler.h"
 #include "common/conf/conf.h"
 #include "common/ipc/ipc_shm.h"
 
@@ -768,6 +770,272 @@ bad:
 			s);
 }
 
+/* ---- MetricsPort and address policies ---------------------------------- */
+
+/* Parse a port list of a policy entry: `*`, N or N-M, 1-65535 (tor checks, then ignores). */
+static bool
+policy_ports_ok(const char *s)
+{
+	const char *dash = strchr(s, '-');
+	char a[8], b[8];
+	uint64_t lo, hi;
+
+	if (strcmp(s, "*") == 0)
+		return true;
+	if (dash == NULL)
+		return parse_dec(s, &lo) && lo >= 1 && lo <= 65535;
+	if ((size_t)(dash - s) >= sizeof(a) || strlen(dash + 1) >= sizeof(b))
+		return false;
+	memcpy(a, s, (size_t)(dash - s));
+	a[dash - s] = '\0';
+	snprintf(b, sizeof(b), "%s", dash + 1);
+	return parse_dec(a, &lo) && parse_dec(b, &hi) && lo >= 1 && lo <= hi && hi <= 65535;
+}
+
+/* A dotted IPv4 mask of contiguous one bits: its length in *@p len. */
+static bool
+policy_dotted_mask(const char *s, uint8_t *len)
+{
+	uint32_t m;
+	uint8_t n = 0;
+
+	if (!conf_parse_ipv4(s, &m))
+		return false;
+	while (n < 32 && (m & (UINT32_C(1) << (31 - n))) != 0)
+		n++;
+	if (n < 32 && (m << n) != 0)
+		return false;
+	*len = n;
+	return true;
+}
+
+/* tor's policies.c private_nets[], the IPv4 part. */
+static const struct {
+	uint32_t addr;
+	uint8_t len;
+} policy_private[] = {
+	{ 0x00000000, 8 },  { 0xa9fe0000, 16 }, { 0x7f000000, 8 },
+	{ 0xc0a80000, 16 }, { 0x0a000000, 8 },  { 0xac100000, 12 },
+};
+
+/* Append rule @p r to @p out. */
+static int
+policy_add(const struct conf_policy_rule *r, struct conf_policy_rule *out, unsigned max,
+	   unsigned *n, char *err, size_t errlen)
+{
+	if (*n >= max)
+		return conf_err(err, errlen, -E2BIG, "more than %u policy rules", max);
+	out[(*n)++] = *r;
+	return 0;
+}
+
+/* Parse a policy address `ADDR[/MASK]` (no port) of an accept6/reject6 entry if @p v6only. */
+static bool
+policy_addr(char *addr, bool v6only, struct conf_policy_rule *r)
+{
+	char *mask = NULL;
+	uint64_t bits;
+	uint8_t a6[16];
+	uint32_t ip;
+
+	if (addr[0] == '[') {
+		char *end = strchr(addr, ']');
+
+		if (end == NULL || (end[1] != '\0' && end[1] != '/'))
+			return false;
+		*end = '\0';
+		if (inet_pton(AF_INET6, addr + 1, a6) != 1)
+			return false;
+		if (end[1] == '/' && (!parse_dec(end + 2, &bits) || bits > 128))
+			return false;
+		r->family = CONF_POLICY_IPV6;
+		return true;
+	}
+	mask = strchr(addr, '/');
+	if (mask != NULL)
+		*mask++ = '\0';
+	if (strcmp(addr, "*") == 0 || strcmp(addr, "*4") == 0 || strcmp(addr, "*6") == 0) {
+		if (mask != NULL || (v6only && strcmp(addr, "*4") == 0))
+			return false;
+		r->family = strcmp(addr, "*6") == 0 || v6only ? CONF_POLICY_IPV6
+			  : strcmp(addr, "*4") == 0	 ? CONF_POLICY_IPV4
+							 : CONF_POLICY_ANY;
+		return true;
+	}
+	if (v6only || !conf_parse_ipv4(addr, &ip))
+		return false;
+	r->family = CONF_POLICY_IPV4;
+	r->prefix_len = 32;
+	if (mask != NULL) {
+		if (parse_dec(mask, &bits) && bits <= 32)
+			r->prefix_len = (uint8_t)bits;
+		else if (!policy_dotted_mask(mask, &r->prefix_len))
+			return false;
+	}
+	/* tor keeps the network: host bits are cleared. */
+	r->addr = r->prefix_len == 0 ? 0 : ip & (UINT32_C(0xffffffff) << (32 - r->prefix_len));
+	return true;
+}
+
+/* One entry, `ACTION ADDR[/MASK][:PORT]`, trimmed. */
+static int
+policy_entry(const char *entry, struct conf_policy_rule *out, unsigned max, unsigned *n,
+	     char *err, size_t errlen)
+{
+	struct conf_policy_rule r = { 0 };
+	char w[CONF_LINE_MAX + 1], *addr, *ports;
+	bool v6only;
+
+	snprintf(w, sizeof(w), "%s", entry);
+	addr = w + strcspn(w, " \t");
+	if (*addr == '\0')
+		goto bad;
+	*addr++ = '\0';
+	while (is_space(*addr))
+		addr++;
+	if (strcasecmp(w, "accept") == 0 || strcasecmp(w, "accept6") == 0)
+		r.accept = true;
+	else if (strcasecmp(w, "reject") != 0 && strcasecmp(w, "reject6") != 0)
+		goto bad;
+	v6only = w[strlen(w) - 1] == '6';
+	if (*addr == '\0' || addr[strcspn(addr, " \t")] != '\0')
+		goto bad;
+	/* The port follows the first ':' outside an IPv6 address's brackets. */
+	if (addr[0] == '[') {
+		ports = strchr(addr, ']');
+		if (ports == NULL)
+			goto bad;
+		ports = strchr(ports, ':');
+	} else {
+		ports = strchr(addr, ':');
+	}
+	if (ports != NULL) {
+		*ports++ = '\0';
+		if (!policy_ports_ok(ports))
+			goto bad;
+	}
+	if (strcasecmp(addr, "private") == 0) {
+		if (v6only) /* only IPv6 networks: nothing an IPv4 peer could match */
+			return policy_add(&(struct conf_policy_rule){ .accept = r.accept,
+								    .family = CONF_POLICY_IPV6 },
+					  out, max, n, err, errlen);
+		for (size_t i = 0; i < ARRAY_SIZE(policy_private); i++) {
+			int rc;
+
+			r.family = CONF_POLICY_IPV4;
+			r.addr = policy_private[i].addr;
+			r.prefix_len = policy_private[i].len;
+			rc = policy_add(&r, out, max, n, err, errlen);
+			if (rc != 0)
+				return rc;
+		}
+		return 0;
+	}
+	if (!policy_addr(addr, v6only, &r))
+		goto bad;
+	return policy_add(&r, out, max, n, err, errlen);
+bad:
+	return conf_err(err, errlen, -EINVAL,
+			"\"%s\" is not a policy entry (accept|reject ADDR[/MASK][:PORT])", entry);
+}
+
+int
+conf_parse_policy(const char *s, struct conf_policy_rule *out, unsigned max, unsigned *n,
+		  char *err, size_t errlen)
+{
+	char buf[CONF_LINE_MAX + 1], *save = NULL, *m;
+
+	if (strlen(s) > CONF_LINE_MAX)
+		return conf_err(err, errlen, -EINVAL, "line too long");
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (m = strtok_r(buf, ",", &save); m != NULL; m = strtok_r(NULL, ",", &save)) {
+		char *e = m + strlen(m);
+		int rc;
+
+		while (is_space(*m))
+			m++;
+		while (e > m && is_space(e[-1]))
+			*--e = '\0';
+		if (*m == '\0')
+			continue;
+		rc = policy_entry(m, out, max, n, err, errlen);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+bool
+conf_policy_accepts(const struct conf_policy_rule *rules, unsigned n, uint32_t ip)
+{
+	for (unsigned i = 0; i < n; i++) {
+		const struct conf_policy_rule *r = &rules[i];
+		uint32_t m;
+
+		if (r->family == CONF_POLICY_ANY)
+			return r->accept;
+		if (r->family != CONF_POLICY_IPV4)
+			continue;
+		m = r->prefix_len == 0 ? 0 : UINT32_C(0xffffffff) << (32 - r->prefix_len);
+		if ((ip & m) == r->addr)
+			return r->accept;
+	}
+	return false;
+}
+
+bool
+conf_policy_accepts_any(const struct conf_policy_rule *rules, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (rules[i].family == CONF_POLICY_ANY)
+			return rules[i].accept;
+		if (rules[i].family == CONF_POLICY_IPV4 && rules[i].accept)
+			return true;
+		/* A reject of 0.0.0.0/0 hides everything after it. */
+		if (rules[i].family == CONF_POLICY_IPV4 && rules[i].prefix_len == 0)
+			return false;
+	}
+	return false;
+}
+
+int
+conf_parse_metrics_port(const char *s, uint32_t *addr, uint16_t *port, char *err, size_t errlen)
+{
+	char ap[64], fmt[32], extra[2];
+	const char *p = ap, *colon;
+	uint64_t v;
+	int k;
+
+	k = sscanf(s, "%63s %31s %1s", ap, fmt, extra);
+	if (k < 1 || strlen(s) > 200)
+		return conf_err(err, errlen, -EINVAL, "needs a value");
+	if (k == 3 || (k == 2 && strcasecmp(fmt, "prometheus") != 0))
+		return conf_err(err, errlen, -EINVAL,
+				"\"%s\": the only format is prometheus ([A.B.C.D:]PORT [prometheus])",
+				s);
+	*addr = 0x7f000001; /* tor: a port alone listens on 127.0.0.1 */
+	colon = strrchr(ap, ':');
+	if (ap[0] == '[')
+		return conf_err(err, errlen, -EINVAL, "\"%s\": IPv6 is not supported yet", ap);
+	if (colon != NULL) {
+		char host[INET_ADDRSTRLEN + 1];
+
+		if ((size_t)(colon - ap) >= sizeof(host))
+			goto bad;
+		memcpy(host, ap, (size_t)(colon - ap));
+		host[colon - ap] = '\0';
+		if (!conf_parse_ipv4(host, addr))
+			goto bad;
+		p = colon + 1;
+	}
+	if (!parse_dec(p, &v) || v < 1 || v > 65535)
+		goto bad;
+	*port = (uint16_t)v;
+	return 0;
+bad:
+	return conf_err(err, errlen, -EINVAL, "\"%s\" is not [A.B.C.D:]PORT (port 1-65535)", ap);
+}
+
 /* EAL's -l syntax, the simple part: N or N-M (N <= M), comma-separated. */
 static bool
 lcores_ok(const char *s)
@@ -967,6 +1235,26 @@ conf_check_value(const struct conf_opt *opt, const char *value, struct conf_valu
 			return rc;
 		break;
 	}
+	case CONF_KIND_METRICS_PORT: {
+		uint32_t ip;
+		uint16_t port;
+
+		rc = conf_parse_metrics_port(value, &ip, &port, err, errlen);
+		if (rc != 0)
+			return rc;
+		v.u = (uint64_t)ip << 16 | port;
+		break;
+	}
+	case CONF_KIND_POLICY: {
+		struct conf_policy_rule rules[CONF_POLICY_MAX];
+		unsigned nr = 0;
+
+		rc = conf_parse_policy(value, rules, CONF_POLICY_MAX, &nr, err, errlen);
+		if (rc != 0)
+			return rc;
+		v.u = nr;
+		break;
+	}
 	case CONF_KIND_UNSUPPORTED:
 		break;
 	}
@@ -979,7 +1267,7 @@ int
 conf_validate(struct conf_file *f, char *err, size_t errlen)
 {
 	char why[512];
-	unsigned family = 0;
+	unsigned family = 0, policy = 0;
 	const struct conf_entry *rate = NULL, *burst = NULL;
 
 	f->validated = false;
@@ -1014,6 +1302,13 @@ conf_validate(struct conf_file *f, char *err, size_t errlen)
 				return conf_err(err, errlen, -EINVAL,
 						"%s:%u: %s: more than %u family members", f->path,
 						e->line, e->opt->name, CONF_FAMILY_MAX);
+		}
+		if (e->opt->kind == CONF_KIND_POLICY) {
+			policy += (unsigned)e->val.u;
+			if (policy > CONF_POLICY_MAX)
+				return conf_err(err, errlen, -EINVAL,
+						"%s:%u: %s: more than %u policy rules", f->path,
+						e->line, e->opt->name, CONF_POLICY_MAX);
 		}
 		if (strcmp(e->opt->name, "RelayBandwidthRate") == 0)
 			rate = e;

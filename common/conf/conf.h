@@ -73,6 +73,9 @@ enum conf_kind {
 	CONF_KIND_FAMILY,      /**< comma-separated fingerprints (conf_parse_family) */
 	CONF_KIND_LOG,         /**< tor's Log line (conf_parse_log) */
 	CONF_KIND_DPDK_PORT,   /**< PCI address or vdev string (conf_parse_dpdk_port) */
+	CONF_KIND_METRICS_PORT, /**< tor's MetricsPort `[A.B.C.D:]PORT [prometheus]`
+				     (conf_parse_metrics_port) */
+	CONF_KIND_POLICY,      /**< tor's address policy, ports ignored (conf_parse_policy) */
 	CONF_KIND_FAMILY_ID,   /**< tor 0.4.9's FamilyId: 43 base64 characters, or "*" */
 	CONF_KIND_UNSUPPORTED, /**< a known keyword not supported yet: always conf_opt::note */
 };
@@ -107,7 +110,8 @@ extern const size_t conf_schema_len;
 /** A checked value in the form its kind gives (see each field). */
 struct conf_value {
 	uint64_t u;         /**< BOOL 0/1; UINT; PORT; MEMUNIT bytes; MSEC ms; ENUM index;
-			         IPV4 and IPV4_PREFIX the address (host order); MODE bits */
+			         IPV4 and IPV4_PREFIX the address (host order); MODE bits;
+			         METRICS_PORT address << 16 | port; POLICY how many rules */
 	uint8_t prefix_len; /**< IPV4_PREFIX: 1-32 */
 };
 
@@ -321,5 +325,62 @@ struct conf_dpdk_port {
  *   0; -EINVAL with the reason in @p err.
  */
 int conf_parse_dpdk_port(const char *s, struct conf_dpdk_port *out, char *err, size_t errlen);
+
+/** Most address-policy rules over all MetricsPortPolicy lines (`private` counts 6). */
+#define CONF_POLICY_MAX 64
+
+/** conf_policy_rule::family */
+#define CONF_POLICY_ANY 0u  /**< `*`: every address */
+#define CONF_POLICY_IPV4 4u /**< an IPv4 network (`*4` is 0.0.0.0/0) */
+#define CONF_POLICY_IPV6 6u /**< an IPv6 network (`*6`, `[ADDR]`): never matches IPv4 */
+
+/** One rule of an address policy. */
+struct conf_policy_rule {
+	bool accept;        /**< accept, else reject */
+	uint8_t family;     /**< CONF_POLICY_* */
+	uint8_t prefix_len; /**< CONF_POLICY_IPV4: bits of @c addr that must match, 0-32 */
+	uint32_t addr;      /**< CONF_POLICY_IPV4: the network, host order, host bits zero */
+};
+
+/**
+ * Parse an address policy as tor's MetricsPortPolicy (policies.c
+ * parse_addr_policy(), ports ignored): comma-separated entries
+ * `accept|reject|accept6|reject6 ADDR[/MASK][:PORT]`, ADDR one of `*`,
+ * `*4`, `*6`, `private` (tor's private IPv4 networks: 0/8, 169.254/16,
+ * 127/8, 192.168/16, 10/8, 172.16/12; their IPv6 ones never match the
+ * IPv4 listener and are left out), A.B.C.D (MASK a length 0-32 or a
+ * dotted mask of contiguous bits) or [IPv6] (MASK a length 0-128); PORT
+ * `*`, N or N-M, checked and ignored. accept6 and reject6 take IPv6 only
+ * (`*` means `*6`). Each rule is appended to @p out at *@p n, which is
+ * advanced. The caller ends the list with an implicit reject-all.
+ *
+ * @return
+ *   0; -EINVAL (a bad entry) or -E2BIG (more than @p max rules in all)
+ *   with the reason in @p err.
+ */
+int conf_parse_policy(const char *s, struct conf_policy_rule *out, unsigned max, unsigned *n,
+		      char *err, size_t errlen);
+
+/**
+ * Return true if @p rules[0 .. n) accept the IPv4 address @p ip (host
+ * order): the first rule that matches decides; none matching rejects, as
+ * tor's MetricsPortPolicy ends in `reject *:*`.
+ */
+bool conf_policy_accepts(const struct conf_policy_rule *rules, unsigned n, uint32_t ip);
+
+/** Return true if @p rules[0 .. n) accept some IPv4 address (else every peer is refused). */
+bool conf_policy_accepts_any(const struct conf_policy_rule *rules, unsigned n);
+
+/**
+ * Parse a MetricsPort value as tor's metrics_parse_ports(): `PORT` (on
+ * 127.0.0.1) or `A.B.C.D:PORT`, optionally followed by the format, which
+ * can only be `prometheus` (any case). Host names and IPv6 are refused.
+ *
+ * @return
+ *   0 with the address (host order) and port set; -EINVAL with the reason
+ *   in @p err.
+ */
+int conf_parse_metrics_port(const char *s, uint32_t *addr, uint16_t *port, char *err,
+			    size_t errlen);
 
 #endif /* COMMON_CONF_CONF_H */

@@ -50,10 +50,9 @@ const struct conf_opt conf_schema[] = {
 	  "Chive is not an exit relay yet (ExitRelay must be 0)" },
 	/* tor 0.4.9: the family's key, KeyDirectory/NAME.secret_family_key; "*": all there. */
 	{ "FamilyId", CONF_KIND_FAMILY_ID, CP, REPEAT | RUNTIME, 0, 8, NULL, NULL },
-	{ "MetricsPort", CONF_KIND_UNSUPPORTED, CP, 0, 0, 0, NULL,
-	  NOT_YET("the Prometheus export comes with later work; `chivectl counters` works today") },
-	{ "MetricsPortPolicy", CONF_KIND_UNSUPPORTED, CP, 0, 0, 0, NULL,
-	  NOT_YET("comes with MetricsPort") },
+	/* The Prometheus export (controlplane/metrics): tor's syntax and defaults. */
+	{ "MetricsPort", CONF_KIND_METRICS_PORT, CP, 0, 0, 0, NULL, NULL },
+	{ "MetricsPortPolicy", CONF_KIND_POLICY, CP, REPEAT, 0, CONF_POLICY_MAX, NULL, NULL },
 
 	/* The controlplane process. */
 	{ "DataDirectory", CONF_KIND_PATH, CP, 0, 0, 4095, NULL, NULL },

@@ -71,7 +71,9 @@ _Static_assert(sizeof(struct ipc_hdr) == 8, "ABI");
 #define IPC_MSG_CIRC_LIST_END 25u    /**< evt: last reply of a CIRC_LIST. */
 #define IPC_MSG_CIRC_DESTROY 26u     /**< cmd: destroy a circuit (reply: CIRC_STATUS). */
 #define IPC_MSG_CIRC_STATUS 27u      /**< evt: outcome of CIRC_DESTROY. */
-#define IPC_MSG_TYPE_MAX 27u
+#define IPC_MSG_PORT_GET 28u         /**< cmd: describe the network port (reply: PORT_INFO). */
+#define IPC_MSG_PORT_INFO 29u        /**< evt: the port's identity, link and counters. */
+#define IPC_MSG_TYPE_MAX 29u
 
 /** PING: ask one lcore to answer with a PONG at its next command poll. */
 struct ipc_msg_ping {
@@ -484,6 +486,43 @@ struct ipc_msg_circ_status {
 	int32_t status;            /**< 0; -EBADF (no such circuit on this lcore); -EINVAL; -ENODEV */
 };
 
+/*
+ * The network port, for the operator (`chivectl show ports`). PORT_GET asks
+ * one lcore; one that polls a queue of the port answers PORT_INFO with
+ * status 0, the port's name, MAC, MTU, queues, link, and the NIC's counters
+ * (rte_eth_stats) at that moment; one without a port answers status -ENODEV
+ * and nothing else. Reading the link and the counters may cost the PMD a
+ * system call: it happens only on this rare operator command.
+ */
+
+/** Bytes of PORT_INFO.name, NUL included (a longer ethdev name is cut). */
+#define IPC_PORT_NAME_MAX 32u
+
+/** PORT_GET: describe port @c port (today always 0, the only one). */
+struct ipc_msg_port_get {
+	struct ipc_hdr hdr;
+	uint32_t port;
+	uint32_t pad;
+};
+
+/** PORT_INFO: answer to PORT_GET. */
+struct ipc_msg_port_info {
+	struct ipc_hdr hdr;
+	int32_t status;            /**< 0, or -ENODEV: this lcore polls no port */
+	uint32_t link_speed_mbps;  /**< 0 when unknown */
+	uint16_t mtu;              /**< L3 MTU, bytes */
+	uint16_t n_queues;         /**< RX/TX queue pairs (one per networking lcore) */
+	uint8_t mac[6];            /**< network order */
+	uint8_t link_up;           /**< 1 up, 0 down */
+	uint8_t pad0;
+	uint32_t pad1;
+	char name[IPC_PORT_NAME_MAX]; /**< the ethdev name, NUL-terminated */
+	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
+	uint64_t rx_missed;        /**< dropped by the NIC: RX queues full (imissed) */
+	uint64_t rx_errors, tx_errors;
+	uint64_t rx_nombuf;        /**< RX mbuf allocation failures */
+};
+
 _Static_assert(sizeof(struct ipc_msg_ping) == 24, "ABI");
 _Static_assert(sizeof(struct ipc_msg_pong) == 48, "ABI");
 _Static_assert(sizeof(struct ipc_msg_cmd_error) == 16, "ABI");
@@ -530,6 +569,10 @@ _Static_assert(sizeof(struct ipc_msg_circ_destroy) == 16, "ABI");
 _Static_assert(sizeof(struct ipc_msg_circ_status) == 16, "ABI");
 _Static_assert(sizeof(struct ipc_msg_circ_info) <= IPC_EVT_SLOT, "evt slot");
 _Static_assert(sizeof(struct ipc_msg_circ_created) <= IPC_CELL_SLOT, "cell slot");
+_Static_assert(sizeof(struct ipc_msg_port_get) == 16, "ABI");
+_Static_assert(sizeof(struct ipc_msg_port_info) == 128, "ABI");
+_Static_assert(sizeof(struct ipc_msg_port_get) <= IPC_CMD_SLOT, "cmd slot");
+_Static_assert(sizeof(struct ipc_msg_port_info) <= IPC_EVT_SLOT, "evt slot");
 
 /**
  * Check that @p slot (of @p slot_size readable bytes) holds a well-formed

@@ -3,7 +3,7 @@
  * @file
  * @brief chivectl: the operator's command-line client.
  *
- * Usage: chivectl [-s PATH] [-t SECONDS] COMMAND [ARGS...]
+ * Usage: chivectl [-s PATH] [-t SECONDS] [-j|--json] COMMAND [ARGS...]
  *
  * Sends the command as one line over the controlplane's unix socket and
  * prints the answer: the body goes to stdout on success, to stderr on
@@ -12,9 +12,12 @@
  * the running controlplane knows. The socket is $CHIVE_SOCKET, or -s, or
  * /run/chive/chive.sock. The answer is awaited for -t seconds (default 10;
  * 75 for `channel open`, which answers only once the channel is open or
- * failed, up to a minute later).
+ * failed, up to a minute later). With -j / --json, a read command answers
+ * one JSON object instead of its table (the request line starts with the
+ * word "--json", cli_proto.h); a failed one has an "error" member.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +33,13 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-		"usage: chivectl [-s SOCKET] [-t SECONDS] COMMAND [ARGS...]\n"
+		"usage: chivectl [-s SOCKET] [-t SECONDS] [-j|--json] COMMAND [ARGS...]\n"
 		"       chivectl help      list the commands of the running controlplane\n"
+		"  -j, --json  answer a read command (status, counters, show ...) in JSON\n"
 		"  e.g. chivectl status\n"
 		"       chivectl counters /cp/link/\n"
 		"       chivectl show channels\n"
+		"       chivectl --json show lcores\n"
 		"       chivectl channel open 192.0.2.7:9001 $FINGERPRINT [ED25519_ID]\n"
 		"       chivectl channel close 0x00010002\n");
 }
@@ -87,13 +92,21 @@ main(int argc, char **argv)
 	char *resp = NULL;
 	size_t len = 0, cap = 0, body_len = 0, off = 0;
 	long long deadline;
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	double timeout_s = 0;
-	int opt, fd, status = 0, hdr = 0;
+	int opt, fd, status = 0, hdr = 0, json = 0;
 
 	if (path == NULL)
 		path = "/run/chive/chive.sock";
-	while ((opt = getopt(argc, argv, "+s:t:h")) != -1) {
+	while ((opt = getopt_long(argc, argv, "+s:t:hj", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'j':
+			json = 1;
+			break;
 		case 's':
 			path = optarg;
 			break;
@@ -118,6 +131,10 @@ main(int argc, char **argv)
 	}
 	if (timeout_s == 0)
 		timeout_s = default_timeout(argc - optind, argv + optind);
+	if (json) {
+		memcpy(line, CLI_PROTO_JSON_WORD " ", sizeof(CLI_PROTO_JSON_WORD));
+		off = sizeof(CLI_PROTO_JSON_WORD);
+	}
 	for (int i = optind; i < argc; i++) {
 		size_t n = strlen(argv[i]);
 

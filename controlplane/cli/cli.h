@@ -11,10 +11,20 @@
  * answer; tests set their own. A pending handler that may wait longer than
  * the socket's CP_CLI_CONN_TIMEOUT_NS (`channel open` waits up to a minute)
  * sets req->timeout_ns, and the connection then stays open that long.
+ *
+ * JSON: a request line whose first word is CLI_PROTO_JSON_WORD ("--json")
+ * sets req->json and is dispatched without it. Only commands whose row has
+ * @c json set accept it (the read commands); the others answer a usage
+ * error. A handler with req->json set writes one JSON object into req->out
+ * (cli_json.h) instead of its table. A failed request's body that is not a
+ * JSON object (usage errors, "dataplane down", ...) is turned into
+ * {"error":"TEXT"} by cp_cli_req_finish(), so with --json every answer,
+ * good or bad, is one JSON object, and a failed one has an "error" member.
  */
 #ifndef CONTROLPLANE_CLI_CLI_H
 #define CONTROLPLANE_CLI_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "controlplane/cli/cli_proto.h"
@@ -39,6 +49,7 @@ struct cp_cli_req {
 	void (*op_cancel)(struct cp_cli_req *req); /**< Frees @c op if the client goes away. */
 	uint64_t timeout_ns;   /**< Set by a pending handler: how long it may wait (0 = default). */
 	uint8_t finished;
+	bool json;             /**< The request asked for JSON (leading "--json"). */
 };
 
 typedef int(cp_cli_fn)(struct cp_cli_req *req, int argc, char **argv);
@@ -48,6 +59,7 @@ struct cp_cli_cmd {
 	const char *args;  /**< Argument synopsis for help, "" if none. */
 	const char *help;  /**< One line. */
 	cp_cli_fn *fn;
+	bool json;         /**< Has a JSON form: accepts "--json" (the read commands). */
 };
 
 /**
@@ -57,7 +69,11 @@ struct cp_cli_cmd {
  */
 void cp_cli_dispatch(struct cp_cli_req *req, char *line);
 
-/** Finish a request: call req->done once with @p status. */
+/**
+ * Finish a request: call req->done once with @p status. With req->json, a
+ * failed request's body that is not a JSON object becomes {"error":"TEXT"}
+ * (TEXT: the body without a leading "error: " and trailing newlines).
+ */
 void cp_cli_req_finish(struct cp_cli_req *req, int status);
 
 /** Cancel a pending request whose client went away (frees its operation, no answer). */

@@ -33,6 +33,7 @@
 #include "controlplane/certs/cert_err.h"
 #include "controlplane/cli/cli.h"
 #include "controlplane/cli/cli_cmds.h"
+#include "controlplane/cli/cli_json.h"
 
 /* ---- argument parsing ---------------------------------------------------- */
 
@@ -553,6 +554,96 @@ chan_row(struct cp_buf *b, uint32_t lcore, const void *info)
 }
 
 static void
+chan_json_row(struct cp_json *j, uint32_t lcore, const void *info)
+{
+	const struct ipc_msg_chan_info *c = info;
+	char tls[8], ed[44], fp[41];
+
+	cp_json_obj_begin(j);
+	cp_json_key(j, "handle");
+	cp_json_strf(j, "0x%08x", c->chan);
+	cp_json_kv_u64(j, "lcore", lcore);
+	cp_json_kv_str(j, "state", ipc_chan_state_name(c->state));
+	cp_json_kv_str(j, "direction", c->role == IPC_ROLE_INITIATOR ? "out" : "in");
+	cp_json_key(j, "peer_addr");
+	cp_json_strf(j, "%u.%u.%u.%u", c->peer_addr >> 24, (c->peer_addr >> 16) & 0xff,
+		     (c->peer_addr >> 8) & 0xff, c->peer_addr & 0xff);
+	cp_json_kv_u64(j, "peer_port", c->peer_port);
+	if (c->link_proto != 0)
+		cp_json_kv_u64(j, "link_proto", c->link_proto);
+	else
+		cp_json_kv_null(j, "link_proto");
+	cp_json_kv_str(j, "tls", c->tls_version != 0 ? tls_name(c->tls_version, tls, sizeof(tls))
+						     : NULL);
+	cp_json_kv_double(j, "age_s", (double)c->age_ms / 1e3);
+	cp_json_kv_u64(j, "rx_bytes", c->rx_bytes);
+	cp_json_kv_u64(j, "tx_bytes", c->tx_bytes);
+	cp_json_kv_u64(j, "rx_cells", c->rx_cells);
+	cp_json_kv_u64(j, "tx_cells", c->tx_cells);
+	if (c->flags & IPC_CHAN_F_AUTHENTICATED) {
+		cp_json_kv_str(j, "peer_kind", "relay");
+		for (int i = 0; i < 20; i++)
+			snprintf(fp + 2 * i, 3, "%02X", c->rsa_id_sha1[i]);
+		cp_json_kv_str(j, "fingerprint", fp);
+		if (!is_zero(c->ed_id, sizeof(c->ed_id))) {
+			ed_to_base64(c->ed_id, ed);
+			cp_json_kv_str(j, "ed25519_id", ed);
+		} else {
+			cp_json_kv_null(j, "ed25519_id");
+		}
+	} else {
+		cp_json_kv_str(j, "peer_kind", c->flags & IPC_CHAN_F_CLIENT ? "client" : "unknown");
+		cp_json_kv_null(j, "fingerprint");
+		cp_json_kv_null(j, "ed25519_id");
+	}
+	cp_json_obj_end(j);
+}
+
+static const char *
+list_err_name(int32_t err)
+{
+	return err == -ETIMEDOUT ? "no answer" : err == -E2BIG ? "too many pages" : strerror(-err);
+}
+
+/* The listing as {"<key>": [...], "count", "truncated", "lcore_errors"[, "error"]}. */
+static int
+list_finish_json(struct list_op *op)
+{
+	struct cp_json j;
+	int failed = 0;
+
+	cp_json_init(&j, &op->req->out);
+	cp_json_obj_begin(&j);
+	cp_json_key(&j, op->kind->json_key);
+	cp_json_arr_begin(&j);
+	for (uint32_t i = 0; i < op->n_rows; i++)
+		op->kind->json_row(&j, op->rows[i].lcore, op->rows[i].info.bytes);
+	cp_json_arr_end(&j);
+	cp_json_kv_u64(&j, "count", op->n_rows);
+	cp_json_kv_bool(&j, "truncated", op->truncated);
+	cp_json_key(&j, "lcore_errors");
+	cp_json_arr_begin(&j);
+	for (uint32_t i = 0; i < op->n_lcores; i++) {
+		if (op->lc[i].err == 0)
+			continue;
+		failed++;
+		cp_json_obj_begin(&j);
+		cp_json_kv_u64(&j, "lcore", i);
+		cp_json_kv_str(&j, "error", list_err_name(op->lc[i].err));
+		cp_json_obj_end(&j);
+	}
+	cp_json_arr_end(&j);
+	if (failed != 0) {
+		cp_json_key(&j, "error");
+		cp_json_strf(&j, "%d of %u lcores did not list their %ss", failed, op->n_lcores,
+			     op->kind->noun);
+	}
+	cp_json_obj_end(&j);
+	cp_json_end(&j);
+	return failed;
+}
+
+static void
 list_finish(struct list_op *op)
 {
 	struct cp_cli_req *req = op->req;
@@ -561,6 +652,13 @@ list_finish(struct list_op *op)
 
 	if (op->n_rows != 0)
 		qsort(op->rows, op->n_rows, sizeof(op->rows[0]), row_cmp);
+	if (req->json) {
+		failed = list_finish_json(op);
+		free(op->rows);
+		op_release(req);
+		cp_cli_req_finish(req, failed == 0 ? CLI_STATUS_OK : CLI_STATUS_ERR);
+		return;
+	}
 	op->kind->header(b);
 	for (uint32_t i = 0; i < op->n_rows; i++)
 		op->kind->row(b, op->rows[i].lcore, op->rows[i].info.bytes);
@@ -572,10 +670,7 @@ list_finish(struct list_op *op)
 		if (op->lc[i].err == 0)
 			continue;
 		failed++;
-		cp_buf_printf(b, "error: lcore %u: %s\n", i,
-			      op->lc[i].err == -ETIMEDOUT ? "no answer"
-			      : op->lc[i].err == -E2BIG	  ? "too many pages"
-							  : strerror(-op->lc[i].err));
+		cp_buf_printf(b, "error: lcore %u: %s\n", i, list_err_name(op->lc[i].err));
 	}
 	free(op->rows);
 	op_release(req);
@@ -716,8 +811,10 @@ static const struct cp_cli_list_kind chan_list_kind = {
 	.end_type = IPC_MSG_CHAN_LIST_END,
 	.page_max = IPC_CHAN_LIST_MAX,
 	.noun = "channel",
+	.json_key = "channels",
 	.header = chan_header,
 	.row = chan_row,
+	.json_row = chan_json_row,
 };
 
 int

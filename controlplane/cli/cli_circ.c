@@ -17,6 +17,7 @@
 #include "common/wire/wire_create.h"
 #include "controlplane/cli/cli.h"
 #include "controlplane/cli/cli_cmds.h"
+#include "controlplane/cli/cli_json.h"
 #include "controlplane/cp.h"
 #include "controlplane/util.h"
 
@@ -63,14 +64,54 @@ circ_row(struct cp_buf *b, uint32_t lcore, const void *info)
 		      (unsigned long long)c->cells_bwd);
 }
 
+/* A hop as {"chan": "0x...", "circ_id": N}, the next one null when there is none. */
+static void
+circ_json_hop(struct cp_json *j, const char *key, uint32_t chan, uint32_t circ_id)
+{
+	cp_json_key(j, key);
+	if (chan == 0) {
+		cp_json_null(j);
+		return;
+	}
+	cp_json_obj_begin(j);
+	cp_json_key(j, "chan");
+	cp_json_strf(j, "0x%08x", chan);
+	cp_json_kv_u64(j, "circ_id", circ_id);
+	cp_json_obj_end(j);
+}
+
+static void
+circ_json_row(struct cp_json *j, uint32_t lcore, const void *info)
+{
+	const struct ipc_msg_circ_info *c = info;
+	const char *ht = htype_name(c->htype);
+
+	cp_json_obj_begin(j);
+	cp_json_key(j, "handle");
+	cp_json_strf(j, "0x%08x", c->circ);
+	cp_json_kv_u64(j, "lcore", lcore);
+	cp_json_kv_str(j, "state", ipc_circ_state_name(c->state));
+	cp_json_kv_str(j, "handshake", strcmp(ht, "-") != 0 ? ht : NULL);
+	circ_json_hop(j, "prev", c->p_chan, c->p_circ_id);
+	circ_json_hop(j, "next", c->n_chan, c->n_circ_id);
+	cp_json_kv_u64(j, "queued_prev", c->q_p);
+	cp_json_kv_u64(j, "queued_next", c->q_n);
+	cp_json_kv_double(j, "age_s", (double)c->age_ms / 1e3);
+	cp_json_kv_u64(j, "cells_fwd", c->cells_fwd);
+	cp_json_kv_u64(j, "cells_bwd", c->cells_bwd);
+	cp_json_obj_end(j);
+}
+
 static const struct cp_cli_list_kind circ_list_kind = {
 	.list_type = IPC_MSG_CIRC_LIST,
 	.info_type = IPC_MSG_CIRC_INFO,
 	.end_type = IPC_MSG_CIRC_LIST_END,
 	.page_max = IPC_CIRC_LIST_MAX,
 	.noun = "circuit",
+	.json_key = "circuits",
 	.header = circ_header,
 	.row = circ_row,
+	.json_row = circ_json_row,
 };
 
 int

@@ -2,7 +2,9 @@
 /**
  * @file
  * @brief The built-in CLI commands: help, status, counters (cli_cmds.c), the
- *        channel commands and paged listings (cli_chan.c), the circuit commands (cli_circ.c).
+ *        channel commands and paged listings (cli_chan.c), the circuit commands
+ *        (cli_circ.c), `show consensus` (cli_dir.c), `show ports|lcores|keys|config`
+ *        (cli_show.c).
  */
 #ifndef CONTROLPLANE_CLI_CLI_CMDS_H
 #define CONTROLPLANE_CLI_CLI_CMDS_H
@@ -36,19 +38,25 @@ int cp_cli_cmd_channel_close(struct cp_cli_req *req, int argc, char **argv);
 int cp_cli_cmd_show_channels(struct cp_cli_req *req, int argc, char **argv);
 
 struct cp_buf;
+struct cp_json;
 
 /**
  * A paged listing over every lcore (`show channels`, `show circuits`): the
  * request type (its body is struct ipc_msg_chan_list: cursor, max), the
  * reply types (rows of at most IPC_EVT_SLOT bytes; the end has the layout
- * of struct ipc_msg_chan_list_end), and how to print.
+ * of struct ipc_msg_chan_list_end), and how to print: a table, or with
+ * --json {"<json_key>": [row objects], "count": N, "truncated": bool,
+ * "lcore_errors": [{"lcore": i, "error": "..."}]} (and "error" if any lcore
+ * failed).
  */
 struct cp_cli_list_kind {
 	uint16_t list_type, info_type, end_type;
 	uint32_t page_max;
 	const char *noun; /**< "channel": the footer says "N channels" */
+	const char *json_key; /**< "channels": the member holding the rows */
 	void (*header)(struct cp_buf *b);
 	void (*row)(struct cp_buf *b, uint32_t lcore, const void *info);
+	void (*json_row)(struct cp_json *j, uint32_t lcore, const void *info); /**< one object */
 };
 
 /** Start a listing of @p kind for @p req; CP_CLI_PENDING or an error status. */
@@ -61,10 +69,24 @@ int cp_cli_dataplane_down(struct cp_cli_req *req);
 /** Why cp_dplink_request() failed, for the operator. */
 const char *cp_cli_send_error(int rc);
 
-/** `show circuits` and `circuit destroy HANDLE [REASON]` (cli_circ.c). */
 /** `show consensus`: the consensus held, our flags, the descriptor and each authority's answer. */
 int cp_cli_cmd_show_consensus(struct cp_cli_req *req, int argc, char **argv);
+/** `show circuits` and `circuit destroy HANDLE [REASON]` (cli_circ.c). */
 int cp_cli_cmd_show_circuits(struct cp_cli_req *req, int argc, char **argv);
 int cp_cli_cmd_circuit_destroy(struct cp_cli_req *req, int argc, char **argv);
+
+/** Lcore index asked for the network port: the one with queue 0, as for `channel open`. */
+#define CP_PORT_LCORE 0u
+/** How long `show ports` waits for the dataplane, ns. */
+#define CP_PORT_TIMEOUT_NS UINT64_C(2000000000)
+
+/** `show ports`: PORT_GET to lcore CP_PORT_LCORE, with the /dp/net/ counters (cli_show.c). */
+int cp_cli_cmd_show_ports(struct cp_cli_req *req, int argc, char **argv);
+/** `show lcores`: each lcore's loop counters from its own counter block (cli_show.c). */
+int cp_cli_cmd_show_lcores(struct cp_cli_req *req, int argc, char **argv);
+/** `show keys`: the key store and the link credentials (cli_show.c). */
+int cp_cli_cmd_show_keys(struct cp_cli_req *req, int argc, char **argv);
+/** `show config`: the effective configuration, cp->conf (cli_show.c). */
+int cp_cli_cmd_show_config(struct cp_cli_req *req, int argc, char **argv);
 
 #endif /* CONTROLPLANE_CLI_CLI_CMDS_H */

@@ -13,6 +13,7 @@
 
 #include "controlplane/cli/cli.h"
 #include "controlplane/cli/cli_cmds.h"
+#include "controlplane/cli/cli_json.h"
 #include "controlplane/cli/cli_proto.h"
 #include "controlplane/cp.h"
 #include "controlplane/dir/consensus.h"
@@ -34,6 +35,100 @@ when(char out[64], time_t t, time_t now)
 		snprintf(out, 64, "%s (in %llds)", ts, (long long)(t - now));
 }
 
+/* Our flags as a JSON array of tor's names. */
+static void
+flags_json(struct cp_json *j, uint32_t flags)
+{
+	char fl[160];
+	const char *p = flags != 0 ? cp_dir_flag_names(flags, fl, sizeof(fl)) : "";
+
+	cp_json_arr_begin(j);
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+
+		cp_json_strn(j, p, n);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	cp_json_arr_end(j);
+}
+
+/* `show consensus --json`. */
+static int
+consensus_json(struct cp_cli_req *req)
+{
+	const struct cp_dir *d = &req->cp->dir;
+	const struct cp_consensus *c = d->cons;
+	struct cp_json j;
+
+	cp_json_init(&j, &req->out);
+	cp_json_obj_begin(&j);
+	cp_json_kv_bool(&j, "configured", d->conf.n_auth != 0);
+	cp_json_key(&j, "consensus");
+	if (c == NULL) {
+		cp_json_null(&j);
+	} else {
+		cp_json_obj_begin(&j);
+		cp_json_kv_time(&j, "valid_after", c->valid_after);
+		cp_json_kv_time(&j, "fresh_until", c->fresh_until);
+		cp_json_kv_time(&j, "valid_until", c->valid_until);
+		cp_json_kv_u64(&j, "method", c->method);
+		cp_json_kv_u64(&j, "relays", c->n_relays);
+		cp_json_kv_u64(&j, "signed_by", c->n_signed_by);
+		cp_json_kv_u64(&j, "trusted_authorities", c->n_trusted);
+		cp_json_key(&j, "params");
+		cp_json_obj_begin(&j);
+		for (size_t i = 0; i < c->n_params; i++)
+			cp_json_kv_i64(&j, c->params[i].name, c->params[i].value);
+		cp_json_obj_end(&j);
+		cp_json_obj_end(&j);
+	}
+	cp_json_key(&j, "this_relay");
+	if (c == NULL) {
+		cp_json_null(&j);
+	} else {
+		cp_json_obj_begin(&j);
+		cp_json_kv_bool(&j, "listed", d->listed);
+		cp_json_key(&j, "flags");
+		flags_json(&j, d->listed ? d->flags : 0);
+		if (d->listed)
+			cp_json_kv_u64(&j, "bandwidth_kbs", d->listed_bw);
+		else
+			cp_json_kv_null(&j, "bandwidth_kbs");
+		cp_json_obj_end(&j);
+	}
+	cp_json_kv_time(&j, "next_fetch", d->conf.n_auth != 0 ? d->cons_next : 0);
+	cp_json_kv_str(&j, "last_error", d->last_err[0] != '\0' ? d->last_err : NULL);
+	cp_json_key(&j, "descriptor");
+	cp_json_obj_begin(&j);
+	cp_json_kv_bool(&j, "publish", d->enabled);
+	cp_json_kv_u64(&j, "gen", d->desc_gen);
+	cp_json_kv_time(&j, "published", d->desc_gen != 0 ? d->desc_published : 0);
+	cp_json_kv_u64(&j, "observed_bw", d->desc_bw);
+	cp_json_kv_u64(&j, "measured_bw", cp_dir_bw_max(&d->bw));
+	cp_json_obj_end(&j);
+	cp_json_key(&j, "authorities");
+	cp_json_arr_begin(&j);
+	for (unsigned i = 0; i < d->conf.n_auth; i++) {
+		const struct cp_dir_auth *au = &d->conf.auth[i];
+		struct in_addr ia = { .s_addr = htonl(au->ip) };
+		char ip[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &ia, ip, sizeof(ip));
+		cp_json_obj_begin(&j);
+		cp_json_kv_str(&j, "nickname", au->nickname[0] ? au->nickname : NULL);
+		cp_json_kv_str(&j, "address", ip);
+		cp_json_kv_u64(&j, "dirport", au->dirport);
+		cp_json_kv_str(&j, "last", d->au[i].last[0] ? d->au[i].last : NULL);
+		cp_json_obj_end(&j);
+	}
+	cp_json_arr_end(&j);
+	cp_json_obj_end(&j);
+	cp_json_end(&j);
+	return CLI_STATUS_OK;
+}
+
 int
 cp_cli_cmd_show_consensus(struct cp_cli_req *req, int argc, char **argv)
 {
@@ -47,6 +142,8 @@ cp_cli_cmd_show_consensus(struct cp_cli_req *req, int argc, char **argv)
 		cp_buf_printf(&req->out, "usage: show consensus\n");
 		return CLI_STATUS_USAGE;
 	}
+	if (req->json)
+		return consensus_json(req);
 	if (d->conf.n_auth == 0) {
 		cp_buf_printf(&req->out, "no DirAuthority configured: Chive neither publishes nor "
 					 "follows a consensus\n");
@@ -54,7 +151,8 @@ cp_cli_cmd_show_consensus(struct cp_cli_req *req, int argc, char **argv)
 	}
 	if (c != NULL) {
 		when(a, c->valid_after, now);
-		cp_buf_printf(&req->out, "consensus:     valid-after %s, method %u\n", a, c->method);
+		cp_buf_printf(&req->out, "consensus:     valid-after %s, method %u\n", a,
+			      c->method);
 		when(a, c->fresh_until, now);
 		when(b, c->valid_until, now);
 		cp_buf_printf(&req->out, "               fresh-until %s, valid-until %s\n", a, b);
@@ -76,7 +174,8 @@ cp_cli_cmd_show_consensus(struct cp_cli_req *req, int argc, char **argv)
 			cp_buf_printf(&req->out, "\n");
 		}
 		if (d->listed)
-			cp_buf_printf(&req->out, "this relay:    listed, flags %s, bandwidth %u kB/s\n",
+			cp_buf_printf(&req->out,
+				      "this relay:    listed, flags %s, bandwidth %u kB/s\n",
 				      cp_dir_flag_names(d->flags, fl, sizeof(fl)), d->listed_bw);
 		else
 			cp_buf_printf(&req->out, "this relay:    not listed\n");
@@ -84,10 +183,11 @@ cp_cli_cmd_show_consensus(struct cp_cli_req *req, int argc, char **argv)
 		cp_buf_printf(&req->out, "consensus:     none yet\n");
 	}
 	when(a, d->cons_next, now);
-	cp_buf_printf(&req->out, "next fetch:    %s%s%s\n", a, d->last_err[0] ? "; last error: " : "",
-		      d->last_err);
+	cp_buf_printf(&req->out, "next fetch:    %s%s%s\n", a,
+		      d->last_err[0] ? "; last error: " : "", d->last_err);
 	if (!d->enabled) {
-		cp_buf_printf(&req->out, "descriptor:    not published (PublishServerDescriptor 0)\n");
+		cp_buf_printf(&req->out,
+			      "descriptor:    not published (PublishServerDescriptor 0)\n");
 		return CLI_STATUS_OK;
 	}
 	if (d->desc_gen == 0) {
@@ -104,7 +204,7 @@ cp_cli_cmd_show_consensus(struct cp_cli_req *req, int argc, char **argv)
 	}
 	for (unsigned i = 0; i < d->conf.n_auth; i++) {
 		const struct cp_dir_auth *au = &d->conf.auth[i];
-		struct in_addr ia = { .s_addr = htonl(au->ip) };
+		struct in_addr ia = {.s_addr = htonl(au->ip)};
 		char ip[INET_ADDRSTRLEN];
 
 		inet_ntop(AF_INET, &ia, ip, sizeof(ip));

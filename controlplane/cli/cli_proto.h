@@ -10,6 +10,15 @@
  * failed command, 2 a usage error (unknown command, bad arguments); chivectl
  * exits with that status. The explicit length lets the client tell a
  * complete answer from a cut-off one.
+ *
+ * JSON: a request whose first word is CLI_PROTO_JSON_WORD (`--json status`,
+ * what `chivectl --json status` sends) asks for the body as one JSON object
+ * (RFC 8259, UTF-8, ended by '\n') instead of the readable table; the rest
+ * of the line is the command as usual. The status byte keeps its meaning,
+ * and a failed request's JSON object has an "error" member (a string).
+ * Commands without a JSON form (`channel open|close`, `circuit destroy`)
+ * answer a usage error to such a request. Servers that predate the word
+ * answer "unknown command '--json'" (status 2).
  */
 #ifndef CONTROLPLANE_CLI_CLI_PROTO_H
 #define CONTROLPLANE_CLI_CLI_PROTO_H
@@ -24,6 +33,9 @@
 #define CLI_PROTO_BODY_MAX (16u << 20)
 /** Longest response header line, '\n' included. */
 #define CLI_PROTO_HDR_MAX 40
+
+/** First word of a request that wants its answer as JSON. */
+#define CLI_PROTO_JSON_WORD "--json"
 
 #define CLI_STATUS_OK 0
 #define CLI_STATUS_ERR 1

@@ -1172,3 +1172,9 @@ cp_keys_onion_set_at(const struct cp_keys *k)
 {
 	return k->onion_set_at;
 }
+
+time_t
+cp_keys_onion_next_rotation(const struct cp_keys *k)
+{
+	return k->onion_set_at + (time_t)k->opt.onion_rotation;
+}

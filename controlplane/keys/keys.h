@@ -189,6 +189,8 @@ EVP_PKEY *cp_keys_tap_current(const struct cp_keys *k);
 EVP_PKEY *cp_keys_tap_previous(const struct cp_keys *k);
 /** When the current onion keys were made (s). */
 time_t cp_keys_onion_set_at(const struct cp_keys *k);
+/** When cp_keys_rotate() makes the next onion keys (s): made + the rotation period. */
+time_t cp_keys_onion_next_rotation(const struct cp_keys *k);
 
 /**
  * Load the family keys (tor 0.4.9, proposal 321): every

@@ -220,6 +220,7 @@ onionq_time_out(struct cp_onionq *q, uint32_t i, uint64_t waited_ns)
 	job->wait_us =
 		(uint32_t)(waited_ns / NS_PER_US > UINT32_MAX ? UINT32_MAX : waited_ns / NS_PER_US);
 	q->stats.dropped_timeout++;
+	q->stats.dropped[onionq_ht(job->htype)]++;
 	onionq_complete(q, i);
 }
 
@@ -460,11 +461,13 @@ cp_onionq_submit(struct cp_onionq *q, const struct cp_onionq_job *job)
 	if (q->free_head == NIL ||
 	    (onionq_needs_worker(job->htype) && q->n_queued >= q->conf.max_pending)) {
 		q->stats.dropped_full++;
+		q->stats.dropped[onionq_ht(job->htype)]++;
 		pthread_mutex_unlock(&q->lock);
 		return -EAGAIN;
 	}
 	if (onionq_needs_worker(job->htype) && onionq_too_slow(q)) {
 		q->stats.dropped_delay++;
+		q->stats.dropped[onionq_ht(job->htype)]++;
 		pthread_mutex_unlock(&q->lock);
 		return -EAGAIN;
 	}
@@ -561,6 +564,10 @@ cp_onionq_counters(struct cp_onionq *q, cp_ctr_fn *fn, void *arg)
 	for (unsigned ht = 0; ht < CP_ONIONQ_HT__COUNT; ht++) {
 		snprintf(name, sizeof(name), "/cp/onionq/processed/%s", onionq_ht_names[ht]);
 		fn(arg, name, s.processed[ht]);
+	}
+	for (unsigned ht = 0; ht < CP_ONIONQ_HT__COUNT; ht++) {
+		snprintf(name, sizeof(name), "/cp/onionq/dropped/%s", onionq_ht_names[ht]);
+		fn(arg, name, s.dropped[ht]);
 	}
 	for (unsigned ht = 0; ht < CP_ONIONQ_HT__COUNT; ht++) {
 		snprintf(name, sizeof(name), "/cp/onionq/usec/%s", onionq_ht_names[ht]);

@@ -128,6 +128,8 @@ struct cp_onionq_stats {
 	uint64_t dropped_full;			 /**< refused at submit: no room */
 	uint64_t dropped_delay;			 /**< refused at submit: estimated wait too long */
 	uint64_t dropped_timeout;		 /**< waited past cutoff_ms, not processed */
+	uint64_t dropped[CP_ONIONQ_HT__COUNT];	 /**< the three dropped_* by HTYPE (tor's
+						      onionskins{action="dropped"}) */
 	uint32_t pending;			 /**< gauge: jobs waiting for a worker */
 	uint32_t in_flight;			 /**< gauge: jobs a worker is running */
 	uint32_t completed;			 /**< gauge: results waiting for cp_onionq_poll() */
@@ -203,7 +205,7 @@ void cp_onionq_stats(struct cp_onionq *q, struct cp_onionq_stats *out);
 /**
  * Report the counters to @p fn as /cp/onionq/NAME: requested, succeeded,
  * dropped_full, dropped_delay, dropped_timeout, pending, in_flight,
- * completed, processed/HTYPE and usec/HTYPE for tap, fast, ntor, ntor3 and
+ * completed, processed/HTYPE, dropped/HTYPE and usec/HTYPE for tap, fast, ntor, ntor3 and
  * other, and the non-zero failed/REASON (cp_onion_fail_name()).
  */
 void cp_onionq_counters(struct cp_onionq *q, cp_ctr_fn *fn, void *arg);

@@ -5,7 +5,8 @@
  *
  * The counter directory names every counter; each lcore's block holds its
  * values. cp_stats_read() takes a consistent snapshot of the directory and
- * sums each counter over the lcores, so no reader hard-codes a counter.
+ * sums each counter over the lcores, so no reader hard-codes a counter;
+ * cp_stats_read_lcores() also keeps the value on each lcore.
  * The control plane's own counters are reported through #cp_ctr_fn.
  */
 #ifndef CONTROLPLANE_STATS_STATS_H
@@ -31,6 +32,18 @@ struct cp_stat {
  *   rewritten the whole time.
  */
 int cp_stats_read(const struct ipc_shm *shm, const char *filter, struct cp_stat *out, uint32_t max);
+
+/**
+ * As cp_stats_read(), and also copy each counter's value on every lcore:
+ * the values of @p out[i] are @p per_lcore[i * n .. i * n + n), n being
+ * shm->hdr->n_lcores (the lcore index, as in the segment's lcore table).
+ * Every value is read once, so @p out[i].total is their sum.
+ *
+ * @param per_lcore
+ *   Array of @p max * shm->hdr->n_lcores values; NULL: totals only.
+ */
+int cp_stats_read_lcores(const struct ipc_shm *shm, const char *filter, struct cp_stat *out,
+			 uint64_t *per_lcore, uint32_t max);
 
 /**
  * Visitor of the control plane's own counters (not in the segment): called

@@ -13,6 +13,13 @@
 int
 cp_stats_read(const struct ipc_shm *shm, const char *filter, struct cp_stat *out, uint32_t max)
 {
+	return cp_stats_read_lcores(shm, filter, out, NULL, max);
+}
+
+int
+cp_stats_read_lcores(const struct ipc_shm *shm, const char *filter, struct cp_stat *out,
+		     uint64_t *per_lcore, uint32_t max)
+{
 	const struct ipc_seg_hdr *h = shm->hdr;
 	struct ipc_ctr_desc *dir;
 	uint32_t n = 0, k = 0;
@@ -29,8 +36,13 @@ cp_stats_read(const struct ipc_shm *shm, const char *filter, struct cp_stat *out
 
 		if (filter != NULL && filter[0] != '\0' && strstr(dir[i].name, filter) == NULL)
 			continue;
-		for (uint32_t lc = 0; lc < h->n_lcores; lc++)
-			sum += ipc_ctr_get(ipc_shm_ctr_block(shm, lc), dir[i].index);
+		for (uint32_t lc = 0; lc < h->n_lcores; lc++) {
+			uint64_t v = ipc_ctr_get(ipc_shm_ctr_block(shm, lc), dir[i].index);
+
+			if (per_lcore != NULL)
+				per_lcore[(size_t)k * h->n_lcores + lc] = v;
+			sum += v;
+		}
 		out[k].desc = dir[i];
 		out[k].total = sum;
 		k++;

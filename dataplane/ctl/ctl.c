@@ -15,6 +15,7 @@
 #include "dataplane/cell/chan.h"
 #include "dataplane/cell/circ.h"
 #include "dataplane/ctl/ctl.h"
+#include "dataplane/net/net.h"
 
 typedef void(dp_ctl_handler_fn)(struct dp_lcore *lc, const void *msg);
 
@@ -69,8 +70,22 @@ ctl_circ(struct dp_lcore *lc, const void *msg)
 	dp_circ_ctl_msg(lc, msg);
 }
 
+/* PORT_GET: the port this lcore polls, or -ENODEV. */
+static void
+ctl_port(struct dp_lcore *lc, const void *msg)
+{
+	const struct ipc_msg_port_get *req = msg;
+	struct ipc_msg_port_info info;
+
+	memset(&info, 0, sizeof(info));
+	ipc_hdr_init(&info.hdr, IPC_MSG_PORT_INFO, sizeof(info), req->hdr.req_id);
+	info.status = req->port == 0 ? dp_net_port_info(lc, &info) : -ENODEV;
+	dp_ctl_send_evt(lc, &info, sizeof(info));
+}
+
 static dp_ctl_handler_fn *const ctl_handlers[IPC_MSG_TYPE_MAX + 1] = {
 	[IPC_MSG_PING] = ctl_ping,
+	[IPC_MSG_PORT_GET] = ctl_port,
 	[IPC_MSG_CHAN_OPEN] = ctl_chan,
 	[IPC_MSG_CHAN_CLOSE] = ctl_chan,
 	[IPC_MSG_CHAN_LIST] = ctl_chan,

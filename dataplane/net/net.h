@@ -30,6 +30,8 @@
 
 #include "dataplane/lcore_types.h"
 
+struct ipc_msg_port_info;
+
 /** Headroom the layers below TCP need: Ethernet (14) + IPv4 without options (20). */
 #define DP_NET_HDRS_LEN 34
 
@@ -79,5 +81,17 @@ void dp_net_tx_stage(struct dp_lcore *lc, struct rte_mbuf *m);
 
 /** Send every staged frame; free and count what the NIC refused. */
 void dp_net_tx_flush(struct dp_lcore *lc);
+
+/**
+ * Describe the lcore's port for PORT_GET (ipc_msg.h): fill @p out's (zeroed) name,
+ * MAC, MTU, queues, link (rte_eth_link_get_nowait()) and NIC counters
+ * (rte_eth_stats_get()), leaving its header and status alone. The reads may
+ * cost the PMD a system call (TAP's link is an ioctl): an operator command
+ * only, never on the packet path.
+ *
+ * @return
+ *   0; -ENODEV if the lcore polls no port; or the -errno of the stats read.
+ */
+int dp_net_port_info(struct dp_lcore *lc, struct ipc_msg_port_info *out);
 
 #endif /* DATAPLANE_NET_NET_H */

@@ -47,6 +47,7 @@ struct dp_arp_entry {
 
 struct dp_lcore;
 struct drv_fault;
+struct drv_port;
 struct rte_ring;
 
 /** Most network queues (one per networking lcore) a port is driven with. */
@@ -70,6 +71,7 @@ struct dp_net {
 	uint32_t netmask;            /**< Host order. */
 	uint32_t gateway;            /**< Host order; 0 = none (on-link only). */
 	struct rte_mempool *pool;    /**< mbufs for everything this lcore builds. */
+	const struct drv_port *port; /**< The port (drivers/port.h), for PORT_GET; NULL in tests. */
 	dp_net_l4_input_fn *tcp_input; /**< NULL: TCP is dropped and counted (/dp/ip/no_l4). */
 
 	/* TX staging: flushed by dp_net_tx_flush() once per loop iteration (and when full). */

@@ -403,8 +403,13 @@ test_conf_bad_values_per_kind(void)
 				   "(0000:03:00.0) nor a vdev (net_af_packet0,iface=eth1)");
 	bad("ExitRelay 1", "f.conf:2: ExitRelay: Chive is not an exit relay yet (ExitRelay must "
 			   "be 0)");
-	bad("MetricsPort 9035", "f.conf:2: MetricsPort: not supported yet (the Prometheus export "
-				"comes with later work; `chivectl counters` works today)");
+	bad("MetricsPort 9035 json", "f.conf:2: MetricsPort: \"9035 json\": the only format is "
+				     "prometheus ([A.B.C.D:]PORT [prometheus])");
+	bad("MetricsPort localhost:9035", "f.conf:2: MetricsPort: \"localhost:9035\" is not "
+					  "[A.B.C.D:]PORT (port 1-65535)");
+	bad("MetricsPortPolicy allow 127.0.0.1",
+	    "f.conf:2: MetricsPortPolicy: \"allow 127.0.0.1\" is not a policy entry "
+	    "(accept|reject ADDR[/MASK][:PORT])");
 	bad("FamilyId abc", "f.conf:2: FamilyId: \"abc\" is not a family id (43 base64 "
 			    "characters, as tor --keygen-family prints, or *)");
 	bad("FamilyId glNjcssBA8QEM3pRrOPsYPNiq5i9wSH7CGv3uYa/bdR",

@@ -51,6 +51,20 @@ test_msg_valid_cell_on_cell_rings(void)
 }
 
 static void
+test_msg_port_get_is_a_command_and_port_info_a_full_event(void)
+{
+	uint16_t type = 0;
+
+	put_hdr(IPC_MSG_PORT_GET, sizeof(struct ipc_msg_port_get));
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_CMD_SLOT, IPC_DIR_CMD, &type), 0);
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_EVT_SLOT, IPC_DIR_EVT, &type), -ENOTSUP);
+	put_hdr(IPC_MSG_PORT_INFO, IPC_EVT_SLOT);
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_EVT_SLOT, IPC_DIR_EVT, &type), 0);
+	CU_ASSERT_EQUAL(type, IPC_MSG_PORT_INFO);
+	CU_ASSERT_STRING_EQUAL(ipc_msg_type_name(IPC_MSG_PORT_INFO), "port_info");
+}
+
+static void
 test_msg_len_shorter_than_header_is_emsgsize(void)
 {
 	uint16_t type = 0;
@@ -121,6 +135,8 @@ test_msg_type_names(void)
 static CU_TestInfo ipc_msg_tests[] = {
 	{ "valid_ping_on_cmd_ring", test_msg_valid_ping_on_cmd_ring },
 	{ "valid_cell_on_cell_rings", test_msg_valid_cell_on_cell_rings },
+	{ "port_get_is_a_command_and_port_info_a_full_event",
+	  test_msg_port_get_is_a_command_and_port_info_a_full_event },
 	{ "len_shorter_than_header_is_emsgsize", test_msg_len_shorter_than_header_is_emsgsize },
 	{ "len_longer_than_slot_is_emsgsize", test_msg_len_longer_than_slot_is_emsgsize },
 	{ "slot_smaller_than_header_is_emsgsize", test_msg_slot_smaller_than_header_is_emsgsize },

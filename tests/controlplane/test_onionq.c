@@ -347,6 +347,9 @@ test_onionq_full_queue_refused_and_counted(void)
 	CU_ASSERT_EQUAL(cp_onionq_submit(q, &job), -EAGAIN);
 	cp_onionq_stats(q, &s);
 	CU_ASSERT_EQUAL(s.dropped_full, 2);
+	/* By type, as tor's onionskins{action="dropped"}. */
+	CU_ASSERT_EQUAL(s.dropped[CP_ONIONQ_HT_NTOR_V3], 1);
+	CU_ASSERT_EQUAL(s.dropped[CP_ONIONQ_HT_FAST], 1);
 	CU_ASSERT_EQUAL(s.requested, 6);
 	CU_ASSERT_EQUAL(s.pending, 3);
 	CU_ASSERT_EQUAL(s.in_flight, 1);
@@ -495,6 +498,7 @@ test_onionq_stale_jobs_dropped_not_processed(void)
 	}
 	cp_onionq_stats(q, &s);
 	CU_ASSERT_EQUAL(s.dropped_timeout, 2);
+	CU_ASSERT_EQUAL(s.dropped[CP_ONIONQ_HT_NTOR_V3], 2);
 	CU_ASSERT_EQUAL(s.processed[CP_ONIONQ_HT_NTOR_V3], 1);
 	CU_ASSERT_EQUAL(atomic_load(&hk.entered), 1);
 	cp_onion_client_wipe(&st);
@@ -699,6 +703,7 @@ test_onionq_counters_listed(void)
 		"/cp/onionq/processed/tap",   "/cp/onionq/processed/fast",
 		"/cp/onionq/processed/ntor",  "/cp/onionq/processed/ntor3",
 		"/cp/onionq/processed/other", "/cp/onionq/usec/ntor3",
+		"/cp/onionq/dropped/ntor3",   "/cp/onionq/dropped/fast",
 	};
 	struct ctr_seen cs;
 	struct cp_onionq_conf c;

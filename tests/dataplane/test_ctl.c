@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file
- * @brief Dataplane command handling: PING answered, bad commands refused and
+ * @brief Dataplane command handling: PING answered, PORT_GET described (a
+ * net_ring port) or refused without a port, bad commands refused and
  * counted, a full event ring dropped and counted, batches bounded.
  *
  * The test plays the controlplane on a real segment: it pushes commands into
@@ -14,12 +15,18 @@
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
+#include <rte_ethdev.h>
+#include <rte_eth_ring.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "common/ipc/ipc_msg.h"
 #include "common/ipc/ipc_shm.h"
 #include "dataplane/base/dp_ctr.h"
 #include "dataplane/ctl/ctl.h"
 #include "dataplane/lcore.h"
+#include "drivers/port.h"
+#include "tests/harness/eal_fixture.h"
 #include "tests/suites.h"
 
 #define T_EVT_SLOTS 4u
@@ -28,6 +35,8 @@ static struct ipc_shm shm;
 static char name[IPC_SHM_NAME_MAX];
 static struct dp_lcore lc;
 static atomic_int stop;
+static struct drv_port *ring_port;  /* test_ctl_port_get_describes_the_port's */
+static struct rte_ring *port_ring;  /* its loopback ring */
 static struct ipc_ring_prod cp_cmd; /* the test as controlplane */
 static struct ipc_ring_cons cp_evt;
 
@@ -53,7 +62,17 @@ setup(void)
 static void
 teardown(void)
 {
+	void *m;
+
 	ipc_shm_close(&shm);
+	drv_port_close(ring_port);
+	ring_port = NULL;
+	if (port_ring != NULL) {
+		while (rte_ring_dequeue(port_ring, &m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(port_ring);
+		port_ring = NULL;
+	}
 }
 
 static void
@@ -114,6 +133,81 @@ test_ctl_ping_is_answered_with_pong(void)
 	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_cmd_rx), 1);
 	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_evt_tx), 1);
 	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_cmd_bad), 0);
+}
+
+static void
+push_port_get(uint32_t req_id, uint32_t port)
+{
+	struct ipc_msg_port_get m;
+
+	memset(&m, 0, sizeof(m));
+	ipc_hdr_init(&m.hdr, IPC_MSG_PORT_GET, sizeof(m), req_id);
+	m.port = port;
+	CU_ASSERT_FATAL(ipc_ring_push(&cp_cmd, &m, sizeof(m)) == 0);
+}
+
+static void
+test_ctl_port_get_without_port_answers_enodev(void)
+{
+	uint8_t buf[IPC_EVT_SLOT];
+	struct ipc_msg_port_info info;
+
+	push_port_get(31, 0);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 1);
+	CU_ASSERT_EQUAL_FATAL(pop_evt(buf, sizeof(buf)), IPC_MSG_PORT_INFO);
+	memcpy(&info, buf, sizeof(info));
+	CU_ASSERT_EQUAL(info.hdr.req_id, 31);
+	CU_ASSERT_EQUAL(info.status, -ENODEV);
+	CU_ASSERT_EQUAL(info.name[0], '\0');
+	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_cmd_bad), 0);
+}
+
+static void
+test_ctl_port_get_describes_the_port(void)
+{
+	static const struct drv_port_conf one_queue = { .n_queues = 1, .rx_desc = 64,
+							.tx_desc = 64 };
+	uint8_t buf[IPC_EVT_SLOT];
+	struct ipc_msg_port_info info;
+	struct drv_port *p;
+	struct rte_mbuf *m[3];
+	char err[256];
+	uint16_t sent;
+
+	port_ring = rte_ring_create("ctl_port_r", 64, (int)rte_socket_id(),
+				    RING_F_SP_ENQ | RING_F_SC_DEQ);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(port_ring);
+	CU_ASSERT_FATAL(rte_eth_from_rings("ctl_port", &port_ring, 1, &port_ring, 1,
+					   rte_socket_id()) >= 0);
+	CU_ASSERT_EQUAL_FATAL(drv_port_open("net_ring_ctl_port", &one_queue, eal_fixture_pool(),
+					    &ring_port, err, sizeof(err)), 0);
+	p = ring_port;
+	lc.has_port = 1;
+	lc.net.port = p;
+	CU_ASSERT_FATAL(rte_pktmbuf_alloc_bulk(eal_fixture_pool(), m, 3) == 0);
+	for (int i = 0; i < 3; i++)
+		CU_ASSERT_PTR_NOT_NULL(rte_pktmbuf_append(m[i], 60));
+	sent = rte_eth_tx_burst(p->port_id, 0, m, 3);
+	for (uint16_t i = sent; i < 3; i++)
+		rte_pktmbuf_free(m[i]);
+	push_port_get(32, 0);
+	push_port_get(33, 1); /* no port 1 */
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 2);
+	CU_ASSERT_EQUAL_FATAL(pop_evt(buf, sizeof(buf)), IPC_MSG_PORT_INFO);
+	memcpy(&info, buf, sizeof(info));
+	CU_ASSERT_EQUAL(info.hdr.req_id, 32);
+	CU_ASSERT_EQUAL(info.status, 0);
+	CU_ASSERT_STRING_EQUAL(info.name, "net_ring_ctl_port");
+	CU_ASSERT_EQUAL(memcmp(info.mac, p->mac, 6), 0);
+	CU_ASSERT_EQUAL(info.mtu, 1500);
+	CU_ASSERT_EQUAL(info.n_queues, 1);
+	CU_ASSERT_EQUAL(info.link_up, 1);
+	CU_ASSERT_EQUAL(info.tx_packets, sent);
+	CU_ASSERT_EQUAL(info.rx_packets, 0);
+	CU_ASSERT_EQUAL_FATAL(pop_evt(buf, sizeof(buf)), IPC_MSG_PORT_INFO);
+	memcpy(&info, buf, sizeof(info));
+	CU_ASSERT_EQUAL(info.hdr.req_id, 33);
+	CU_ASSERT_EQUAL(info.status, -ENODEV);
 }
 
 static void
@@ -236,6 +330,8 @@ test_lcore_run_returns_when_stop_is_set(void)
 
 static CU_TestInfo dp_ctl_tests[] = {
 	{ "ping_is_answered_with_pong", test_ctl_ping_is_answered_with_pong },
+	{ "port_get_without_port_answers_enodev", test_ctl_port_get_without_port_answers_enodev },
+	{ "port_get_describes_the_port", test_ctl_port_get_describes_the_port },
 	{ "empty_ring_is_no_work", test_ctl_empty_ring_is_no_work },
 	{ "oversized_length_is_refused_and_counted",
 	  test_ctl_oversized_length_is_refused_and_counted },
