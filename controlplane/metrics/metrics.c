@@ -36,6 +36,7 @@ struct metrics_stats {
 	uint64_t policy_rejected; /**< closed at accept: MetricsPortPolicy */
 	uint64_t conn_refused;    /**< closed at accept: CP_METRICS_CONN_MAX open */
 	uint64_t timeouts;        /**< closed at the deadline: too slow */
+	uint64_t port_polls_failed; /**< PORT_GET not sent or not answered */
 };
 
 /** After the answer, how long to read and discard what the client still sends, ns. */
@@ -72,6 +73,10 @@ struct cp_metrics_server {
 	struct metrics_conn *conns;
 	unsigned n_conns;
 	struct metrics_stats stats;
+	/* The port's NIC counters, fetched every CP_METRICS_PORT_POLL_NS. */
+	bool port_pending, port_valid;
+	uint64_t port_next_ns, port_at_ns;
+	struct ipc_msg_port_info port;
 };
 
 /* ---- the snapshot -------------------------------------------------------------- */
@@ -126,6 +131,11 @@ cp_metrics_snap_take(struct cp_ctx *cp, struct cp_metrics_snap *s)
 		}
 	}
 	cp_metrics_visit_cp(cp, cp_metrics_snap_add_cp, s);
+	if (cp->metrics != NULL && cp->metrics->port_valid && s->dp_up) {
+		s->port_valid = true;
+		s->port = cp->metrics->port;
+		s->port_age_ns = cp_now_ns() - cp->metrics->port_at_ns;
+	}
 	if (cp->keys != NULL) {
 		s->master_offline = !cp_keys_has_master_secret(cp->keys);
 		s->signing_cert_expires = cp_keys_signing_cert_expires(cp->keys);
@@ -312,11 +322,58 @@ srv_on_accept(struct cp_ctx *cp, struct cp_ev *ev, uint32_t events)
 	}
 }
 
+/* PORT_INFO from lcore 0: keep it for the next scrapes. */
+static void
+port_done(void *arg, const struct ipc_hdr *reply, uint32_t lc, uint64_t now_ns)
+{
+	struct cp_metrics_server *s = arg;
+	struct ipc_msg_port_info p;
+
+	(void)lc;
+	s->port_pending = false;
+	if (reply == NULL || reply->type != IPC_MSG_PORT_INFO || reply->len < sizeof(p)) {
+		s->stats.port_polls_failed++;
+		return;
+	}
+	memcpy(&p, reply, sizeof(p));
+	p.name[sizeof(p.name) - 1] = '\0';
+	if (p.status != 0) {
+		s->port_valid = false; /* no port (-ENODEV), or it could not be read */
+		return;
+	}
+	s->port = p;
+	s->port_valid = true;
+	s->port_at_ns = now_ns;
+}
+
+static void
+port_poll(struct cp_metrics_server *s, uint64_t now_ns)
+{
+	struct cp_ctx *cp = s->cp;
+	struct ipc_msg_port_get m;
+
+	if (s->port_pending || (int64_t)(now_ns - s->port_next_ns) < 0)
+		return;
+	s->port_next_ns = now_ns + CP_METRICS_PORT_POLL_NS;
+	if (!cp_dplink_is_up(&cp->dp)) {
+		s->port_valid = false;
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	ipc_hdr_init(&m.hdr, IPC_MSG_PORT_GET, sizeof(m), 0);
+	if (cp_dplink_request(&cp->dp, 0, &m.hdr, sizeof(m), CP_METRICS_PORT_POLL_NS, now_ns,
+			      port_done, s) == 0)
+		s->port_pending = true;
+	else
+		s->stats.port_polls_failed++;
+}
+
 void
 cp_metrics_server_tick(struct cp_metrics_server *s, uint64_t now_ns)
 {
 	struct metrics_conn *c, *next;
 
+	port_poll(s, now_ns);
 	/* At most CP_METRICS_CONN_MAX connections. */
 	for (c = s->conns; c != NULL; c = next) {
 		next = c->next;
@@ -374,6 +431,8 @@ cp_metrics_server_close(struct cp_metrics_server *s)
 		return;
 	while (s->conns != NULL)
 		conn_close(s->conns);
+	if (s->port_pending)
+		cp_dplink_cancel(&s->cp->dp, s);
 	cp_loop_del(&s->ev);
 	close(s->ev.fd);
 	free(s);
@@ -390,4 +449,5 @@ cp_metrics_counters(const struct cp_metrics_server *s, cp_ctr_fn *fn, void *arg)
 	fn(arg, "/cp/metrics/conn_refused", s->stats.conn_refused);
 	fn(arg, "/cp/metrics/timeouts", s->stats.timeouts);
 	fn(arg, "/cp/metrics/conns", s->n_conns);
+	fn(arg, "/cp/metrics/port_polls_failed", s->stats.port_polls_failed);
 }

@@ -36,6 +36,12 @@
 #define CP_METRICS_REQ_MAX 8192
 /** A connection that has not been answered and written within this time is closed, ns. */
 #define CP_METRICS_CONN_TIMEOUT_NS UINT64_C(10000000000)
+/**
+ * How often the port's NIC counters are fetched (IPC PORT_GET to lcore 0,
+ * which reads rte_eth_stats: on some PMDs a system call, so only while a
+ * MetricsPort is configured, and not more often than this), ns.
+ */
+#define CP_METRICS_PORT_POLL_NS UINT64_C(5000000000)
 
 struct cp_metrics_server;
 

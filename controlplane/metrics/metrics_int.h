@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "common/ipc/ipc_abi.h"
+#include "common/ipc/ipc_msg.h"
 #include "common/ipc/ipc_stats.h"
 #include "controlplane/stats/stats.h"
 #include "controlplane/util.h"
@@ -49,6 +50,9 @@ struct cp_metrics_snap {
 	uint32_t n_dp;
 	struct cp_metrics_cp_ctr *cp;      /**< the control plane's own counters */
 	uint32_t n_cp, cap_cp;
+	bool port_valid;                   /**< @c port holds the last PORT_INFO */
+	struct ipc_msg_port_info port;     /**< the port's identity, link and NIC counters */
+	uint64_t port_age_ns;              /**< how old @c port is */
 	bool master_offline;               /**< OfflineMasterKey: tor then shows the cert expiry */
 	time_t signing_cert_expires;       /**< 0 = no keys */
 };

@@ -18,6 +18,7 @@
  * with `\`, `"` and newline escaped, names [a-zA-Z_:][a-zA-Z0-9_:]*.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +317,62 @@ render_cp(struct render *r, const struct cp_metrics_snap *s)
 }
 
 /* Facts about the processes that are not counters. */
+/* The port (PORT_INFO, fetched every CP_METRICS_PORT_POLL_NS): identity, link, NIC counters. */
+static void
+render_port(struct render *r, const struct cp_metrics_snap *s)
+{
+	static const struct {
+		const char *name, *type, *help;
+		size_t off;
+	} rows[] = {
+#define PORT_ROW(f, t, h) { CP_METRICS_PREFIX "_port_" #f, t, h, offsetof(struct ipc_msg_port_info, f) }
+		PORT_ROW(rx_packets, "counter", "packets the NIC received (rte_eth_stats ipackets)"),
+		PORT_ROW(tx_packets, "counter", "packets the NIC sent (opackets)"),
+		PORT_ROW(rx_bytes, "counter", "bytes the NIC received (ibytes)"),
+		PORT_ROW(tx_bytes, "counter", "bytes the NIC sent (obytes)"),
+		PORT_ROW(rx_missed, "counter", "packets the NIC dropped: RX queues full (imissed)"),
+		PORT_ROW(rx_errors, "counter", "erroneous packets received (ierrors)"),
+		PORT_ROW(tx_errors, "counter", "packets the NIC failed to send (oerrors)"),
+		PORT_ROW(rx_nombuf, "counter", "RX mbuf allocation failures (rx_nombuf)"),
+#undef PORT_ROW
+	};
+	const struct ipc_msg_port_info *p = &s->port;
+	const char *labels[] = { "port", p->name, NULL };
+	char name[128], mac[18];
+
+	if (!s->port_valid)
+		return;
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", p->mac[0], p->mac[1], p->mac[2],
+		 p->mac[3], p->mac[4], p->mac[5]);
+	if (family(r, CP_METRICS_PREFIX "_port_info", "gauge",
+		   "1 per network port: its name, MAC, MTU and queues", NULL)) {
+		char mtu[8], q[8];
+		const char *l[] = { "port", p->name, "mac", mac, "mtu", mtu, "queues", q, NULL };
+
+		snprintf(mtu, sizeof(mtu), "%u", p->mtu);
+		snprintf(q, sizeof(q), "%u", p->n_queues);
+		sample(r, CP_METRICS_PREFIX "_port_info", l, 1);
+	}
+	if (family(r, CP_METRICS_PREFIX "_port_link_up", "gauge", "1 when the port's link is up",
+		   NULL))
+		sample(r, CP_METRICS_PREFIX "_port_link_up", labels, p->link_up);
+	if (family(r, CP_METRICS_PREFIX "_port_link_speed_mbps", "gauge",
+		   "the port's link speed, Mbit/s (0: unknown)", NULL))
+		sample(r, CP_METRICS_PREFIX "_port_link_speed_mbps", labels, p->link_speed_mbps);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint64_t v;
+
+		snprintf(name, sizeof(name), "%s_total", rows[i].name);
+		memcpy(&v, (const uint8_t *)p + rows[i].off, sizeof(v));
+		if (family(r, name, rows[i].type, rows[i].help, NULL))
+			sample(r, name, labels, v);
+	}
+	if (family(r, CP_METRICS_PREFIX "_port_stats_age_seconds", "gauge",
+		   "how old the port's counters above are (fetched every 5 s)", NULL))
+		sample(r, CP_METRICS_PREFIX "_port_stats_age_seconds", labels,
+		       s->port_age_ns / UINT64_C(1000000000));
+}
+
 static void
 render_facts(struct render *r, const struct cp_metrics_snap *s)
 {
@@ -343,6 +400,7 @@ render_facts(struct render *r, const struct cp_metrics_snap *s)
 		   "When the dataplane started, seconds since the epoch", NULL))
 		sample(r, CP_METRICS_PREFIX "_dp_start_time_seconds", NULL,
 		       s->dp_start_ns / UINT64_C(1000000000));
+	render_port(r, s);
 }
 
 /* ---- tor's families ---------------------------------------------------------- */

@@ -865,7 +865,45 @@ test_metrics_http_answer_errors(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out.p, "\r\nContent-Length: 12\r\n"));
 }
 
+/* The port's PORT_INFO: identity, link and NIC counters, labelled by port name. */
+static void
+test_metrics_port_families(void)
+{
+	const char *t;
+
+	add_dp("/dp/lcore/iterations", IPC_CTR_KIND_COUNTER, "main-loop iterations", 1, 2);
+	t = render();
+	CU_ASSERT_PTR_NULL(strstr(t, "chive_port_"));
+	snap.port_valid = true;
+	snprintf(snap.port.name, sizeof(snap.port.name), "0000:03:00.0");
+	memcpy(snap.port.mac, "\x02\x00\x5e\x10\x20\x30", 6);
+	snap.port.mtu = 1500;
+	snap.port.n_queues = 2;
+	snap.port.link_up = 1;
+	snap.port.link_speed_mbps = 25000;
+	snap.port.rx_packets = 11;
+	snap.port.tx_bytes = 22;
+	snap.port.rx_missed = 33;
+	snap.port_age_ns = UINT64_C(3000000000);
+	t = render();
+	CU_ASSERT_STRING_EQUAL(check_format(t), "");
+	CU_ASSERT_TRUE(has_line(t, "chive_port_info{port=\"0000:03:00.0\",mac=\"02:00:5e:10:20:30\","
+				   "mtu=\"1500\",queues=\"2\"} 1"));
+	CU_ASSERT_TRUE(has_line(t, "chive_port_link_up{port=\"0000:03:00.0\"} 1"));
+	CU_ASSERT_TRUE(has_line(t, "chive_port_link_speed_mbps{port=\"0000:03:00.0\"} 25000"));
+	CU_ASSERT_TRUE(has_line(t, "# TYPE chive_port_rx_packets_total counter"));
+	CU_ASSERT_TRUE(has_line(t, "chive_port_rx_packets_total{port=\"0000:03:00.0\"} 11"));
+	CU_ASSERT_TRUE(has_line(t, "chive_port_tx_bytes_total{port=\"0000:03:00.0\"} 22"));
+	CU_ASSERT_TRUE(has_line(t, "chive_port_rx_missed_total{port=\"0000:03:00.0\"} 33"));
+	CU_ASSERT_TRUE(has_line(t, "chive_port_stats_age_seconds{port=\"0000:03:00.0\"} 3"));
+	/* No dataplane: no port either. */
+	snap.dp_up = false;
+	t = render();
+	CU_ASSERT_PTR_NULL(strstr(t, "chive_port_"));
+}
+
 static CU_TestInfo metrics_tests[] = {
+	{ "port_families", test_metrics_port_families },
 	{ "name_counter_gets_total", test_metrics_name_counter_gets_total },
 	{ "name_gauge_has_no_suffix", test_metrics_name_gauge_has_no_suffix },
 	{ "name_turns_other_characters_into_underscores",

@@ -260,6 +260,23 @@ r=$(ctl_value /cp/metrics/conn_refused)
 	not_ok "timeouts_and_refusals_are_counted" "timeouts=$n conn_refused=$r"
 check "scrapes_work_again_afterwards" scrape
 
+# --- the dataplane again, with a port (net_null: no NIC, every packet sent is
+# counted by the PMD): the port's identity, link and NIC counters appear,
+# fetched from the dataplane every 5 s.
+kill -INT "$DP_PID"
+wait_exit "$DP_PID" 20
+"$BIN/chive-dataplane" --no-huge --no-pci -m 512 -l 0,1 --log-level=warning \
+	--vdev=net_null0,no-rx=1 -- --shm "$SHM" --port net_null0 --ip 10.98.0.2/24 --mbufs 8191 \
+	>>"$IT_DIR/dp2.log" 2>&1 &
+DP_PID=$!
+IT_PIDS+=("$DP_PID")
+port_scraped() { scrape && grep -q '^chive_port_tx_packets_total{port="net_null0"} [1-9]' "$IT_DIR/scrape.txt"; }
+# The dataplane's gratuitous ARP at start is a packet the NIC sent.
+check "port_counters_scraped" wait_until 30 port_scraped
+check "port_info_scraped" grep -qE '^chive_port_info\{port="net_null0",mac="([0-9a-f]{2}:){5}[0-9a-f]{2}",mtu="1500",queues="1"\} 1$' "$IT_DIR/scrape.txt"
+check "port_link_scraped" grep -qE '^chive_port_link_up\{port="net_null0"\} 1$' "$IT_DIR/scrape.txt"
+check "port_rx_missed_typed" grep -qx '# TYPE chive_port_rx_missed_total counter' "$IT_DIR/scrape.txt"
+
 # --- clean stop: nothing listens any more
 kill -INT "$CP_PID"
 if wait_exit "$CP_PID" 20 && [ "$IT_RC" -eq 0 ]; then
