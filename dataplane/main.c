@@ -63,6 +63,7 @@
 #include "dataplane/lcore.h"
 #include "dataplane/net/net.h"
 #include "dataplane/net/tcp.h"
+#include "dataplane/telemetry.h"
 #include "dataplane/tls/tls.h"
 #include "drivers/fault.h"
 #include "drivers/port.h"
@@ -426,7 +427,7 @@ net_teardown(struct net_setup *ns)
 	}
 	for (uint32_t f = 0; f < DP_NET_MAX_QUEUES; f++) {
 		for (uint32_t t = 0; t < DP_NET_MAX_QUEUES; t++) {
-			struct rte_mbuf *m;
+			struct rte_mbuf *m = NULL; /* gcc 12's -Wmaybe-uninitialized, inlined into main() */
 
 			if (ns->ring[f][t] == NULL)
 				continue;
@@ -601,11 +602,16 @@ main(int argc, char **argv)
 		}
 	}
 	ipc_shm_publish(&shm);
+	/* The /chive/ commands on EAL's telemetry socket (dataplane/telemetry.h); not fatal. */
+	if (dp_telemetry_start(&(struct dp_telemetry_conf){ .shm = &shm, .lcore_by_id = dp_lcore_by_id,
+							     .port = ns.port, .n_net = ns.n }) != 0)
+		DP_LOG(WARNING, main, "telemetry commands unavailable\n");
 	DP_LOG(NOTICE, main, "ready: %u lcores, segment /dev/shm/%s (ABI %u)\n", geom.n_lcores,
 	       shm_name, IPC_ABI_VERSION);
 
 	rte_eal_mp_remote_launch(dp_lcore_main, NULL, CALL_MAIN);
 	rte_eal_mp_wait_lcore();
+	dp_telemetry_stop(); /* before the port and the segment go */
 	DP_LOG(NOTICE, main, "stopping\n");
 	rc = 0;
 

@@ -9,7 +9,8 @@ set -euo pipefail
 PKGS=(
 	# toolchain and build
 	build-essential pkg-config make
-	# DPDK 22.11 (headers, libraries, PMDs incl. net_ring/net_tap/af_xdp) and tools
+	# DPDK 22.11 (headers, libraries, PMDs incl. net_ring/net_tap/af_xdp) and tools;
+	# dpdk-dev also ships /usr/bin/dpdk-telemetry.py (test_telemetry)
 	dpdk dpdk-dev libdpdk-dev
 	# crypto and TLS
 	libssl-dev openssl
