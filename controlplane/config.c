@@ -18,9 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "common/conf/conf.h"
 #include "controlplane/config.h"
 #include "controlplane/log.h"
+#include "controlplane/util.h"
 
 _Static_assert(CP_DIR_AUTH_MAX == CONF_DIRAUTH_MAX, "DirAuthority limits differ");
 _Static_assert(CP_DIR_FAMILY_MAX == CONF_FAMILY_MAX, "MyFamily limits differ");
@@ -527,4 +530,289 @@ cp_config_parse_args(struct cp_config *c, int argc, char **argv, char *err, size
 	if (optind != argc)
 		return cfg_err(err, errlen, CP_CONFIG_USAGE, "unexpected argument '%s'", argv[optind]);
 	return config_finish(c, err, errlen);
+}
+
+/* ---- run time: `chivectl config set` and `config get` ---------------------- */
+
+/* The bandwidth rules of a run-time change (tor's relay_config.c, as config_finish()). */
+static int
+set_bandwidth(struct cp_dir_conf *d, bool is_rate, uint64_t v, char *note, size_t notelen,
+	      char *err, size_t errlen)
+{
+	if (is_rate) {
+		/* 0: no limit at all, so the burst goes too; else the burst is at least
+		 * the rate. */
+		if (v == 0 && d->bw_burst != 0)
+			snprintf(note, notelen, "RelayBandwidthBurst set to 0 too (no limit)");
+		else if (v != 0 && d->bw_burst < v)
+			snprintf(note, notelen, "RelayBandwidthBurst raised to %llu bytes",
+				 (unsigned long long)v);
+		d->bw_rate = v;
+		if (v == 0 || d->bw_burst < v)
+			d->bw_burst = v;
+		return 0;
+	}
+	/* 0: the burst is the rate; a burst alone sets the rate too. */
+	if (v == 0) {
+		d->bw_burst = d->bw_rate;
+		if (d->bw_rate != 0)
+			snprintf(note, notelen, "RelayBandwidthBurst is the rate, %llu bytes",
+				 (unsigned long long)d->bw_rate);
+		return 0;
+	}
+	if (d->bw_rate == 0) {
+		d->bw_rate = v;
+		snprintf(note, notelen, "RelayBandwidthRate set to %llu bytes too",
+			 (unsigned long long)v);
+	} else if (v < d->bw_rate) {
+		return cfg_err(err, errlen, -EINVAL,
+			       "RelayBandwidthBurst (%llu bytes) is below RelayBandwidthRate (%llu "
+			       "bytes)",
+			       (unsigned long long)v, (unsigned long long)d->bw_rate);
+	}
+	d->bw_burst = v;
+	return 0;
+}
+
+/* Log at run time: the severity changes; a new destination needs a restart. */
+static int
+set_log(struct cp_config *c, const struct conf_opt *opt, const char *value, char *err,
+	size_t errlen)
+{
+	struct conf_log *lg;
+	char why[512];
+	int sev = conf_log_severity(value), rc = 0;
+
+	/* "info" alone: the severity, where the log goes now. */
+	if (sev >= 0) {
+		c->log_level = sev;
+		return 0;
+	}
+	lg = cp_xmalloc(sizeof(*lg));
+	if (conf_check_value(opt, value, NULL, why, sizeof(why)) != 0 ||
+	    conf_parse_log(value, lg, why, sizeof(why)) != 0)
+		rc = cfg_err(err, errlen, -EINVAL, "%s: %s", opt->name, why);
+	else if (lg->dest != c->log_dest ||
+		 (lg->dest == CONF_LOG_DEST_FILE && strcmp(lg->path, c->log_path) != 0))
+		rc = cfg_err(err, errlen, -EPERM,
+			     "Log: a new destination needs a restart (set it in the config file; "
+			     "'config set Log SEVERITY' changes the severity)");
+	else
+		c->log_level = lg->severity;
+	free(lg);
+	return rc;
+}
+
+int
+cp_config_set(struct cp_config *c, const char *key, const char *value,
+	      const struct conf_opt **optp, char *note, size_t notelen, char *err, size_t errlen)
+{
+	const struct conf_opt *opt = conf_opt_find(key);
+	struct conf_value v;
+	char why[512];
+
+	note[0] = '\0';
+	if (opt == NULL)
+		return cfg_err(err, errlen, -ENOENT, "unknown option \"%s\"", key);
+	*optp = opt;
+	if (!(opt->flags & CONF_F_RUNTIME))
+		return cfg_err(err, errlen, -EPERM,
+			       "%s needs a restart (set it in the config file)", opt->name);
+	if (strcmp(opt->name, "Log") == 0)
+		return set_log(c, opt, value, err, errlen);
+	if (conf_check_value(opt, value, &v, why, sizeof(why)) != 0)
+		return cfg_err(err, errlen, -EINVAL, "%s: %s", opt->name, why);
+	if (strcmp(opt->name, "RelayBandwidthRate") == 0 ||
+	    strcmp(opt->name, "RelayBandwidthBurst") == 0)
+		return set_bandwidth(&c->dir, strcmp(opt->name, "RelayBandwidthRate") == 0, v.u,
+				     note, notelen, err, errlen);
+	/* A value replaces what the file and the command line gave (tor's SETCONF). */
+	if (strcmp(opt->name, "MyFamily") == 0)
+		c->dir.n_family = 0;
+	if (config_apply(c, opt, value, &v, why, sizeof(why)) != 0)
+		return cfg_err(err, errlen, -EINVAL, "%s: %s", opt->name, why);
+	return 0;
+}
+
+void
+cp_config_dirauth_line(char *out, size_t len, const struct cp_dir_auth *au)
+{
+	struct in_addr ia = { .s_addr = htonl(au->ip) };
+	char ip[INET_ADDRSTRLEN];
+	size_t pos = 0;
+
+	inet_ntop(AF_INET, &ia, ip, sizeof(ip));
+	out[0] = '\0';
+	if (au->nickname[0] != '\0')
+		pos += (size_t)snprintf(out + pos, len - pos, "%s ", au->nickname);
+	if (au->orport != 0 && pos < len)
+		pos += (size_t)snprintf(out + pos, len - pos, "orport=%u ", au->orport);
+	if (au->has_v3ident && pos < len) {
+		pos += (size_t)snprintf(out + pos, len - pos, "v3ident=");
+		for (int i = 0; i < 20 && pos < len; i++)
+			pos += (size_t)snprintf(out + pos, len - pos, "%02X", au->v3ident[i]);
+		if (pos < len)
+			pos += (size_t)snprintf(out + pos, len - pos, " ");
+	}
+	if (pos < len)
+		pos += (size_t)snprintf(out + pos, len - pos, "%s:%u ", ip, au->dirport);
+	for (int i = 0; i < 20 && pos < len; i++)
+		pos += (size_t)snprintf(out + pos, len - pos, "%02X", au->rsa_id[i]);
+}
+
+static const char *
+log_severity_name(int level)
+{
+	static const char *const names[] = {
+		[CP_LOG_ERR] = "err", [CP_LOG_WARN] = "warn", [CP_LOG_NOTICE] = "notice",
+		[CP_LOG_INFO] = "info", [CP_LOG_DEBUG] = "debug",
+	};
+
+	return level >= CP_LOG_ERR && level <= CP_LOG_DEBUG ? names[level] : "notice";
+}
+
+/* One address-policy rule as tor writes it. */
+static void
+policy_rule_text(char *out, size_t len, const struct conf_policy_rule *r)
+{
+	struct in_addr ia = { .s_addr = htonl(r->addr) };
+	char ip[INET_ADDRSTRLEN];
+
+	switch (r->family) {
+	case CONF_POLICY_IPV4:
+		inet_ntop(AF_INET, &ia, ip, sizeof(ip));
+		if (r->prefix_len == 0)
+			snprintf(out, len, "%s *4", r->accept ? "accept" : "reject");
+		else
+			snprintf(out, len, "%s %s/%u", r->accept ? "accept" : "reject", ip,
+				 r->prefix_len);
+		break;
+	case CONF_POLICY_IPV6:
+		snprintf(out, len, "%s *6", r->accept ? "accept6" : "reject6");
+		break;
+	default:
+		snprintf(out, len, "%s *", r->accept ? "accept" : "reject");
+		break;
+	}
+}
+
+/* Call @p fn with the text of one value; return 1. */
+static int
+one_value(cp_config_value_fn *fn, void *arg, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+one_value(cp_config_value_fn *fn, void *arg, const char *fmt, ...)
+{
+	char buf[PATH_MAX + 64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fn(arg, buf);
+	return 1;
+}
+
+static int
+ipv4_value(cp_config_value_fn *fn, void *arg, uint32_t host_order)
+{
+	struct in_addr ia = { .s_addr = htonl(host_order) };
+	char ip[INET_ADDRSTRLEN];
+
+	if (host_order == 0)
+		return 0;
+	inet_ntop(AF_INET, &ia, ip, sizeof(ip));
+	return one_value(fn, arg, "%s", ip);
+}
+
+int
+cp_config_values(const struct cp_config *c, const struct conf_opt *opt, cp_config_value_fn *fn,
+		 void *arg)
+{
+	const struct cp_dir_conf *d = &c->dir;
+	const char *k = opt->name;
+	char line[256];
+	int n = 0;
+
+	if (opt->kind == CONF_KIND_UNSUPPORTED)
+		return -ENOTSUP;
+	if (!(opt->users & CONF_USER_CP))
+		return -ENOENT;
+	if (strcmp(k, "Nickname") == 0)
+		return one_value(fn, arg, "%s", d->nickname);
+	if (strcmp(k, "ContactInfo") == 0)
+		return d->contact[0] != '\0' ? one_value(fn, arg, "%s", d->contact) : 0;
+	if (strcmp(k, "Address") == 0)
+		return ipv4_value(fn, arg, d->address);
+	if (strcmp(k, "ORPort") == 0)
+		return d->orport != 0 ? one_value(fn, arg, "%u", d->orport) : 0;
+	if (strcmp(k, "DirAuthority") == 0) {
+		for (unsigned i = 0; i < d->n_auth; i++, n++) {
+			cp_config_dirauth_line(line, sizeof(line), &d->auth[i]);
+			fn(arg, line);
+		}
+		return n;
+	}
+	if (strcmp(k, "PublishServerDescriptor") == 0)
+		return one_value(fn, arg, "%d", d->publish ? 1 : 0);
+	if (strcmp(k, "TestingTorNetwork") == 0)
+		return one_value(fn, arg, "%d", d->testing ? 1 : 0);
+	if (strcmp(k, "RelayBandwidthRate") == 0)
+		return one_value(fn, arg, "%llu bytes", (unsigned long long)d->bw_rate);
+	if (strcmp(k, "RelayBandwidthBurst") == 0)
+		return one_value(fn, arg, "%llu bytes", (unsigned long long)d->bw_burst);
+	if (strcmp(k, "MyFamily") == 0) {
+		for (unsigned i = 0; i < d->n_family; i++)
+			n += one_value(fn, arg, "$%s", d->family[i]);
+		return n;
+	}
+	if (strcmp(k, "ExitRelay") == 0)
+		return one_value(fn, arg, "0");
+	if (strcmp(k, "FamilyId") == 0) {
+		if (d->family_id_any)
+			n += one_value(fn, arg, "*");
+		for (unsigned i = 0; i < d->n_family_ids; i++) {
+			EVP_EncodeBlock((unsigned char *)line, d->family_ids[i], 32);
+			line[43] = '\0'; /* unpadded, as tor --keygen-family prints it */
+			n += one_value(fn, arg, "%s", line);
+		}
+		return n;
+	}
+	if (strcmp(k, "MetricsPort") == 0) {
+		if (c->metrics.port == 0)
+			return 0;
+		return one_value(fn, arg, "%u.%u.%u.%u:%u", c->metrics.addr >> 24,
+				 (c->metrics.addr >> 16) & 0xff, (c->metrics.addr >> 8) & 0xff,
+				 c->metrics.addr & 0xff, c->metrics.port);
+	}
+	if (strcmp(k, "MetricsPortPolicy") == 0) {
+		for (unsigned i = 0; i < c->metrics.n_policy; i++, n++) {
+			policy_rule_text(line, sizeof(line), &c->metrics.policy[i]);
+			fn(arg, line);
+		}
+		return n;
+	}
+	if (strcmp(k, "DataDirectory") == 0)
+		return one_value(fn, arg, "%s", c->data_dir);
+	if (strcmp(k, "Log") == 0) {
+		if (c->log_dest == CONF_LOG_DEST_FILE)
+			return one_value(fn, arg, "%s file %s", log_severity_name(c->log_level),
+					 c->log_path);
+		return one_value(fn, arg, "%s %s", log_severity_name(c->log_level),
+				 c->log_dest == CONF_LOG_DEST_STDOUT ? "stdout" : "stderr");
+	}
+	if (strcmp(k, "CliSocket") == 0)
+		return one_value(fn, arg, "%s", c->sock_path);
+	if (strcmp(k, "CliSocketMode") == 0)
+		return one_value(fn, arg, "%04o", c->sock_mode);
+	if (strcmp(k, "OfflineMasterKey") == 0)
+		return one_value(fn, arg, "%d", c->offline_master ? 1 : 0);
+	if (strcmp(k, "NumOnionWorkers") == 0)
+		return one_value(fn, arg, "%u", c->onionq.workers);
+	if (strcmp(k, "MaxOnionQueueDelay") == 0)
+		return one_value(fn, arg, "%u msec", c->onionq.max_delay_ms);
+	if (strcmp(k, "SharedMemoryName") == 0)
+		return one_value(fn, arg, "%s", c->shm_name);
+	return -ENOENT;
 }

@@ -86,4 +86,50 @@ int cp_config_parse_args(struct cp_config *c, int argc, char **argv, char *err, 
 /** Print the command-line usage to stderr. */
 void cp_config_usage(const char *prog);
 
+/**
+ * Change keyword @p key (any case, the file's names) to @p value in @p c, as
+ * `chivectl config set` does. The keyword must be one that changes at run
+ * time (CONF_F_RUNTIME in the schema); @p value is checked by
+ * conf_check_value(), so a bad value gets the file's message. A value
+ * replaces the keyword's (MyFamily: all its members). Rules that span
+ * keywords, as tor's: RelayBandwidthRate 0 lifts the limit (the burst goes
+ * to 0 too), a rate above the burst raises the burst to it; a
+ * RelayBandwidthBurst below the rate is refused, 0 makes it the rate, and
+ * one set while the rate is 0 sets the rate too. Log takes a severity
+ * alone ("info") or a whole Log line whose destination is the current one.
+ *
+ * On success *@p optp is the keyword and @p note says what else changed,
+ * "" if nothing. On error @p c may be partly changed: work on a copy.
+ *
+ * @return
+ *   0; with @p err holding the reason: -ENOENT `unknown option "KEY"`;
+ *   -EPERM `KEY needs a restart (set it in the config file)` (also a new
+ *   Log destination); -EINVAL `KEY: reason` (the file's reason, without
+ *   FILE:LINE). *@p optp is set from -EPERM on.
+ */
+int cp_config_set(struct cp_config *c, const char *key, const char *value,
+		  const struct conf_opt **optp, char *note, size_t notelen, char *err,
+		  size_t errlen);
+
+/** Called by cp_config_values() with each value as text. */
+typedef void(cp_config_value_fn)(void *arg, const char *value);
+
+/**
+ * Report the value(s) of keyword @p opt in @p c to @p fn, as a config file
+ * line would give them (one call per value; several for DirAuthority,
+ * MyFamily, FamilyId, MetricsPortPolicy): numbers in bytes ("1048576
+ * bytes") and milliseconds ("1750 msec"), booleans 0 or 1, a Log line
+ * ("notice stderr"), MyFamily members as $FINGERPRINT.
+ *
+ * @return
+ *   Number of values (0: not set); -ENOENT for a keyword only the dataplane
+ *   applies (the control plane does not hold it); -ENOTSUP for a keyword
+ *   Chive does not support.
+ */
+int cp_config_values(const struct cp_config *c, const struct conf_opt *opt, cp_config_value_fn *fn,
+		     void *arg);
+
+/** A DirAuthority line as torrc writes it: [NICK] [orport=N] [v3ident=HEX] A.B.C.D:PORT FP. */
+void cp_config_dirauth_line(char *out, size_t len, const struct cp_dir_auth *au);
+
 #endif /* CONTROLPLANE_CONFIG_H */

@@ -16,6 +16,7 @@
 #include "controlplane/circ/circ.h"
 #include "controlplane/dir/dir.h"
 #include "controlplane/link/link.h"
+#include "controlplane/runconf.h"
 
 struct cp_cli_server;
 struct cp_metrics_server;
@@ -29,7 +30,14 @@ struct cp_ctx {
 	char attach_err[256];         /**< Why the last attach failed (for `status`). */
 	struct cp_cli_server *cli;    /**< The CLI socket server, NULL in unit tests. */
 	struct cp_metrics_server *metrics; /**< The MetricsPort, NULL when not configured. */
-	const struct cp_config *conf; /**< The configuration it runs with (`show config`); may be NULL. */
+	/**
+	 * The configuration it runs with: file, command line and defaults, then
+	 * what `config set` changed (runconf.h). The one place `show config` and
+	 * `config get` read; the modules hold copies of what they use, which
+	 * runconf.c updates with it. May be NULL (unit tests).
+	 */
+	struct cp_config *conf;
+	struct cp_runconf runconf;    /**< Run-time changes the dataplane must be told (runconf.h). */
 	struct cp_keys *keys;         /**< The relay key store; NULL in unit tests that need none. */
 	time_t next_keys_check;       /**< When to call cp_keys_rotate() next (wall clock, s). */
 	struct cp_link link;          /**< Link credentials and handshake services (link/). */

@@ -4,13 +4,15 @@
  * @brief Controlplane log sink (stderr, or the stream of cp_log_set_output()).
  */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "controlplane/log.h"
 
-static int cp_log_max = CP_LOG_NOTICE;
+/* Changed at run time (`config set Log`) while worker threads may log. */
+static _Atomic int cp_log_max = CP_LOG_NOTICE;
 static FILE *cp_log_out;
 
 static const char *const level_names[] = {
@@ -21,7 +23,7 @@ static const char *const level_names[] = {
 void
 cp_log_set_level(int level)
 {
-	cp_log_max = level;
+	atomic_store_explicit(&cp_log_max, level, memory_order_relaxed);
 }
 
 void
@@ -48,7 +50,7 @@ cp_log(int level, const char *domain, const char *fmt, ...)
 	FILE *out = cp_log_out != NULL ? cp_log_out : stderr;
 	va_list ap;
 
-	if (level > cp_log_max)
+	if (level > atomic_load_explicit(&cp_log_max, memory_order_relaxed))
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);

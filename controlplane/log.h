@@ -20,7 +20,7 @@
 #define CP_LOG_INFO 6
 #define CP_LOG_DEBUG 7
 
-/** Set the most verbose level printed (default CP_LOG_NOTICE). */
+/** Set the most verbose level printed (default CP_LOG_NOTICE); any thread, any time. */
 void cp_log_set_level(int level);
 
 /** Write to @p out from now on (default stderr; NULL: back to stderr). The caller keeps it open. */

@@ -18,6 +18,7 @@
 #include "controlplane/log.h"
 #include "controlplane/loop.h"
 #include "controlplane/metrics/metrics.h"
+#include "controlplane/runconf.h"
 #include "controlplane/util.h"
 
 static int loop_epfd = -1;
@@ -156,6 +157,7 @@ loop_on_timer(struct cp_ctx *cp, struct cp_ev *ev, uint32_t events)
 	cp_loop_check_keys(cp, wall);
 	cp_link_tick(&cp->link, wall, now);
 	cp_dir_tick(cp, wall, now);
+	cp_runconf_tick(cp, now);
 	if (cp->cli != NULL)
 		cp_cli_server_tick(cp->cli, now);
 	if (cp->metrics != NULL)

@@ -37,6 +37,7 @@ static CU_SuiteInfo *const unit_suites[] = {
 	&suite_link,
 	&suite_cli_chan,
 	&suite_cli_json,
+	&suite_cli_config,
 	&suite_onion,
 	&suite_onionq,
 	&suite_cp_config,

@@ -38,6 +38,7 @@ extern CU_SuiteInfo suite_linkcreds;
 extern CU_SuiteInfo suite_link;
 extern CU_SuiteInfo suite_cli_chan;
 extern CU_SuiteInfo suite_cli_json;
+extern CU_SuiteInfo suite_cli_config;
 extern CU_SuiteInfo suite_onion;
 extern CU_SuiteInfo suite_onionq;
 extern CU_SuiteInfo suite_cp_config;

@@ -87,7 +87,7 @@ enum conf_kind {
 
 /** conf_opt::flags */
 #define CONF_F_REPEAT 0x1u  /**< may be given more than once (up to conf_opt::max lines) */
-#define CONF_F_RUNTIME 0x2u /**< could be changed while running (a later `config set`) */
+#define CONF_F_RUNTIME 0x2u /**< `chivectl config set` changes it while running */
 #define CONF_F_ZERO_OK 0x4u /**< MEMUNIT, MSEC: 0 ("not set") is allowed below min */
 
 /** One keyword of the schema. */

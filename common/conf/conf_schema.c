@@ -11,6 +11,10 @@
  * (dataplane/config.c); tests/dataplane/test_config.c checks that the two
  * agree at both ends of every range. The etc/chive.conf.example file
  * documents each keyword for operators.
+ *
+ * RUNTIME marks exactly the keywords `chivectl config set` changes while
+ * the relay runs (controlplane/runconf.c applies them); every other keyword
+ * needs a restart.
  */
 #include <stdint.h>
 
@@ -35,7 +39,7 @@ const struct conf_opt conf_schema[] = {
 	/* Relay identity and directory (controlplane/dir). */
 	{ "Nickname", CONF_KIND_NICKNAME, CP, RUNTIME, 0, 0, NULL, NULL },
 	{ "ContactInfo", CONF_KIND_TEXT, CP, RUNTIME, 0, 255, NULL, NULL },
-	{ "Address", CONF_KIND_IPV4, CP, RUNTIME, 0, 0, NULL, NULL },
+	{ "Address", CONF_KIND_IPV4, CP, 0, 0, 0, NULL, NULL },
 	{ "ORPort", CONF_KIND_PORT, BOTH, 0, 0, 0, NULL, NULL },
 	{ "DirAuthority", CONF_KIND_DIRAUTH, CP, REPEAT, 0, CONF_DIRAUTH_MAX, NULL, NULL },
 	{ "PublishServerDescriptor", CONF_KIND_BOOL, CP, RUNTIME, 0, 1, NULL, NULL },
@@ -49,7 +53,7 @@ const struct conf_opt conf_schema[] = {
 	{ "ExitRelay", CONF_KIND_BOOL, CP, 0, 0, 0, NULL,
 	  "Chive is not an exit relay yet (ExitRelay must be 0)" },
 	/* tor 0.4.9: the family's key, KeyDirectory/NAME.secret_family_key; "*": all there. */
-	{ "FamilyId", CONF_KIND_FAMILY_ID, CP, REPEAT | RUNTIME, 0, 8, NULL, NULL },
+	{ "FamilyId", CONF_KIND_FAMILY_ID, CP, REPEAT, 0, 8, NULL, NULL },
 	/* The Prometheus export (controlplane/metrics): tor's syntax and defaults. */
 	{ "MetricsPort", CONF_KIND_METRICS_PORT, CP, 0, 0, 0, NULL, NULL },
 	{ "MetricsPortPolicy", CONF_KIND_POLICY, CP, REPEAT, 0, CONF_POLICY_MAX, NULL, NULL },

@@ -61,6 +61,8 @@ static const struct ipc_msg_info msg_info[IPC_MSG_TYPE_MAX + 1] = {
 	[IPC_MSG_CIRC_STATUS] = { "circ_status", sizeof(struct ipc_msg_circ_status), IPC_DIR_EVT },
 	[IPC_MSG_PORT_GET] = { "port_get", sizeof(struct ipc_msg_port_get), IPC_DIR_CMD },
 	[IPC_MSG_PORT_INFO] = { "port_info", sizeof(struct ipc_msg_port_info), IPC_DIR_EVT },
+	[IPC_MSG_CONF_SET] = { "conf_set", sizeof(struct ipc_msg_conf_set), IPC_DIR_CMD },
+	[IPC_MSG_CONF_STATUS] = { "conf_status", sizeof(struct ipc_msg_conf_status), IPC_DIR_EVT },
 };
 
 int

@@ -73,7 +73,9 @@ _Static_assert(sizeof(struct ipc_hdr) == 8, "ABI");
 #define IPC_MSG_CIRC_STATUS 27u      /**< evt: outcome of CIRC_DESTROY. */
 #define IPC_MSG_PORT_GET 28u         /**< cmd: describe the network port (reply: PORT_INFO). */
 #define IPC_MSG_PORT_INFO 29u        /**< evt: the port's identity, link and counters. */
-#define IPC_MSG_TYPE_MAX 29u
+#define IPC_MSG_CONF_SET 30u         /**< cmd: change a run-time setting (reply: CONF_STATUS). */
+#define IPC_MSG_CONF_STATUS 31u      /**< evt: outcome of CONF_SET and the values in force. */
+#define IPC_MSG_TYPE_MAX 31u
 
 /** PING: ask one lcore to answer with a PONG at its next command poll. */
 struct ipc_msg_ping {
@@ -523,6 +525,46 @@ struct ipc_msg_port_info {
 	uint64_t rx_nombuf;        /**< RX mbuf allocation failures */
 };
 
+/*
+ * Run-time settings (`chivectl config set`). The control plane sends
+ * CONF_SET to every lcore; each applies it between two iterations of its
+ * loop (no lock: the lcore owns what it changes) and answers CONF_STATUS
+ * with what it has in force afterwards. An lcore the setting does not
+ * concern (no channels for a bandwidth limit) answers -ENODEV and changes
+ * nothing.
+ */
+
+/*
+ * CONF_SET.key values. Values are ABI.
+ *
+ * IPC_CONF_BANDWIDTH: val[0] RelayBandwidthRate, val[1] RelayBandwidthBurst,
+ * bytes/s for the whole dataplane (0 = no limit; tor's rules: a burst alone
+ * sets the rate, a burst below the rate is raised to it); each lcore with
+ * channels takes its share (1/number of such lcores).
+ */
+#define IPC_CONF_BANDWIDTH 1u
+
+/** Largest RelayBandwidthRate or Burst CONF_SET carries (tor's INT32_MAX). */
+#define IPC_CONF_BANDWIDTH_MAX UINT64_C(2147483647)
+
+/** CONF_SET: set @c key to @c val on this lcore. */
+struct ipc_msg_conf_set {
+	struct ipc_hdr hdr;
+	uint32_t key;              /**< IPC_CONF_* */
+	uint32_t pad;
+	uint64_t val[2];           /**< by key */
+};
+
+/** CONF_STATUS: answer to CONF_SET. */
+struct ipc_msg_conf_status {
+	struct ipc_hdr hdr;
+	uint32_t key;              /**< as in the CONF_SET */
+	int32_t status;            /**< 0; -ENODEV: nothing on this lcore uses it (no change);
+				    -EINVAL: unknown key or a value out of range (no change) */
+	uint64_t val[2];           /**< what this lcore has in force now; IPC_CONF_BANDWIDTH: its
+				    share of the rate and burst, bytes/s (0 = no limit) */
+};
+
 _Static_assert(sizeof(struct ipc_msg_ping) == 24, "ABI");
 _Static_assert(sizeof(struct ipc_msg_pong) == 48, "ABI");
 _Static_assert(sizeof(struct ipc_msg_cmd_error) == 16, "ABI");
@@ -573,6 +615,10 @@ _Static_assert(sizeof(struct ipc_msg_port_get) == 16, "ABI");
 _Static_assert(sizeof(struct ipc_msg_port_info) == 128, "ABI");
 _Static_assert(sizeof(struct ipc_msg_port_get) <= IPC_CMD_SLOT, "cmd slot");
 _Static_assert(sizeof(struct ipc_msg_port_info) <= IPC_EVT_SLOT, "evt slot");
+_Static_assert(sizeof(struct ipc_msg_conf_set) == 32, "ABI");
+_Static_assert(sizeof(struct ipc_msg_conf_status) == 32, "ABI");
+_Static_assert(sizeof(struct ipc_msg_conf_set) <= IPC_CMD_SLOT, "cmd slot");
+_Static_assert(sizeof(struct ipc_msg_conf_status) <= IPC_EVT_SLOT, "evt slot");
 
 /**
  * Check that @p slot (of @p slot_size readable bytes) holds a well-formed

@@ -35,13 +35,14 @@ usage(void)
 	fprintf(stderr,
 		"usage: chivectl [-s SOCKET] [-t SECONDS] [-j|--json] COMMAND [ARGS...]\n"
 		"       chivectl help      list the commands of the running controlplane\n"
-		"  -j, --json  answer a read command (status, counters, show ...) in JSON\n"
+		"  -j, --json  answer a read command (status, counters, show ..., config get) in JSON\n"
 		"  e.g. chivectl status\n"
 		"       chivectl counters /cp/link/\n"
 		"       chivectl show channels\n"
 		"       chivectl --json show lcores\n"
 		"       chivectl channel open 192.0.2.7:9001 $FINGERPRINT [ED25519_ID]\n"
-		"       chivectl channel close 0x00010002\n");
+		"       chivectl channel close 0x00010002\n"
+		"       chivectl config set RelayBandwidthRate 10 MBytes\n");
 }
 
 /* Default answer timeouts of commands that wait longer than most (s). */

@@ -78,6 +78,15 @@ static const struct cp_cli_cmd cli_cmds[] = {
 	{ "show config", "",
 	  "the settings the controlplane runs with (file, command line and defaults merged)",
 	  cp_cli_cmd_show_config, true },
+	{ "config get", "[KEY]",
+	  "every config keyword (or KEY, any case) with its value and whether 'config set' "
+	  "changes it while running",
+	  cp_cli_cmd_config_get, true },
+	{ "config set", "KEY VALUE",
+	  "change a keyword while running (Log, Nickname, ContactInfo, MyFamily, "
+	  "PublishServerDescriptor, RelayBandwidthRate/Burst, MaxOnionQueueDelay); the file's "
+	  "checks; others need a restart",
+	  cp_cli_cmd_config_set, false },
 	{ "circuit destroy", "HANDLE [REASON]",
 	  "destroy a circuit: DESTROY both ways (REASON: tor-spec 5.4 name or number, default "
 	  "requested)",

@@ -4,7 +4,7 @@
  * @brief The built-in CLI commands: help, status, counters (cli_cmds.c), the
  *        channel commands and paged listings (cli_chan.c), the circuit commands
  *        (cli_circ.c), `show consensus` (cli_dir.c), `show ports|lcores|keys|config`
- *        (cli_show.c).
+ *        (cli_show.c), `config get|set` (cli_config.c).
  */
 #ifndef CONTROLPLANE_CLI_CLI_CMDS_H
 #define CONTROLPLANE_CLI_CLI_CMDS_H
@@ -88,5 +88,10 @@ int cp_cli_cmd_show_lcores(struct cp_cli_req *req, int argc, char **argv);
 int cp_cli_cmd_show_keys(struct cp_cli_req *req, int argc, char **argv);
 /** `show config`: the effective configuration, cp->conf (cli_show.c). */
 int cp_cli_cmd_show_config(struct cp_cli_req *req, int argc, char **argv);
+
+/** `config get [KEY]`: every keyword (or one) with its value and whether it changes at run time. */
+int cp_cli_cmd_config_get(struct cp_cli_req *req, int argc, char **argv);
+/** `config set KEY VALUE`: a run-time change (runconf.h); the bandwidth also on every lcore. */
+int cp_cli_cmd_config_set(struct cp_cli_req *req, int argc, char **argv);
 
 #endif /* CONTROLPLANE_CLI_CLI_CMDS_H */

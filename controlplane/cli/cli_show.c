@@ -17,8 +17,9 @@
  * - `show keys` reads the key store and the link credentials; it never
  *   prints a secret.
  * - `show config` prints cp->conf, the configuration main.c merged from the
- *   file, the command line and the defaults; without it (unit tests), what
- *   the context itself holds (segment, directory settings).
+ *   file, the command line and the defaults, with what `config set` changed
+ *   since; without it (unit tests), what the context itself holds (segment,
+ *   directory settings).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -491,32 +492,6 @@ log_dest_name(enum conf_log_dest d)
 	}
 }
 
-/* A DirAuthority line as torrc writes it: [NICK] [orport=N] [v3ident=HEX] A.B.C.D:PORT FP. */
-static void
-auth_line(char *out, size_t len, const struct cp_dir_auth *au)
-{
-	char ip[INET_ADDRSTRLEN];
-	size_t pos = 0;
-
-	ip_str(ip, au->ip);
-	out[0] = '\0';
-	if (au->nickname[0] != '\0')
-		pos += (size_t)snprintf(out + pos, len - pos, "%s ", au->nickname);
-	if (au->orport != 0 && pos < len)
-		pos += (size_t)snprintf(out + pos, len - pos, "orport=%u ", au->orport);
-	if (au->has_v3ident && pos < len) {
-		pos += (size_t)snprintf(out + pos, len - pos, "v3ident=");
-		for (int i = 0; i < 20 && pos < len; i++)
-			pos += (size_t)snprintf(out + pos, len - pos, "%02X", au->v3ident[i]);
-		if (pos < len)
-			pos += (size_t)snprintf(out + pos, len - pos, " ");
-	}
-	if (pos < len)
-		pos += (size_t)snprintf(out + pos, len - pos, "%s:%u ", ip, au->dirport);
-	for (int i = 0; i < 20 && pos < len; i++)
-		pos += (size_t)snprintf(out + pos, len - pos, "%02X", au->rsa_id[i]);
-}
-
 static void
 config_json(struct cp_cli_req *req)
 {
@@ -563,7 +538,7 @@ config_json(struct cp_cli_req *req)
 	cp_json_key(&j, "dir_authorities");
 	cp_json_arr_begin(&j);
 	for (unsigned i = 0; i < d->n_auth; i++) {
-		auth_line(line, sizeof(line), &d->auth[i]);
+		cp_config_dirauth_line(line, sizeof(line), &d->auth[i]);
 		cp_json_str(&j, line);
 	}
 	cp_json_arr_end(&j);
@@ -636,7 +611,7 @@ cp_cli_cmd_show_config(struct cp_cli_req *req, int argc, char **argv)
 	}
 	cp_buf_printf(b, "%-24s %u\n", "ORPort", d->orport);
 	for (unsigned i = 0; i < d->n_auth; i++) {
-		auth_line(line, sizeof(line), &d->auth[i]);
+		cp_config_dirauth_line(line, sizeof(line), &d->auth[i]);
 		cp_buf_printf(b, "%-24s %s\n", "DirAuthority", line);
 	}
 	if (d->n_auth == 0)

@@ -117,6 +117,31 @@ cp_dir_init(struct cp_dir *d, const struct cp_dir_conf *conf, const struct cp_ke
 	return 0;
 }
 
+int
+cp_dir_reconfigure(struct cp_dir *d, const struct cp_dir_conf *conf, const char *why, char *err,
+		   size_t errlen)
+{
+	bool enabled = d->conf.n_auth > 0 && conf->publish;
+
+	if (enabled && (d->conf.address == 0 || d->conf.orport == 0)) {
+		snprintf(err, errlen,
+			 "publishing a descriptor needs an IPv4 Address (or PortAddress) and an "
+			 "ORPort");
+		return -EINVAL;
+	}
+	snprintf(d->conf.nickname, sizeof(d->conf.nickname), "%s",
+		 conf->nickname[0] != '\0' ? conf->nickname : "Unnamed");
+	snprintf(d->conf.contact, sizeof(d->conf.contact), "%s", conf->contact);
+	d->conf.publish = conf->publish;
+	d->conf.bw_rate = conf->bw_rate;
+	d->conf.bw_burst = conf->bw_burst;
+	memcpy(d->conf.family, conf->family, sizeof(d->conf.family));
+	d->conf.n_family = conf->n_family;
+	d->enabled = enabled;
+	dir_dirty(d, why);
+	return 0;
+}
+
 /* ---- bandwidth: tor's rep_hist_bandwidth_assess() over the dataplane's counters ---- */
 
 void

@@ -161,6 +161,22 @@ struct cp_dir {
 int cp_dir_init(struct cp_dir *d, const struct cp_dir_conf *conf, const struct cp_keys *keys,
 		const char *datadir, time_t now, char *err, size_t errlen);
 
+/**
+ * Take the settings of @p conf that may change while running (`chivectl
+ * config set`): Nickname, ContactInfo, PublishServerDescriptor,
+ * RelayBandwidthRate/Burst and MyFamily; the others must equal those the
+ * module was started with and are ignored. Marks the descriptor dirty with
+ * @p why ("config: Nickname"), so it is rebuilt and uploaded again (tor's
+ * mark_my_descriptor_dirty() on a config change). Turning publishing on
+ * starts uploads, off stops them. All or nothing.
+ *
+ * @return
+ *   0, or -EINVAL with a reason in @p err (publishing turned on without an
+ *   Address or ORPort, as cp_dir_init() refuses it); nothing changed.
+ */
+int cp_dir_reconfigure(struct cp_dir *d, const struct cp_dir_conf *conf, const char *why,
+		       char *err, size_t errlen);
+
 /** Periodic work, from the loop's timer: bandwidth, publishing, consensus, timeouts. */
 void cp_dir_tick(struct cp_ctx *cp, time_t now, uint64_t now_ns);
 

@@ -26,6 +26,7 @@
 #include "controlplane/loop.h"
 #include "controlplane/metrics/metrics.h"
 #include "controlplane/metrics/metrics_int.h"
+#include "controlplane/runconf.h"
 
 /** MetricsPort counters (/cp/metrics/NAME). */
 struct metrics_stats {
@@ -103,6 +104,7 @@ cp_metrics_visit_cp(struct cp_ctx *cp, cp_ctr_fn *fn, void *arg)
 		cp_link_counters(&cp->link, fn, arg);
 	cp_circ_counters(&cp->circ, fn, arg);
 	cp_dir_counters(&cp->dir, fn, arg);
+	cp_runconf_counters(&cp->runconf, fn, arg);
 	if (cp->metrics != NULL)
 		cp_metrics_counters(cp->metrics, fn, arg);
 }

@@ -424,6 +424,25 @@ cp_onionq_set_keys(struct cp_onionq *q, const struct cp_onion_server_keys *sk)
 	pthread_mutex_unlock(&q->lock);
 }
 
+void
+cp_onionq_set_max_delay(struct cp_onionq *q, unsigned max_delay_ms)
+{
+	pthread_mutex_lock(&q->lock);
+	q->conf.max_delay_ms = max_delay_ms;
+	pthread_mutex_unlock(&q->lock);
+}
+
+unsigned
+cp_onionq_max_delay(struct cp_onionq *q)
+{
+	unsigned ms;
+
+	pthread_mutex_lock(&q->lock);
+	ms = q->conf.max_delay_ms;
+	pthread_mutex_unlock(&q->lock);
+	return ms;
+}
+
 /* Would a job wait longer than max_delay_ms behind those already waiting? (under the lock) */
 static bool
 onionq_too_slow(const struct cp_onionq *q)

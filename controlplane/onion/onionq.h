@@ -171,6 +171,17 @@ void cp_onionq_destroy(struct cp_onionq *q);
 void cp_onionq_set_keys(struct cp_onionq *q, const struct cp_onion_server_keys *sk);
 
 /**
+ * Change max_delay_ms (tor's MaxOnionQueueDelay; 0: never refuse for the
+ * delay) while the queue runs (`chivectl config set MaxOnionQueueDelay`):
+ * every submit from now on is judged by it. Under the queue's lock, so any
+ * thread may call it.
+ */
+void cp_onionq_set_max_delay(struct cp_onionq *q, unsigned max_delay_ms);
+
+/** Return max_delay_ms now (ms). */
+unsigned cp_onionq_max_delay(struct cp_onionq *q);
+
+/**
  * Queue a handshake: cookie, htype, hlen and hdata of @p job are copied
  * (the rest is ignored). CREATE_FAST and HTYPEs no worker would accept are
  * answered at once (the result waits for cp_onionq_poll() all the same).

@@ -931,21 +931,33 @@ chan_kick(const struct dp_lcore *lc, struct dp_chan_lcore *cl, struct chan *ch)
 
 /* ---- RelayBandwidthRate: per-lcore token buckets (chan.h, struct dp_chan_conf) ---- */
 
-/* This lcore's share of the limits; tor's rules: a burst alone sets the rate,
- * a burst below the rate is raised to it. Buckets start full. */
+/* This lcore's share of the limits @p rate and @p burst (the dataplane's);
+ * tor's rules: a burst alone sets the rate, a burst below the rate is raised
+ * to it. At start (or from no limit) the buckets start full; later, tokens
+ * held are kept up to the new burst. */
 static void
-chan_bw_setup(struct dp_lcore *lc, struct dp_chan_lcore *cl, const struct dp_chan_conf *conf)
+chan_bw_setup(struct dp_lcore *lc, struct dp_chan_lcore *cl, uint64_t rate, uint64_t burst)
 {
-	uint64_t rate = conf->bw_rate != 0 ? conf->bw_rate : conf->bw_burst;
-	uint64_t burst = conf->bw_burst > rate ? conf->bw_burst : rate;
-	uint64_t lanes = conf->bw_lanes != 0 ? conf->bw_lanes : 1;
+	uint64_t lanes = cl->conf.bw_lanes != 0 ? cl->conf.bw_lanes : 1;
+	bool was_limited = cl->bw_rate != 0;
 
+	if (rate == 0)
+		rate = burst;
+	if (burst < rate)
+		burst = rate;
 	cl->bw_rate = rate / lanes;
 	cl->bw_burst = burst / lanes;
 	if (rate != 0 && cl->bw_rate == 0)
 		cl->bw_rate = cl->bw_burst = 1;
-	cl->bw_rd = cl->bw_wr = (int64_t)cl->bw_burst;
-	cl->bw_last_us = lc->now_us;
+	if (!was_limited) {
+		cl->bw_rd = cl->bw_wr = (int64_t)cl->bw_burst;
+		cl->bw_last_us = lc->now_us;
+	} else {
+		cl->bw_rd = RTE_MIN(cl->bw_rd, (int64_t)cl->bw_burst);
+		cl->bw_wr = RTE_MIN(cl->bw_wr, (int64_t)cl->bw_burst);
+	}
+	ipc_ctr_set(lc->ctr, DP_CTR_chan_bw_rate, cl->bw_rate);
+	ipc_ctr_set(lc->ctr, DP_CTR_chan_bw_burst, cl->bw_burst);
 }
 
 /* Add what the rate earned since the last refill (at most every 100 µs); wake
@@ -1264,7 +1276,7 @@ dp_chan_create(struct dp_lcore *lc, const struct dp_chan_conf *conf)
 		}
 	}
 	cl->hs_free = 0;
-	chan_bw_setup(lc, cl, conf);
+	chan_bw_setup(lc, cl, conf->bw_rate, conf->bw_burst);
 	/* NETINFO carries the wall clock; the lcore has only now_us (no syscalls). */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	cl->wall_base_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u - lc->now_us;
@@ -1476,6 +1488,38 @@ dp_chan_set_paused(struct dp_lcore *lc, uint32_t handle, bool paused)
 	 * the loop. */
 	chan_kick(lc, cl, ch);
 	return 0;
+}
+
+int
+dp_chan_set_bw(struct dp_lcore *lc, uint64_t rate, uint64_t burst)
+{
+	struct dp_chan_lcore *cl = lc->chan;
+
+	if (cl == NULL)
+		return -ENODEV;
+	if (rate > IPC_CONF_BANDWIDTH_MAX || burst > IPC_CONF_BANDWIDTH_MAX)
+		return -EINVAL;
+	chan_bw_setup(lc, cl, rate, burst);
+	if (cl->bw_rate != 0)
+		return 0;
+	/* No limit any more: nothing refills, so wake the readers that waited.
+	 * Bounded: at most max_chans entries. */
+	while (cl->bw_wait_n > 0) {
+		struct chan *ch = chan_lookup(lc, cl->bw_wait[--cl->bw_wait_n]);
+
+		if (ch == NULL || !ch->bw_waiting)
+			continue;
+		ch->bw_waiting = 0;
+		chan_kick(lc, cl, ch);
+	}
+	return 0;
+}
+
+void
+dp_chan_bw(const struct dp_lcore *lc, uint64_t *rate, uint64_t *burst)
+{
+	*rate = lc->chan != NULL ? lc->chan->bw_rate : 0;
+	*burst = lc->chan != NULL ? lc->chan->bw_burst : 0;
 }
 
 void

@@ -51,7 +51,11 @@
 /** Largest variable-length cell buffered during the handshake (CERTS). */
 #define DP_CHAN_HS_BUF (IPC_CERTS_MAX + 64u)
 
-/** Per-lcore channel configuration; immutable once lcores run. */
+/**
+ * Per-lcore channel configuration; immutable once lcores run, except the
+ * bandwidth limits, which dp_chan_set_bw() changes (the fields here keep
+ * the values at start).
+ */
 struct dp_chan_conf {
 	uint32_t max_chans;     /**< Channel objects per lcore, 1..DP_CHAN_MAX. */
 	uint32_t max_hs;        /**< Concurrent handshakes per lcore (handshake state pool). */
@@ -170,6 +174,25 @@ int dp_chan_set_paused(struct dp_lcore *lc, uint32_t handle, bool paused);
 
 /** Read the channels resumed since the last call (bounded). Called from the lcore loop. */
 void dp_chan_run_kicks(struct dp_lcore *lc);
+
+/**
+ * Change RelayBandwidthRate/Burst while the lcore runs (IPC_MSG_CONF_SET,
+ * `chivectl config set`): @p rate and @p burst are for the whole dataplane,
+ * bytes/s (0 = no limit), with the rules of dp_chan_conf::bw_rate; this
+ * lcore takes 1/bw_lanes of them. Tokens already held are kept up to the
+ * new burst; from no limit, the buckets start full; to no limit, channels
+ * that waited for tokens read again from the next dp_chan_run_kicks(). The
+ * gauges /dp/chan/bw_rate and /dp/chan/bw_burst show this lcore's share.
+ * Called on the lcore (its command poll): no lock.
+ *
+ * @return
+ *   0; -EINVAL (a value above IPC_CONF_BANDWIDTH_MAX; nothing changed);
+ *   -ENODEV (no channel layer on this lcore).
+ */
+int dp_chan_set_bw(struct dp_lcore *lc, uint64_t rate, uint64_t burst);
+
+/** This lcore's share of the limits now, bytes/s (0 = no limit; 0, 0 without channels). */
+void dp_chan_bw(const struct dp_lcore *lc, uint64_t *rate, uint64_t *burst);
 
 /**
  * Find a channel to the relay with RSA identity @p rsa_id (20 bytes) and,

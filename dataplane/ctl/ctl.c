@@ -83,9 +83,33 @@ ctl_port(struct dp_lcore *lc, const void *msg)
 	dp_ctl_send_evt(lc, &info, sizeof(info));
 }
 
+/* CONF_SET: a run-time setting, applied here between two iterations of the
+ * loop; the answer says what this lcore has in force afterwards. */
+static void
+ctl_conf(struct dp_lcore *lc, const void *msg)
+{
+	const struct ipc_msg_conf_set *req = msg;
+	struct ipc_msg_conf_status st;
+
+	memset(&st, 0, sizeof(st));
+	ipc_hdr_init(&st.hdr, IPC_MSG_CONF_STATUS, sizeof(st), req->hdr.req_id);
+	st.key = req->key;
+	switch (req->key) {
+	case IPC_CONF_BANDWIDTH:
+		st.status = dp_chan_set_bw(lc, req->val[0], req->val[1]);
+		dp_chan_bw(lc, &st.val[0], &st.val[1]);
+		break;
+	default:
+		st.status = -EINVAL;
+		break;
+	}
+	dp_ctl_send_evt(lc, &st, sizeof(st));
+}
+
 static dp_ctl_handler_fn *const ctl_handlers[IPC_MSG_TYPE_MAX + 1] = {
 	[IPC_MSG_PING] = ctl_ping,
 	[IPC_MSG_PORT_GET] = ctl_port,
+	[IPC_MSG_CONF_SET] = ctl_conf,
 	[IPC_MSG_CHAN_OPEN] = ctl_chan,
 	[IPC_MSG_CHAN_CLOSE] = ctl_chan,
 	[IPC_MSG_CHAN_LIST] = ctl_chan,

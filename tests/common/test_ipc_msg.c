@@ -65,6 +65,24 @@ test_msg_port_get_is_a_command_and_port_info_a_full_event(void)
 }
 
 static void
+test_msg_conf_set_is_a_command_and_conf_status_an_event(void)
+{
+	uint16_t type = 0;
+
+	put_hdr(IPC_MSG_CONF_SET, sizeof(struct ipc_msg_conf_set));
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_CMD_SLOT, IPC_DIR_CMD, &type), 0);
+	CU_ASSERT_EQUAL(type, IPC_MSG_CONF_SET);
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_EVT_SLOT, IPC_DIR_EVT, &type), -ENOTSUP);
+	put_hdr(IPC_MSG_CONF_STATUS, sizeof(struct ipc_msg_conf_status));
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_EVT_SLOT, IPC_DIR_EVT, &type), 0);
+	CU_ASSERT_EQUAL(type, IPC_MSG_CONF_STATUS);
+	put_hdr(IPC_MSG_CONF_STATUS, sizeof(struct ipc_msg_conf_status) + 8);
+	CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_EVT_SLOT, IPC_DIR_EVT, &type), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(ipc_msg_type_name(IPC_MSG_CONF_SET), "conf_set");
+	CU_ASSERT_STRING_EQUAL(ipc_msg_type_name(IPC_MSG_CONF_STATUS), "conf_status");
+}
+
+static void
 test_msg_len_shorter_than_header_is_emsgsize(void)
 {
 	uint16_t type = 0;
@@ -137,6 +155,8 @@ static CU_TestInfo ipc_msg_tests[] = {
 	{ "valid_cell_on_cell_rings", test_msg_valid_cell_on_cell_rings },
 	{ "port_get_is_a_command_and_port_info_a_full_event",
 	  test_msg_port_get_is_a_command_and_port_info_a_full_event },
+	{ "conf_set_is_a_command_and_conf_status_an_event",
+	  test_msg_conf_set_is_a_command_and_conf_status_an_event },
 	{ "len_shorter_than_header_is_emsgsize", test_msg_len_shorter_than_header_is_emsgsize },
 	{ "len_longer_than_slot_is_emsgsize", test_msg_len_longer_than_slot_is_emsgsize },
 	{ "slot_smaller_than_header_is_emsgsize", test_msg_slot_smaller_than_header_is_emsgsize },

@@ -333,9 +333,11 @@ test_help_lists_every_command(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  show lcores\n      every dataplane lcore"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  show keys\n      relay identity"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  show config\n      the settings"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  config get [KEY]\n      every config keyword"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  config set KEY VALUE\n      change a keyword"));
 	CU_ASSERT_PTR_NOT_NULL(
 		strstr(fx.body, "  circuit destroy HANDLE [REASON]\n      destroy a circuit"));
-	CU_ASSERT_EQUAL(count_substr(fx.body, "\n      "), 13);
+	CU_ASSERT_EQUAL(count_substr(fx.body, "\n      "), 15);
 }
 
 static void

@@ -608,11 +608,11 @@ test_help_json_lists_every_command(void)
 	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
 	CU_ASSERT_TRUE(json_valid(fx.body));
 	CU_ASSERT_EQUAL(count_substr(fx.body, "\"command\":"), (int)n);
-	CU_ASSERT_EQUAL(n, 13);
+	CU_ASSERT_EQUAL(n, 15);
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "{\"command\":\"show lcores\",\"args\":\"\","));
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "{\"command\":\"channel open\",\"args\":\"ADDR:PORT "
 					       "FINGERPRINT [ED25519_ID]\""));
-	CU_ASSERT_EQUAL(count_substr(fx.body, "\"json\":false"), 3);
+	CU_ASSERT_EQUAL(count_substr(fx.body, "\"json\":false"), 4);
 }
 
 /* ---- status and counters while detached ----------------------------------- */

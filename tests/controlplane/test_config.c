@@ -485,7 +485,134 @@ test_cp_config_no_arguments_and_no_default_file(void)
 				    "FILE or options; --help lists them)");
 }
 
+/* ---- run time: cp_config_set() and cp_config_values() ---- */
+
+struct dump {
+	char text[16384];
+	size_t len;
+	const char *name;
+};
+
+static void
+dump_line(void *arg, const char *value)
+{
+	struct dump *d = arg;
+
+	if (d->len < sizeof(d->text))
+		d->len += (size_t)snprintf(d->text + d->len, sizeof(d->text) - d->len, "%s %s\n",
+					   d->name, value);
+}
+
+/* Every keyword the control plane holds, as config file lines. */
+static void
+dump_conf(const struct cp_config *cfg, struct dump *d)
+{
+	d->len = 0;
+	d->text[0] = '\0';
+	for (size_t i = 0; i < conf_schema_len; i++) {
+		d->name = conf_schema[i].name;
+		cp_config_values(cfg, &conf_schema[i], dump_line, d);
+	}
+}
+
+/* What `config get` shows is a config file that gives the same configuration. */
+static void
+test_cp_config_values_read_back_as_the_same_configuration(void)
+{
+	static struct dump a, b;
+
+	CU_ASSERT_EQUAL_FATAL(load("Nickname Chive1\n"
+				   "ContactInfo ops <ops AT example dot org>\n"
+				   "Address 192.0.2.7\n"
+				   "ORPort 9001\n"
+				   "DirAuthority " TOR26 "\n"
+				   "PublishServerDescriptor 0\n"
+				   "TestingTorNetwork 1\n"
+				   "RelayBandwidthRate 1 MB\n"
+				   "RelayBandwidthBurst 2 MB\n"
+				   "MyFamily $ABCDEF0123456789ABCDEF0123456789ABCDEF01,"
+				   "0123456789ABCDEF0123456789ABCDEF01234567\n"
+				   "ExitRelay 0\n"
+				   "FamilyId glNjcssBA8QEM3pRrOPsYPNiq5i9wSH7CGv3uYa/bdQ\n"
+				   "MetricsPort 127.0.0.1:9035\n"
+				   "MetricsPortPolicy accept 10.0.0.0/8, reject *\n"
+				   "DataDirectory /srv/chive\n"
+				   "Log info file /var/log/chive.log\n"
+				   "CliSocket /tmp/x.sock\n"
+				   "CliSocketMode 0600\n"
+				   "OfflineMasterKey 1\n"
+				   "NumOnionWorkers 3\n"
+				   "MaxOnionQueueDelay 2 seconds\n"
+				   "SharedMemoryName relay1\n"),
+			      0);
+	dump_conf(&c, &a);
+	CU_ASSERT_PTR_NOT_NULL(strstr(a.text, "\nRelayBandwidthRate 1048576 bytes\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a.text, "\nMaxOnionQueueDelay 2000 msec\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a.text, "\nLog info file /var/log/chive.log\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a.text, "\nMyFamily $0123456789ABCDEF0123456789ABCDEF01234567\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a.text, "\nMetricsPortPolicy reject *\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a.text, "\nCliSocketMode 0600\n"));
+	cp_config_default(&c);
+	CU_ASSERT_EQUAL_FATAL(load(a.text), 0);
+	dump_conf(&c, &b);
+	CU_ASSERT_STRING_EQUAL(a.text, b.text);
+}
+
+/* The schema's RUNTIME flags are exactly the keywords cp_config_set() changes. */
+static void
+test_cp_config_set_changes_exactly_the_runtime_keywords(void)
+{
+	static const struct {
+		const char *name, *value;
+	} runtime[] = {
+		{ "Nickname", "Chive2" },
+		{ "ContactInfo", "ops" },
+		{ "PublishServerDescriptor", "0" },
+		{ "RelayBandwidthRate", "1 MB" },
+		{ "RelayBandwidthBurst", "2 MB" },
+		{ "MyFamily", "$ABCDEF0123456789ABCDEF0123456789ABCDEF01" },
+		{ "Log", "info" },
+		{ "MaxOnionQueueDelay", "500" },
+	};
+	const struct conf_opt *opt;
+	char note[256];
+	unsigned n = 0;
+
+	for (size_t i = 0; i < conf_schema_len; i++) {
+		const struct conf_opt *o = &conf_schema[i];
+		const char *value = "1";
+		bool is_rt = false;
+
+		for (size_t k = 0; k < sizeof(runtime) / sizeof(runtime[0]); k++) {
+			if (strcmp(runtime[k].name, o->name) == 0) {
+				value = runtime[k].value;
+				is_rt = true;
+			}
+		}
+		CU_ASSERT_EQUAL((o->flags & CONF_F_RUNTIME) != 0, is_rt);
+		cp_config_default(&c);
+		if (is_rt) {
+			CU_ASSERT_EQUAL(cp_config_set(&c, o->name, value, &opt, note, sizeof(note),
+						      err, sizeof(err)),
+					0);
+			n++;
+		} else {
+			CU_ASSERT_EQUAL(cp_config_set(&c, o->name, value, &opt, note, sizeof(note),
+						      err, sizeof(err)),
+					-EPERM);
+			snprintf(want, sizeof(want), "%s needs a restart (set it in the config file)",
+				 o->name);
+			CU_ASSERT_STRING_EQUAL(err, want);
+		}
+	}
+	CU_ASSERT_EQUAL(n, sizeof(runtime) / sizeof(runtime[0]));
+}
+
 static CU_TestInfo cp_config_tests[] = {
+	{ "values_read_back_as_the_same_configuration",
+	  test_cp_config_values_read_back_as_the_same_configuration },
+	{ "set_changes_exactly_the_runtime_keywords",
+	  test_cp_config_set_changes_exactly_the_runtime_keywords },
 	{ "defaults", test_cp_config_defaults },
 	{ "file_sets_every_keyword", test_cp_config_file_sets_every_keyword },
 	{ "file_refuses_bad_dataplane_value", test_cp_config_file_refuses_bad_dataplane_value },

@@ -397,6 +397,40 @@ test_onionq_estimated_delay_refused(void)
 	cp_onionq_destroy(q);
 }
 
+/* MaxOnionQueueDelay changed while workers run (`config set`): the next submit is judged by it. */
+static void
+test_onionq_max_delay_changes_while_running(void)
+{
+	struct cp_onionq_job job, out[16];
+	struct cp_onion_client st;
+	struct cp_onionq_conf c;
+	struct cp_onionq_stats s;
+	struct cp_onionq *q;
+
+	conf_hooked(&c, 1, 100);
+	c.max_delay_ms = 0; /* never refuse for the delay */
+	gate_set(true);
+	CU_ASSERT_EQUAL_FATAL(cp_onionq_create(&c, &q), 0);
+	cp_onionq_set_keys(q, &keys);
+	job_make(&job, &st, WIRE_HTYPE_NTOR, &peer, 0);
+	CU_ASSERT_EQUAL(cp_onionq_submit(q, &job), 0);
+	CU_ASSERT_FATAL(wait_entered(1));
+	for (int i = 0; i < 6; i++)
+		CU_ASSERT_EQUAL(cp_onionq_submit(q, &job), 0);
+	/* 6 waiting ntor jobs: an estimate of 6 ms, above a new limit of 5 ms. */
+	cp_onionq_set_max_delay(q, 5);
+	CU_ASSERT_EQUAL(cp_onionq_max_delay(q), 5);
+	CU_ASSERT_EQUAL(cp_onionq_submit(q, &job), -EAGAIN);
+	cp_onionq_set_max_delay(q, 0);
+	CU_ASSERT_EQUAL(cp_onionq_submit(q, &job), 0);
+	cp_onionq_stats(q, &s);
+	CU_ASSERT_EQUAL(s.dropped_delay, 1);
+	gate_set(false);
+	CU_ASSERT_EQUAL(wait_results(q, out, 8), 8);
+	cp_onion_client_wipe(&st);
+	cp_onionq_destroy(q);
+}
+
 static void
 test_onionq_delay_floor_always_has_room(void)
 {
@@ -797,6 +831,7 @@ static CU_TestInfo onionq_tests[] = {
 	{"inline_htypes_answered_at_submit", test_onionq_inline_htypes_answered_at_submit},
 	{"full_queue_refused_and_counted", test_onionq_full_queue_refused_and_counted},
 	{"estimated_delay_refused", test_onionq_estimated_delay_refused},
+	{ "max_delay_changes_while_running", test_onionq_max_delay_changes_while_running },
 	{"delay_floor_always_has_room", test_onionq_delay_floor_always_has_room},
 	{"delay_uses_measured_cost", test_onionq_delay_uses_measured_cost},
 	{"stale_jobs_dropped_not_processed", test_onionq_stale_jobs_dropped_not_processed},

@@ -749,7 +749,76 @@ test_chan_no_creds(void)
 	CU_ASSERT(PUMP_UNTIL(dp_chan_has_creds(&rb.lc), 20000));
 }
 
+/* ---- RelayBandwidthRate changed while running (`chivectl config set`) ---- */
+
+struct conf_result {
+	int done;
+	struct ipc_msg_conf_status st;
+};
+
+static void
+conf_cb(void *arg, const struct ipc_hdr *reply, uint32_t lcore_idx, uint64_t now_ns)
+{
+	struct conf_result *r = arg;
+
+	(void)lcore_idx;
+	(void)now_ns;
+	r->done = 1;
+	if (reply != NULL && reply->type == IPC_MSG_CONF_STATUS)
+		memcpy(&r->st, reply, sizeof(r->st));
+	else
+		r->st.status = -EPROTO;
+}
+
+/* CONF_SET through the control plane's request path to a running lcore. */
+static int
+conf_set_bw(struct relay *r, uint64_t rate, uint64_t burst, struct conf_result *res)
+{
+	struct ipc_msg_conf_set m;
+
+	memset(res, 0, sizeof(*res));
+	memset(&m, 0, sizeof(m));
+	ipc_hdr_init(&m.hdr, IPC_MSG_CONF_SET, sizeof(m), 0);
+	m.key = IPC_CONF_BANDWIDTH;
+	m.val[0] = rate;
+	m.val[1] = burst;
+	if (cp_dplink_request(&r->dp, 0, &m.hdr, sizeof(m), 1000000000u, vnow * 1000u, conf_cb,
+			      res) != 0)
+		return -1;
+	return PUMP_UNTIL(res->done, 20000) ? 0 : -1;
+}
+
+/* The lcore (one lane: the whole limit) takes a rate, a burst alone, and no limit;
+ * the gauges follow; a value above tor's cap changes nothing. */
+static void
+test_chan_bandwidth_set_while_running(void)
+{
+	struct conf_result res;
+	uint64_t rate, burst;
+
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_bw_rate), 0);
+	CU_ASSERT_FATAL(conf_set_bw(&rb, 1048576, 0, &res) == 0);
+	CU_ASSERT_EQUAL(res.st.status, 0);
+	CU_ASSERT_EQUAL(res.st.val[0], 1048576);
+	CU_ASSERT_EQUAL(res.st.val[1], 1048576); /* a burst below the rate is raised to it */
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_bw_rate), 1048576);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_bw_burst), 1048576);
+	CU_ASSERT_FATAL(conf_set_bw(&rb, 0, 204800, &res) == 0);
+	CU_ASSERT_EQUAL(res.st.val[0], 204800); /* a burst alone sets the rate */
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_bw_rate), 204800);
+	CU_ASSERT_EQUAL(dp_chan_set_bw(&rb.lc, IPC_CONF_BANDWIDTH_MAX + 1, 0), -EINVAL);
+	dp_chan_bw(&rb.lc, &rate, &burst);
+	CU_ASSERT_EQUAL(rate, 204800);
+	CU_ASSERT_EQUAL(burst, 204800);
+	CU_ASSERT_FATAL(conf_set_bw(&rb, 0, 0, &res) == 0);
+	CU_ASSERT_EQUAL(res.st.status, 0);
+	CU_ASSERT_EQUAL(res.st.val[0], 0);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_bw_rate), 0);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_chan_bw_burst), 0);
+}
+
 static CU_TestInfo chan_tests[] = {
+	{ "bandwidth_set_while_running", test_chan_bandwidth_set_while_running },
 	{ "relay_to_relay_both_roles_link5", test_chan_relay_to_relay },
 	{ "wrong_identity_closes", test_chan_wrong_identity },
 	{ "controlplane_down_times_out", test_chan_cp_down_times_out },

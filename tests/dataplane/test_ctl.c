@@ -211,6 +211,52 @@ test_ctl_port_get_describes_the_port(void)
 }
 
 static void
+push_conf_set(uint32_t req_id, uint32_t key, uint64_t v0, uint64_t v1)
+{
+	struct ipc_msg_conf_set m;
+
+	memset(&m, 0, sizeof(m));
+	ipc_hdr_init(&m.hdr, IPC_MSG_CONF_SET, sizeof(m), req_id);
+	m.key = key;
+	m.val[0] = v0;
+	m.val[1] = v1;
+	CU_ASSERT_FATAL(ipc_ring_push(&cp_cmd, &m, sizeof(m)) == 0);
+}
+
+/* An lcore without channels has nothing to limit: -ENODEV, nothing in force. */
+static void
+test_ctl_conf_set_bandwidth_without_channels_answers_enodev(void)
+{
+	uint8_t buf[IPC_EVT_SLOT];
+	struct ipc_msg_conf_status st;
+
+	push_conf_set(41, IPC_CONF_BANDWIDTH, 1048576, 0);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 1);
+	CU_ASSERT_EQUAL_FATAL(pop_evt(buf, sizeof(buf)), IPC_MSG_CONF_STATUS);
+	memcpy(&st, buf, sizeof(st));
+	CU_ASSERT_EQUAL(st.hdr.req_id, 41);
+	CU_ASSERT_EQUAL(st.key, IPC_CONF_BANDWIDTH);
+	CU_ASSERT_EQUAL(st.status, -ENODEV);
+	CU_ASSERT_EQUAL(st.val[0], 0);
+	CU_ASSERT_EQUAL(st.val[1], 0);
+	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_cmd_bad), 0);
+}
+
+static void
+test_ctl_conf_set_unknown_key_answers_einval(void)
+{
+	uint8_t buf[IPC_EVT_SLOT];
+	struct ipc_msg_conf_status st;
+
+	push_conf_set(42, 99, 1, 2);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 1);
+	CU_ASSERT_EQUAL_FATAL(pop_evt(buf, sizeof(buf)), IPC_MSG_CONF_STATUS);
+	memcpy(&st, buf, sizeof(st));
+	CU_ASSERT_EQUAL(st.key, 99);
+	CU_ASSERT_EQUAL(st.status, -EINVAL);
+}
+
+static void
 test_ctl_empty_ring_is_no_work(void)
 {
 	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 0);
@@ -332,6 +378,9 @@ static CU_TestInfo dp_ctl_tests[] = {
 	{ "ping_is_answered_with_pong", test_ctl_ping_is_answered_with_pong },
 	{ "port_get_without_port_answers_enodev", test_ctl_port_get_without_port_answers_enodev },
 	{ "port_get_describes_the_port", test_ctl_port_get_describes_the_port },
+	{ "conf_set_bandwidth_without_channels_answers_enodev",
+	  test_ctl_conf_set_bandwidth_without_channels_answers_enodev },
+	{ "conf_set_unknown_key_answers_einval", test_ctl_conf_set_unknown_key_answers_einval },
 	{ "empty_ring_is_no_work", test_ctl_empty_ring_is_no_work },
 	{ "oversized_length_is_refused_and_counted",
 	  test_ctl_oversized_length_is_refused_and_counted },

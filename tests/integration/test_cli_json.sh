@@ -149,9 +149,9 @@ jcheck "show_circuits_json_empty" 'd["circuits"] == [] and d["count"] == 0'
 
 both help help
 N=$(grep -c '^  [a-z]' "$IT_DIR/help.table")
-jcheck "help_json_lists_what_help_lists" 'len(d["commands"]) == '"$N"' and len(d["commands"]) == 13'
+jcheck "help_json_lists_what_help_lists" 'len(d["commands"]) == '"$N"' and len(d["commands"]) == 15'
 jcheck "help_json_marks_the_read_commands" \
-	'sorted(c["command"] for c in d["commands"] if not c["json"]) == ["channel close", "channel open", "circuit destroy"]'
+	'sorted(c["command"] for c in d["commands"] if not c["json"]) == ["channel close", "channel open", "circuit destroy", "config set"]'
 
 # --- errors: non-zero exit and a message on stderr
 fails "unknown_command_exits_2" 2 "unknown command 'frobnicate'" frobnicate
