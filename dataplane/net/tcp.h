@@ -229,4 +229,11 @@ const char *dp_tcp_state_name(uint8_t s);
 /** Connections in each state (index enum dp_tcp_state), for `show` and gauges. */
 void dp_tcp_state_counts(struct dp_lcore *lc, uint32_t counts[DP_TCP_STATE__COUNT]);
 
+/**
+ * The counter id (DP_CTR_tcp_state_*) of the /dp/tcp/state/ gauge that
+ * counts connections in @p state, or -1 for CLOSED and LISTEN. The gauges
+ * always equal dp_tcp_state_counts() (the fuzzer and tests check it).
+ */
+int dp_tcp_state_ctr(uint8_t state);
+
 #endif /* DATAPLANE_NET_TCP_H */

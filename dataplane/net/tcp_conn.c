@@ -537,6 +537,47 @@ dp_tcp_unlisten(struct dp_lcore *lc, uint16_t port)
 	return 0;
 }
 
+int
+dp_tcp_state_ctr(uint8_t state)
+{
+	switch (state) {
+	case DP_TCP_STATE_SYN_SENT:
+		return DP_CTR_tcp_state_syn_sent;
+	case DP_TCP_STATE_SYN_RECEIVED:
+		return DP_CTR_tcp_state_syn_received;
+	case DP_TCP_STATE_ESTABLISHED:
+		return DP_CTR_tcp_state_established;
+	case DP_TCP_STATE_FIN_WAIT_1:
+		return DP_CTR_tcp_state_fin_wait_1;
+	case DP_TCP_STATE_FIN_WAIT_2:
+		return DP_CTR_tcp_state_fin_wait_2;
+	case DP_TCP_STATE_CLOSE_WAIT:
+		return DP_CTR_tcp_state_close_wait;
+	case DP_TCP_STATE_CLOSING:
+		return DP_CTR_tcp_state_closing;
+	case DP_TCP_STATE_LAST_ACK:
+		return DP_CTR_tcp_state_last_ack;
+	case DP_TCP_STATE_TIME_WAIT:
+		return DP_CTR_tcp_state_time_wait;
+	default:
+		return -1;
+	}
+}
+
+void
+tcp_state_account(struct dp_lcore *lc, uint8_t from, uint8_t to)
+{
+	int f = dp_tcp_state_ctr(from), t = dp_tcp_state_ctr(to);
+
+	if (from == to)
+		return;
+	/* A gauge per lcore: one less is + (2^64 - 1), summed modulo 2^64. */
+	if (f >= 0)
+		ipc_ctr_add(lc->ctr, (uint32_t)f, UINT64_MAX);
+	if (t >= 0)
+		ipc_ctr_add(lc->ctr, (uint32_t)t, 1);
+}
+
 void
 tcp_set_state(struct dp_lcore *lc, struct dp_tcb *t, uint8_t state)
 {
@@ -544,6 +585,7 @@ tcp_set_state(struct dp_lcore *lc, struct dp_tcb *t, uint8_t state)
 
 	if (t->state == state)
 		return;
+	tcp_state_account(lc, t->state, state);
 	if (t->state == DP_TCP_STATE_SYN_RECEIVED && t->listener < DP_TCP_MAX_LISTENERS &&
 	    tl->listeners[t->listener].n_syn_rcvd > 0)
 		tl->listeners[t->listener].n_syn_rcvd--;
@@ -599,6 +641,7 @@ tcp_conn_done(struct dp_lcore *lc, struct dp_tcb *t, uint8_t reason)
 		return;
 	/* Out of the table at once: later segments for the tuple find no connection. */
 	tcb_detach(lc, t);
+	tcp_state_account(lc, t->state, DP_TCP_STATE_CLOSED);
 	t->state = DP_TCP_STATE_CLOSED;
 	t->flags |= TCB_F_DEAD;
 	t->close_reason = reason;
@@ -618,6 +661,7 @@ tcp_tcb_release(struct dp_lcore *lc, struct dp_tcb *t)
 
 	/* A handle to the old connection must not reach the next one. */
 	t->gen = ((t->gen + 1) & TCB_GEN_MASK) != 0 ? t->gen + 1 : 1;
+	tcp_state_account(lc, t->state, DP_TCP_STATE_CLOSED);
 	t->state = DP_TCP_STATE_CLOSED;
 	t->flags = 0;
 	t->ops = NULL;

@@ -277,6 +277,7 @@ listen_input(struct dp_lcore *lc, int li, struct seg *s)
 			t->snd_wnd = t->max_snd_wnd = s->wnd;
 			t->snd_wl1 = s->seq;
 			t->snd_wl2 = s->ack;
+			tcp_state_account(lc, t->state, DP_TCP_STATE_SYN_RECEIVED);
 			t->state = DP_TCP_STATE_SYN_RECEIVED; /* accounted as no listener slot */
 			t->listener = UINT8_MAX;
 			conn_established(lc, t);
@@ -323,6 +324,7 @@ listen_input(struct dp_lcore *lc, int li, struct seg *s)
 	t->iss = tcp_isn(lc, t->laddr, t->lport, t->raddr, t->rport);
 	t->snd_una = t->snd_nxt = t->snd_max = t->iss;
 	t->snd_wl2 = t->iss;
+	tcp_state_account(lc, t->state, DP_TCP_STATE_SYN_RECEIVED);
 	t->state = DP_TCP_STATE_SYN_RECEIVED;
 	l->n_syn_rcvd++;
 	tcp_send_syn(lc, t);
@@ -379,6 +381,7 @@ syn_sent_input(struct dp_lcore *lc, struct dp_tcb *t, struct seg *s)
 	t->snd_wnd = s->wnd;
 	t->max_snd_wnd = s->wnd;
 	t->snd_wl1 = s->seq;
+	tcp_state_account(lc, t->state, DP_TCP_STATE_SYN_RECEIVED);
 	t->state = DP_TCP_STATE_SYN_RECEIVED;
 	tcp_send_syn(lc, t);
 }

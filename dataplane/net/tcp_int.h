@@ -212,6 +212,12 @@ uint32_t tcp_syncookie_mss_idx(uint16_t mss);
 void tcp_tcb_release(struct dp_lcore *lc, struct dp_tcb *t);
 /** Find the listener of @p port, or -1. */
 int tcp_listener_find(struct dp_lcore *lc, uint16_t port);
+/**
+ * Move one connection's /dp/tcp/state/ gauge from state @p from to @p to
+ * (every change of dp_tcb::state goes through here or tcp_set_state()).
+ */
+void tcp_state_account(struct dp_lcore *lc, uint8_t from, uint8_t to);
+
 /** Change state, keeping TIME_WAIT and listener accounting right. */
 void tcp_set_state(struct dp_lcore *lc, struct dp_tcb *t, uint8_t state);
 /** Put @p t on the work list (output and events at the end of the burst). */

@@ -1142,6 +1142,10 @@ test_tcp_loss_time_wait_budget_recycles_oldest(void)
 	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_conns), 2);
 	dp_tcp_state_counts(tp.lc, counts);
 	CU_ASSERT_EQUAL(counts[DP_TCP_STATE_TIME_WAIT], 2);
+	/* The gauges agree: 2 in TIME-WAIT, none left in any other state. */
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_state_time_wait), 2);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_state_established), 0);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_state_fin_wait_2), 0);
 	/* The oldest went; the two newest remain. */
 	CU_ASSERT_PTR_NULL(tcp_lookup(tp.lc, TP_OUR_IP, TP_PORT, TP_PEER_IP, 41001));
 	CU_ASSERT_PTR_NOT_NULL(tcp_lookup(tp.lc, TP_OUR_IP, TP_PORT, TP_PEER_IP, 41002));

@@ -361,6 +361,15 @@ app_closed(struct dp_lcore *lc, uint32_t h, void *ctx, enum dp_tcp_close_reason 
 	(void)ctx;
 	FZ_CHECK(reason < DP_TCP_CLOSE__COUNT, "reason %d", (int)reason);
 	dp_tcp_state_counts(lc, counts);
+	/* The per-state gauges follow every state change (tcp_state_account()). */
+	for (uint8_t st = 0; st < DP_TCP_STATE__COUNT; st++) {
+		int id = dp_tcp_state_ctr(st);
+
+		if (id >= 0)
+			FZ_CHECK(ipc_ctr_get(lc->ctr, (uint32_t)id) == counts[st],
+				 "state %s: gauge %llu, connections %u", dp_tcp_state_name(st),
+				 (unsigned long long)ipc_ctr_get(lc->ctr, (uint32_t)id), counts[st]);
+	}
 }
 
 static const struct dp_tcp_app_ops fz_ops = {
