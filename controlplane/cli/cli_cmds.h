@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 struct cp_cli_req;
 
@@ -71,6 +72,9 @@ const char *cp_cli_send_error(int rc);
 
 /** `show consensus`: the consensus held, our flags, the descriptor and each authority's answer. */
 int cp_cli_cmd_show_consensus(struct cp_cli_req *req, int argc, char **argv);
+
+/** Format @p t as "YYYY-MM-DD HH:MM:SS (Ns ago)" or "(in Ns)" against @p now; "never" for 0. */
+void cp_cli_when(char out[64], time_t t, time_t now);
 /** `show circuits` and `circuit destroy HANDLE [REASON]` (cli_circ.c). */
 int cp_cli_cmd_show_circuits(struct cp_cli_req *req, int argc, char **argv);
 int cp_cli_cmd_circuit_destroy(struct cp_cli_req *req, int argc, char **argv);

@@ -19,8 +19,8 @@
 #include "controlplane/dir/consensus.h"
 #include "controlplane/dir/desc.h"
 
-static void
-when(char out[64], time_t t, time_t now)
+void
+cp_cli_when(char out[64], time_t t, time_t now)
 {
 	char ts[20];
 
@@ -150,11 +150,11 @@ cp_cli_cmd_show_consensus(struct cp_cli_req *req, int argc, char **argv)
 		return CLI_STATUS_OK;
 	}
 	if (c != NULL) {
-		when(a, c->valid_after, now);
+		cp_cli_when(a, c->valid_after, now);
 		cp_buf_printf(&req->out, "consensus:     valid-after %s, method %u\n", a,
 			      c->method);
-		when(a, c->fresh_until, now);
-		when(b, c->valid_until, now);
+		cp_cli_when(a, c->fresh_until, now);
+		cp_cli_when(b, c->valid_until, now);
 		cp_buf_printf(&req->out, "               fresh-until %s, valid-until %s\n", a, b);
 		cp_buf_printf(&req->out,
 			      "               %zu relays, signed by %u of %u trusted authorities\n",
@@ -182,7 +182,7 @@ cp_cli_cmd_show_consensus(struct cp_cli_req *req, int argc, char **argv)
 	} else {
 		cp_buf_printf(&req->out, "consensus:     none yet\n");
 	}
-	when(a, d->cons_next, now);
+	cp_cli_when(a, d->cons_next, now);
 	cp_buf_printf(&req->out, "next fetch:    %s%s%s\n", a,
 		      d->last_err[0] ? "; last error: " : "", d->last_err);
 	if (!d->enabled) {
@@ -195,7 +195,7 @@ cp_cli_cmd_show_consensus(struct cp_cli_req *req, int argc, char **argv)
 			      req->cp->dp.attached ? "waiting for link credentials on every lcore"
 						   : "waiting for the dataplane");
 	} else {
-		when(a, d->desc_published, now);
+		cp_cli_when(a, d->desc_published, now);
 		cp_buf_printf(&req->out,
 			      "descriptor:    %u, published %s, observed bandwidth %llu B/s "
 			      "(measured now %llu B/s)\n",

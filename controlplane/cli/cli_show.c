@@ -33,27 +33,9 @@
 #include "controlplane/cli/cli_json.h"
 #include "controlplane/config.h"
 #include "controlplane/cp.h"
-#include "controlplane/dir/desc.h"
 #include "controlplane/keys/keys.h"
 #include "controlplane/link/link.h"
 #include "controlplane/stats/stats.h"
-
-/* "YYYY-MM-DD HH:MM:SS (Ns ago)" / "(in Ns)", or "never" for 0. */
-static void
-when(char out[64], time_t t, time_t now)
-{
-	char ts[20];
-
-	if (t == 0) {
-		snprintf(out, 64, "never");
-		return;
-	}
-	cp_desc_format_time(ts, t);
-	if (t <= now)
-		snprintf(out, 64, "%s (%llds ago)", ts, (long long)(now - t));
-	else
-		snprintf(out, 64, "%s (in %llds)", ts, (long long)(t - now));
-}
 
 static void
 ip_str(char out[INET_ADDRSTRLEN], uint32_t host_order)
@@ -435,13 +417,13 @@ cp_cli_cmd_show_keys(struct cp_cli_req *req, int argc, char **argv)
 	cp_buf_printf(&req->out, "master key:    %s\n",
 		      cp_keys_has_master_secret(k) ? "in the data directory"
 						   : "offline (OfflineMasterKey)");
-	when(a, cp_keys_signing_cert_expires(k), now);
+	cp_cli_when(a, cp_keys_signing_cert_expires(k), now);
 	cp_buf_printf(&req->out, "signing cert:  expires %s\n", a);
-	when(a, cp_keys_onion_set_at(k), now);
-	when(b, cp_keys_onion_next_rotation(k), now);
+	cp_cli_when(a, cp_keys_onion_set_at(k), now);
+	cp_cli_when(b, cp_keys_onion_next_rotation(k), now);
 	cp_buf_printf(&req->out, "onion keys:    made %s, next rotation %s\n", a, b);
 	if (prev != NULL) {
-		when(a, prev->valid_until, now);
+		cp_cli_when(a, prev->valid_until, now);
 		cp_buf_printf(&req->out, "               previous keys accepted until %s\n", a);
 	}
 	if (c->gen == 0) {
@@ -449,8 +431,8 @@ cp_cli_cmd_show_keys(struct cp_cli_req *req, int argc, char **argv)
 			      cp->link.last_err[0] != '\0' ? ": " : "", cp->link.last_err);
 		return CLI_STATUS_OK;
 	}
-	when(a, c->made, now);
-	when(b, c->renew_at, now);
+	cp_cli_when(a, c->made, now);
+	cp_cli_when(b, c->renew_at, now);
 	n = cp_link_installed_count(&cp->link);
 	cp_buf_printf(&req->out,
 		      "link certs:    gen %u, made %s, renewed %s; installed on %u lcore%s\n", c->gen,

@@ -18,6 +18,7 @@
 
 #include "controlplane/certs/edcert.h"
 #include "controlplane/certs/rsacross.h"
+#include "controlplane/dir/dirdoc_int.h"
 
 /* dir-spec §2.1.1 "router-sig-ed25519": the prefix of the signed digest. */
 #define DESC_ED_SIG_PREFIX "Tor router descriptor signature v1"
@@ -300,28 +301,12 @@ static int
 pem_body(const char *s, const char *lim, const char *end_marker, uint8_t *out, size_t cap)
 {
 	const char *e = memmem(s, (size_t)(lim - s), end_marker, strlen(end_marker));
-	char tmp[1024];
-	size_t n = 0;
 	int dec;
 
 	if (e == NULL)
 		return -EBADMSG;
-	for (; s < e; s++)
-		if (*s != '\n') {
-			if (n + 1 >= sizeof(tmp))
-				return -EBADMSG;
-			tmp[n++] = *s;
-		}
-	if (n % 4 != 0 || (n / 4) * 3 > cap)
-		return -EBADMSG;
-	dec = EVP_DecodeBlock(out, (const unsigned char *)tmp, (int)n);
-	if (dec < 0)
-		return -EBADMSG;
-	while (n > 0 && tmp[n - 1] == '=') {
-		dec--;
-		n--;
-	}
-	return dec;
+	dec = cp_dd_b64_decode(s, (size_t)(e - s), out, cap, true);
+	return dec < 0 ? -EBADMSG : dec;
 }
 
 int
