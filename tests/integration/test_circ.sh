@@ -283,13 +283,21 @@ check "midloss_b_has_channel_to_c" test -n "$BC"
 d0_a=$(counter a /dp/circ/destroy_rx)
 ctl_quiet() { ctl "$@" >/dev/null; }
 # The operator's view: B lists the 4 circuits, extended over its channel to C.
-ctl b show circuits >"$IT_DIR/b-circuits.txt" 2>&1
-check "show_circuits_lists_them" grep -q "^4 circuits$" "$IT_DIR/b-circuits.txt"
+# A listing asks every lcore; on a loaded machine one may miss its 1 s ping,
+# so ask again (bounded) until the listing is whole.
+b_lists_4() {
+	ctl b show circuits >"$IT_DIR/b-circuits.txt" 2>&1 && grep -q "^4 circuits$" "$IT_DIR/b-circuits.txt"
+}
+check "show_circuits_lists_them" wait_until 10 b_lists_4
 check "show_circuits_shows_the_next_hop" \
 	test "$(awk '$3 == "open" && $6 != "-"' "$IT_DIR/b-circuits.txt" | wc -l)" -eq 4
 # DESTROY from the far end: one circuit destroyed by hand on C (REQUESTED
 # both ways); B gets it from its next hop and passes DESTROYED back to A.
-ctl c show circuits >"$IT_DIR/c-circuits.txt" 2>&1
+c_has_open() {
+	ctl c show circuits >"$IT_DIR/c-circuits.txt" 2>&1 &&
+		awk '$3 == "open" { f = 1 } END { exit !f }' "$IT_DIR/c-circuits.txt"
+}
+check "c_lists_an_open_circuit" wait_until 10 c_has_open
 C1=$(awk '$3 == "open" { print $1; exit }' "$IT_DIR/c-circuits.txt")
 d0_b=$(counter b /dp/circ/destroy_rx)
 d0_bd=$(counter b /dp/circ/destroy_tx/destroyed)
