@@ -403,6 +403,42 @@ render_facts(struct render *r, const struct cp_metrics_snap *s)
 	render_port(r, s);
 }
 
+/*
+ * Cells by link command and direction: the dataplane's /dp/cell/rx/CMD and
+ * /dp/cell/tx/CMD, summed over the lcores, as one family with the command
+ * (the path's last part) as a label, so a command added there needs no
+ * change here.
+ */
+static void
+render_cells(struct render *r, const struct cp_metrics_snap *s)
+{
+	static const char name[] = CP_METRICS_PREFIX "_cells_total";
+	static const struct {
+		const char *prefix, *direction;
+	} dirs[] = {
+		{ "/dp/cell/rx/", "received" },
+		{ "/dp/cell/tx/", "sent" },
+	};
+	uint64_t v;
+
+	if (!dp_get(s, "/dp/cell/rx/other", &v) ||
+	    !family(r, name, "counter", "Cells received and sent on channels, by link command",
+		    NULL))
+		return;
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		size_t k = strlen(dirs[d].prefix);
+
+		for (uint32_t i = 0; i < s->n_dp; i++) {
+			const char *path = s->dp[i].desc.name;
+			const char *labels[] = { "direction", dirs[d].direction, "command", path + k,
+						 NULL };
+
+			if (strncmp(path, dirs[d].prefix, k) == 0 && path[k] != '\0')
+				sample(r, name, labels, s->dp[i].total);
+		}
+	}
+}
+
 /* ---- tor's families ---------------------------------------------------------- */
 
 /* tor's relay_metrics.c handshake_type_to_str() and Chive's onionq HTYPE slot names. */
@@ -535,6 +571,7 @@ cp_metrics_render(const struct cp_metrics_snap *s, struct cp_buf *out)
 	render_dp(&r, s);
 	render_cp(&r, s);
 	render_facts(&r, s);
+	render_cells(&r, s);
 	render_tor(&r, s);
 	render_free(&r);
 	return r.families;

@@ -15,6 +15,11 @@
  * reads at most what the handshake buffer can keep, so a pause (waiting for
  * the control plane) never loses bytes; the control plane's answer resumes
  * chan_rx(). An oversized VPADDING is skipped without buffering.
+ *
+ * Cells by command: every cell framed off a channel (chan_cell(), or one
+ * too big to buffer, skipped in chan_frame()) and every cell written onto
+ * one (chan_write(), dp_chan_send_cell(), dp_chan_send_cells()) is counted
+ * under /dp/cell/rx/CMD or /dp/cell/tx/CMD, through one table lookup.
  */
 #include <errno.h>
 #include <string.h>
@@ -43,6 +48,70 @@ static const char chan_exporter_label[] = "EXPORTER FOR TOR TLS CLIENT BINDING A
 _Static_assert(DP_CTR_chan_close_nomem - DP_CTR_chan_close_none == IPC_CHAN_CLOSE_NOMEM,
 	       "close/ counters must follow IPC_CHAN_CLOSE_* order");
 _Static_assert(IPC_CHAN_CLOSE_COUNT == IPC_CHAN_CLOSE_NOMEM + 1, "close reasons");
+
+/* ---- cells by command (/dp/cell/rx/..., /dp/cell/tx/...) ---- */
+
+/* The link commands with counters of their own (tor-spec.txt §3); the rest count as other. */
+#define CHAN_CELL_CMDS(X)                                                                          \
+	X(PADDING, padding)                                                                        \
+	X(CREATE, create)                                                                          \
+	X(CREATED, created)                                                                        \
+	X(RELAY, relay)                                                                            \
+	X(DESTROY, destroy)                                                                        \
+	X(CREATE_FAST, create_fast)                                                                \
+	X(CREATED_FAST, created_fast)                                                              \
+	X(VERSIONS, versions)                                                                      \
+	X(NETINFO, netinfo)                                                                        \
+	X(RELAY_EARLY, relay_early)                                                                \
+	X(CREATE2, create2)                                                                        \
+	X(CREATED2, created2)                                                                      \
+	X(PADDING_NEGOTIATE, padding_negotiate)                                                    \
+	X(VPADDING, vpadding)                                                                      \
+	X(CERTS, certs)                                                                            \
+	X(AUTH_CHALLENGE, auth_challenge)                                                          \
+	X(AUTHENTICATE, authenticate)                                                              \
+	X(AUTHORIZE, authorize)
+
+/* Per command byte: how far its counter lies below /dp/cell/{rx,tx}/other
+ * (0, the default, is other itself), so counting a cell is one load and one
+ * increment, with no branch. */
+static const uint8_t chan_cmd_ctr[256] = {
+#define CHAN_CMD_ROW(cmd, name)                                                                    \
+	[WIRE_CELL_CMD_##cmd] = DP_CTR_cell_rx_other - DP_CTR_cell_rx_##name,
+	CHAN_CELL_CMDS(CHAN_CMD_ROW)
+#undef CHAN_CMD_ROW
+};
+
+#define CHAN_CMD_CHECK(cmd, name)                                                                  \
+	_Static_assert(DP_CTR_cell_rx_##name < DP_CTR_cell_rx_other &&                             \
+			       DP_CTR_cell_rx_other - DP_CTR_cell_rx_##name < 256 &&               \
+			       DP_CTR_cell_tx_other - DP_CTR_cell_tx_##name ==                     \
+				       DP_CTR_cell_rx_other - DP_CTR_cell_rx_##name,               \
+		       "/dp/cell/rx/ and tx/ rows: same order, other last: " #name);
+CHAN_CELL_CMDS(CHAN_CMD_CHECK)
+#undef CHAN_CMD_CHECK
+
+/* A cell of command @p cmd received on a channel. */
+static inline void
+chan_count_rx(struct dp_lcore *lc, uint8_t cmd)
+{
+	ipc_ctr_add(lc->ctr, DP_CTR_cell_rx_other - chan_cmd_ctr[cmd], 1);
+}
+
+/* A cell of command @p cmd sent on a channel. */
+static inline void
+chan_count_tx(struct dp_lcore *lc, uint8_t cmd)
+{
+	ipc_ctr_add(lc->ctr, DP_CTR_cell_tx_other - chan_cmd_ctr[cmd], 1);
+}
+
+/* The command byte of a WIRE_CELL_LEN cell: link 4 and later have a 4-byte
+ * circ id (tor-spec.txt §3). */
+#define CHAN_FIXED_CMD_OFF 4u
+_Static_assert(CHAN_LINK_MIN >= 4 &&
+		       WIRE_CELL_HDR_LEN(CHAN_FIXED_CMD_OFF) + WIRE_CELL_PAYLOAD_LEN ==
+			       WIRE_CELL_LEN,
+	       "WIRE_CELL_LEN cells have a 4-byte circ id");
 
 /* ---- handles and pools ---- */
 
@@ -295,11 +364,11 @@ chan_reason_from_tls(enum dp_tls_close_reason r)
 
 /* ---- sending ---- */
 
-/* Write @p n bytes of whole cells. Handshake and control cells are small and
- * sent when TLS has room (its send space at that point is the whole TCP
- * buffer); a short write would break the cell stream, so it closes. */
+/* Write one cell of command @p cmd, @p n bytes. Handshake and control cells
+ * are small and sent when TLS has room (its send space at that point is the
+ * whole TCP buffer); a short write would break the cell stream, so it closes. */
 static int
-chan_write(struct dp_lcore *lc, struct chan *ch, const uint8_t *buf, uint32_t n, uint32_t cells)
+chan_write(struct dp_lcore *lc, struct chan *ch, uint8_t cmd, const uint8_t *buf, uint32_t n)
 {
 	int w;
 
@@ -311,8 +380,9 @@ chan_write(struct dp_lcore *lc, struct chan *ch, const uint8_t *buf, uint32_t n,
 							      : IPC_CHAN_CLOSE_NOMEM);
 		return -1;
 	}
-	ch->tx_cells += cells;
-	DP_CTR_ADD(lc, chan_cells_tx, cells);
+	ch->tx_cells++;
+	DP_CTR_INC(lc, chan_cells_tx);
+	chan_count_tx(lc, cmd);
 	return 0;
 }
 
@@ -326,7 +396,7 @@ send_var(struct dp_lcore *lc, struct chan *ch, uint8_t cmd, const uint8_t *paylo
 		chan_fail(lc, ch, IPC_CHAN_CLOSE_NOMEM);
 		return -1;
 	}
-	return chan_write(lc, ch, b, (uint32_t)n, 1);
+	return chan_write(lc, ch, cmd, b, (uint32_t)n);
 }
 
 static int
@@ -340,7 +410,7 @@ send_fixed(struct dp_lcore *lc, struct chan *ch, uint32_t circ_id, uint8_t cmd,
 		chan_fail(lc, ch, IPC_CHAN_CLOSE_NOMEM);
 		return -1;
 	}
-	return chan_write(lc, ch, cell, (uint32_t)n, 1);
+	return chan_write(lc, ch, cmd, cell, (uint32_t)n);
 }
 
 static int
@@ -790,6 +860,7 @@ chan_cell(struct dp_lcore *lc, struct chan *ch, const uint8_t *raw, uint32_t n,
 
 	ch->rx_cells++;
 	DP_CTR_INC(lc, chan_cells_rx);
+	chan_count_rx(lc, c->cmd);
 	if (hs != NULL && (hs->flags & HS_RX_HASHING)) {
 		if (c->cmd == WIRE_CELL_CMD_AUTHENTICATE && ch->role == IPC_ROLE_RESPONDER) {
 			hs->flags &= (uint8_t)~HS_RX_HASHING;
@@ -899,6 +970,7 @@ chan_frame(struct dp_lcore *lc, struct chan *ch, const uint8_t *buf, uint32_t le
 			}
 			ch->rx_cells++;
 			DP_CTR_INC(lc, chan_cells_rx);
+			chan_count_rx(lc, cmd);
 			if (cmd == WIRE_CELL_CMD_VPADDING)
 				DP_CTR_INC(lc, chan_padding_rx);
 			else
@@ -1408,6 +1480,7 @@ dp_chan_send_cell(struct dp_lcore *lc, uint32_t handle, const uint8_t *cell)
 	ch->tx_cells++;
 	lc->chan->bw_wr -= lc->chan->bw_rate != 0 ? WIRE_CELL_LEN : 0;
 	DP_CTR_INC(lc, chan_cells_tx);
+	chan_count_tx(lc, cell[CHAN_FIXED_CMD_OFF]);
 	return 0;
 }
 
@@ -1435,6 +1508,8 @@ dp_chan_send_cells(struct dp_lcore *lc, uint32_t handle, const uint8_t *cells, u
 	ch->tx_cells += n;
 	lc->chan->bw_wr -= lc->chan->bw_rate != 0 ? (int64_t)len : 0;
 	DP_CTR_ADD(lc, chan_cells_tx, n);
+	for (uint32_t i = 0; i < n; i++) /* bounded by the caller's batch */
+		chan_count_tx(lc, cells[i * WIRE_CELL_LEN + CHAN_FIXED_CMD_OFF]);
 	return 0;
 }
 

@@ -473,6 +473,44 @@ test_metrics_tor_families_absent_without_their_counters(void)
 	CU_ASSERT_PTR_NULL(strstr(t, "tor_"));
 }
 
+/* /dp/cell/{rx,tx}/CMD: one family, summed over the lcores, the command as a label. */
+static void
+test_metrics_cells_by_command_and_direction(void)
+{
+	const char *t;
+
+	add_dp("/dp/chan/cells_rx", IPC_CTR_KIND_COUNTER, "cells", 9, 9);
+	add_dp("/dp/cell/rx/relay", IPC_CTR_KIND_COUNTER, "relay rx", 5, 2);
+	add_dp("/dp/cell/rx/netinfo", IPC_CTR_KIND_COUNTER, "netinfo rx", 1, 0);
+	add_dp("/dp/cell/rx/other", IPC_CTR_KIND_COUNTER, "other rx", 0, 3);
+	add_dp("/dp/cell/tx/relay", IPC_CTR_KIND_COUNTER, "relay tx", 4, 4);
+	add_dp("/dp/cell/tx/netinfo", IPC_CTR_KIND_COUNTER, "netinfo tx", 0, 1);
+	add_dp("/dp/cell/tx/other", IPC_CTR_KIND_COUNTER, "other tx", 0, 0);
+	t = render();
+	CU_ASSERT_TRUE(has_line(t, "# TYPE chive_cells_total counter"));
+	CU_ASSERT_EQUAL(count(t, "# HELP chive_cells_total "), 1);
+	CU_ASSERT_TRUE(
+		has_line(t, "chive_cells_total{direction=\"received\",command=\"relay\"} 7"));
+	CU_ASSERT_TRUE(
+		has_line(t, "chive_cells_total{direction=\"received\",command=\"netinfo\"} 1"));
+	CU_ASSERT_TRUE(
+		has_line(t, "chive_cells_total{direction=\"received\",command=\"other\"} 3"));
+	CU_ASSERT_TRUE(has_line(t, "chive_cells_total{direction=\"sent\",command=\"relay\"} 8"));
+	CU_ASSERT_TRUE(has_line(t, "chive_cells_total{direction=\"sent\",command=\"netinfo\"} 1"));
+	CU_ASSERT_TRUE(has_line(t, "chive_cells_total{direction=\"sent\",command=\"other\"} 0"));
+	CU_ASSERT_EQUAL(count(t, "chive_cells_total{"), 6);
+	/* The generic per-counter families stay. */
+	CU_ASSERT_TRUE(has_line(t, "chive_dp_cell_rx_relay_total 7"));
+	CU_ASSERT_STRING_EQUAL(check_format(t), "");
+}
+
+static void
+test_metrics_cells_absent_without_their_counters(void)
+{
+	add_dp("/dp/chan/cells_rx", IPC_CTR_KIND_COUNTER, "cells", 9, 9);
+	CU_ASSERT_PTR_NULL(strstr(render(), "chive_cells_total"));
+}
+
 static void
 test_metrics_tor_signing_cert_expiry_only_with_offline_master(void)
 {
@@ -930,6 +968,8 @@ static CU_TestInfo metrics_tests[] = {
 	{ "tor_flags_from_the_consensus", test_metrics_tor_flags_from_the_consensus },
 	{ "tor_families_absent_without_their_counters",
 	  test_metrics_tor_families_absent_without_their_counters },
+	{ "cells_by_command_and_direction", test_metrics_cells_by_command_and_direction },
+	{ "cells_absent_without_their_counters", test_metrics_cells_absent_without_their_counters },
 	{ "tor_signing_cert_expiry_only_with_offline_master",
 	  test_metrics_tor_signing_cert_expiry_only_with_offline_master },
 	{ "policy_empty_rejects_everyone", test_metrics_policy_empty_rejects_everyone },

@@ -391,6 +391,82 @@ test_chan_relay_to_relay(void)
 	CU_ASSERT_EQUAL(dp_chan_close(&ra.lc, ia.chan), -EBADF);
 }
 
+/* The sum of relay @p r's /dp/cell/tx/... (@p tx) or /dp/cell/rx/... rows. */
+static uint64_t
+cells_by_cmd_sum(struct relay *r, bool tx)
+{
+	enum dp_ctr_id first = tx ? DP_CTR_cell_tx_padding : DP_CTR_cell_rx_padding;
+	enum dp_ctr_id last = tx ? DP_CTR_cell_tx_other : DP_CTR_cell_rx_other;
+	uint64_t sum = 0;
+
+	for (uint32_t id = first; id <= last; id++)
+		sum += ctr(r, (enum dp_ctr_id)id);
+	return sum;
+}
+
+/* The link handshake's cells are counted by command and direction, each
+ * exactly once in both roles; so are cells sent on the open channel,
+ * unknown commands as other; the rows add up to cells_rx and cells_tx. */
+static void
+test_chan_cells_counted_by_command(void)
+{
+	struct open_result o;
+	struct ipc_msg_chan_info ia;
+	uint8_t cell[WIRE_CELL_LEN];
+
+	CU_ASSERT_EQUAL_FATAL(open_via_cp(&ra, B_IP, ORPORT, cp_keys_rsa_id_digest(rb.keys),
+					  cp_keys_master_pub(rb.keys), &o),
+			      0);
+	CU_ASSERT_FATAL(PUMP_UNTIL(o.done && ctr(&rb, DP_CTR_chan_open) == 1, 200000));
+	CU_ASSERT_EQUAL_FATAL(o.st.status, 0);
+	/* A, the initiator: VERSIONS, CERTS, AUTHENTICATE, NETINFO out (tor-spec.txt §4). */
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_cell_tx_versions), 1);
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_cell_tx_certs), 1);
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_cell_tx_authenticate), 1);
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_cell_tx_netinfo), 1);
+	CU_ASSERT_EQUAL(cells_by_cmd_sum(&ra, true), 4);
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_cell_rx_versions), 1);
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_cell_rx_certs), 1);
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_cell_rx_auth_challenge), 1);
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_cell_rx_netinfo), 1);
+	CU_ASSERT_EQUAL(cells_by_cmd_sum(&ra, false), 4);
+	/* B, the responder: the mirror image. */
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_tx_versions), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_tx_certs), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_tx_auth_challenge), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_tx_netinfo), 1);
+	CU_ASSERT_EQUAL(cells_by_cmd_sum(&rb, true), 4);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_rx_versions), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_rx_certs), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_rx_authenticate), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_rx_netinfo), 1);
+	CU_ASSERT_EQUAL(cells_by_cmd_sum(&rb, false), 4);
+
+	/* On the open channel: a PADDING, then a command tor-spec.txt §3 does not define. */
+	CU_ASSERT_NOT_EQUAL_FATAL(only_chan(&ra, &ia), 0);
+	CU_ASSERT_EQUAL(
+		wire_cell_encode_fixed(cell, sizeof(cell), 5, 0, WIRE_CELL_CMD_PADDING, NULL, 0),
+		WIRE_CELL_LEN);
+	CU_ASSERT_EQUAL(dp_chan_send_cell(&ra.lc, ia.chan, cell), 0);
+	CU_ASSERT_EQUAL(wire_cell_encode_fixed(cell, sizeof(cell), 5, 0, 50, NULL, 0),
+			WIRE_CELL_LEN);
+	CU_ASSERT_EQUAL(dp_chan_send_cells(&ra.lc, ia.chan, cell, 1), 0);
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_unknown_rx) == 1, 20000));
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_cell_tx_padding), 1);
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_cell_tx_other), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_rx_padding), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_rx_other), 1);
+	CU_ASSERT_EQUAL(cells_by_cmd_sum(&ra, true), 6);
+	CU_ASSERT_EQUAL(cells_by_cmd_sum(&rb, false), 6);
+	CU_ASSERT_EQUAL(cells_by_cmd_sum(&ra, true), ctr(&ra, DP_CTR_chan_cells_tx));
+	CU_ASSERT_EQUAL(cells_by_cmd_sum(&ra, false), ctr(&ra, DP_CTR_chan_cells_rx));
+	CU_ASSERT_EQUAL(cells_by_cmd_sum(&rb, true), ctr(&rb, DP_CTR_chan_cells_tx));
+	CU_ASSERT_EQUAL(cells_by_cmd_sum(&rb, false), ctr(&rb, DP_CTR_chan_cells_rx));
+	CU_ASSERT_EQUAL(dp_chan_close(&ra.lc, ia.chan), 0);
+	CU_ASSERT(PUMP_UNTIL(ctr(&ra, DP_CTR_chan_open) == 0 && ctr(&rb, DP_CTR_chan_open) == 0,
+			     200000));
+}
+
 /* The responder is not who we asked for: the initiator closes. */
 static void
 test_chan_wrong_identity(void)
@@ -820,6 +896,7 @@ test_chan_bandwidth_set_while_running(void)
 static CU_TestInfo chan_tests[] = {
 	{ "bandwidth_set_while_running", test_chan_bandwidth_set_while_running },
 	{ "relay_to_relay_both_roles_link5", test_chan_relay_to_relay },
+	{ "cells_counted_by_command_both_roles", test_chan_cells_counted_by_command },
 	{ "wrong_identity_closes", test_chan_wrong_identity },
 	{ "controlplane_down_times_out", test_chan_cp_down_times_out },
 	{ "client_peer_opens_and_create_gets_destroy", test_chan_client_peer },
@@ -1077,6 +1154,40 @@ test_circ_create_relay_destroy(void)
 	dp_rc_free(&c2);
 }
 
+/* Circuit cells by command: CREATE2 in, CREATED2 out through the scheduler's
+ * batches (dp_chan_send_cells()), RELAY_EARLY, RELAY and DESTROY in. */
+static void
+test_circ_cells_counted_by_command(void)
+{
+	struct dp_relay_crypto c1;
+	uint8_t destroy[WIRE_CELL_PAYLOAD_LEN] = { WIRE_DESTROY_FINISHED };
+
+	/* Once B is open: it received VERSIONS, CERTS, AUTHENTICATE, NETINFO. */
+	CU_ASSERT_FATAL(PUMP_UNTIL(ctr(&rb, DP_CTR_chan_open) == 1, 20000));
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_rx_netinfo), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_rx_create2), 0);
+	memset(&c1, 0, sizeof(c1));
+	cl_create(0x80000061u, WIRE_HTYPE_NTOR_V3, &c1);
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_cell_tx_create2), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_rx_create2), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_tx_created2), 1);
+	CU_ASSERT_EQUAL(ctr(&ra, DP_CTR_cell_rx_created2), 1);
+	cl_relay(0x80000061u, &c1, true, WIRE_RELAY_CMD_DROP, 0, NULL, 0);
+	cl_relay(0x80000061u, &c1, false, WIRE_RELAY_CMD_DROP, 0, NULL, 0);
+	CU_ASSERT(PUMP_UNTIL(ctr(&rb, DP_CTR_circ_drop_rx) == 2, 100000));
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_rx_relay_early), 1);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_rx_relay), 1);
+	cl_send(0x80000061u, WIRE_CELL_CMD_DESTROY, destroy);
+	CU_ASSERT(PUMP_UNTIL(circ_gauge_b() == 0, 100000));
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_rx_destroy), 1);
+	/* Handshake 4 + CREATE2, RELAY_EARLY, RELAY, DESTROY in; handshake 4 + CREATED2 out. */
+	CU_ASSERT_EQUAL(cells_by_cmd_sum(&rb, false), 8);
+	CU_ASSERT_EQUAL(cells_by_cmd_sum(&rb, true), 5);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_cell_tx_destroy), 0);
+	CU_ASSERT_EQUAL(cells_by_cmd_sum(&rb, true), ctr(&rb, DP_CTR_chan_cells_tx));
+	dp_rc_free(&c1);
+}
+
 /* Bad CREATEs: TAP, unknown HTYPE, ntor of the wrong length, an id of the
  * wrong half, a reused id. Nothing is left behind. */
 static void
@@ -1298,6 +1409,7 @@ static CU_TestInfo circ_tests[] = {
 	{ "truncate_answers_truncated", test_circ_truncate },
 	{ "queue_cap_destroys_the_circuit", test_circ_queue_cap },
 	{ "create_ntor3_fast_relay_both_ways_destroy", test_circ_create_relay_destroy },
+	{ "cells_counted_by_command", test_circ_cells_counted_by_command },
 	{ "bad_creates_refused", test_circ_bad_creates },
 	{ "relay_early_limit_and_extend_rules", test_circ_early_and_extend_rules },
 	{ "channel_close_frees_circuits", test_circ_channel_close_frees },

@@ -15,8 +15,9 @@
 # 127.0.0.2) is closed with no answer, and so is everyone when no policy is
 # set (tor's default); that connections are bounded in number and slow
 # clients dropped; that a controlplane whose MetricsPort (here from a
-# config file) cannot be bound refuses to start; and that SIGINT leaves
-# nothing listening.
+# config file) cannot be bound refuses to start; that cells show up by
+# command and direction in chive_cells_total once a client built a circuit
+# (as root: a network namespace); and that SIGINT leaves nothing listening.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
@@ -276,6 +277,66 @@ check "port_counters_scraped" wait_until 30 port_scraped
 check "port_info_scraped" grep -qE '^chive_port_info\{port="net_null0",mac="([0-9a-f]{2}:){5}[0-9a-f]{2}",mtu="1500",queues="1"\} 1$' "$IT_DIR/scrape.txt"
 check "port_link_scraped" grep -qE '^chive_port_link_up\{port="net_null0"\} 1$' "$IT_DIR/scrape.txt"
 check "port_rx_missed_typed" grep -qx '# TYPE chive_port_rx_missed_total counter' "$IT_DIR/scrape.txt"
+
+# --- cells by command and direction (chive_cells_total): the dataplane again,
+# with an ORPort on an af_packet port in a network namespace, and
+# chive-torclient building a one-hop circuit through it from the kernel's
+# side. The link handshake and the CREATE2 show up by command, the same in
+# chivectl and the scrape.
+if [ "$(id -u)" -ne 0 ]; then
+	ok "cells_by_command_scraped # SKIP needs root (network namespace, veth, raw sockets)"
+else
+	NS=chive-itmx-$$
+	KIP=10.83.0.1
+	RIP=10.83.0.2
+	ORPORT=9001
+	NSX=(ip netns exec "$NS")
+	trap 'it_cleanup; ip netns del "$NS" 2>/dev/null' EXIT
+	kill -INT "$DP_PID"
+	wait_exit "$DP_PID" 20
+	ip netns add "$NS"
+	"${NSX[@]}" ip link set lo up
+	"${NSX[@]}" ip link add vk type veth peer name vr
+	"${NSX[@]}" ip addr add "$KIP/24" dev vk
+	"${NSX[@]}" ip link set vk up
+	"${NSX[@]}" ip link set vr up
+	"${NSX[@]}" ethtool -K vk tx off tso off gso off gro off >/dev/null 2>&1
+	"${NSX[@]}" ethtool -K vr rx off tx off tso off gso off gro off >/dev/null 2>&1
+	"${NSX[@]}" "$BIN/chive-dataplane" --no-huge --no-pci -m 512 -l 0 --log-level=warning \
+		--vdev=net_af_packet0,iface=vr,framecnt=4096,blocksz=4096,framesz=2048,qpairs=1 \
+		-- --shm "$SHM" --port net_af_packet0 --ip "$RIP/24" --orport "$ORPORT" \
+		>>"$IT_DIR/dp3.log" 2>&1 &
+	DP_PID=$!
+	IT_PIDS+=("$DP_PID")
+	creds() { [ "$(ctl_value /dp/chan/link_installs)" -ge 1 ]; }
+	check "orport_gets_link_credentials" wait_until 30 creds
+	if timeout 60 "${NSX[@]}" "$BIN/chive-torclient" --hop "$RIP:$ORPORT,$IT_DIR/data" \
+		--circuits 1 --cells 0 --timeout 30 >"$IT_DIR/tc.out" 2>&1; then
+		ok "torclient_builds_a_circuit_through_chive"
+	else
+		not_ok "torclient_builds_a_circuit_through_chive" "$(tail -3 "$IT_DIR/tc.out")"
+	fi
+	closed() { [ "$(ctl_value /dp/chan/open)" = 0 ]; }
+	wait_until 10 closed
+	scrape
+	grep -qx '# TYPE chive_cells_total counter' "$IT_DIR/scrape.txt" &&
+		ok "cells_family_typed" || not_ok "cells_family_typed"
+	bad=""
+	for row in received:versions received:netinfo received:create2 sent:versions \
+		sent:certs sent:auth_challenge sent:netinfo sent:created2; do
+		v=$(scrape_value "chive_cells_total{direction=\"${row%%:*}\",command=\"${row#*:}\"}")
+		[ "${v:-0}" -ge 1 ] || bad="$bad $row=${v:-missing}"
+	done
+	[ -z "$bad" ] && ok "cells_by_command_scraped" || not_ok "cells_by_command_scraped" "$bad"
+	s1=$(scrape_value 'chive_cells_total{direction="received",command="netinfo"}')
+	c1=$(ctl_value /dp/cell/rx/netinfo)
+	s2=$(scrape_value 'chive_cells_total{direction="sent",command="created2"}')
+	c2=$(ctl_value /dp/cell/tx/created2)
+	[ -n "$s1" ] && [ "$s1" = "$c1" ] && [ -n "$s2" ] && [ "$s2" = "$c2" ] &&
+		ok "cells_by_command_same_in_chivectl_and_scrape" ||
+		not_ok "cells_by_command_same_in_chivectl_and_scrape" \
+			"netinfo: scrape=$s1 chivectl=$c1" "created2: scrape=$s2 chivectl=$c2"
+fi
 
 # --- clean stop: nothing listens any more
 kill -INT "$CP_PID"
