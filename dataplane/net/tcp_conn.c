@@ -129,6 +129,7 @@ dp_tcp_destroy(struct dp_lcore *lc)
 			    t->rq_head != NULL || t->n_ooo != 0) {
 				rte_pktmbuf_free(t->sq_head);
 				t->sq_head = NULL;
+				t->sq_cur = NULL;
 				tcp_rcv_purge(lc, t);
 			}
 		}
@@ -322,6 +323,7 @@ tcb_detach(struct dp_lcore *lc, struct dp_tcb *t)
 	table_remove(lc, t);
 	rte_pktmbuf_free(t->sq_head);
 	t->sq_head = t->sq_tail = NULL;
+	t->sq_cur = NULL;
 	t->sq_len = t->sq_off = 0;
 	tcp_rcv_purge(lc, t);
 }

@@ -643,6 +643,8 @@ sq_ack(struct dp_tcb *t, uint32_t n)
 
 		n -= m->data_len;
 		t->sq_head = m->next;
+		if (t->sq_cur == m)
+			t->sq_cur = NULL;
 		m->next = NULL;
 		rte_pktmbuf_free_seg(m);
 	}

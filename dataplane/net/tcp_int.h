@@ -8,7 +8,8 @@
  * Send queue: the bytes from SND.UNA on (acknowledged bytes are dropped as
  * ACKs arrive), as a list of mbufs linked through m->next (each mbuf's
  * data_len bytes; the list is not a packet chain, pkt_len is unused);
- * sq_off bytes of the head mbuf are already acknowledged. Sent and unsent
+ * sq_off bytes of the head mbuf are already acknowledged (sq_cur caches a
+ * position in it for output; see struct dp_tcb). Sent and unsent
  * bytes live in the same queue: [SND.UNA, SND.MAX) were sent at least once,
  * [SND.NXT, ...) is what output sends next (SND.NXT < SND.MAX after an RTO).
  *
@@ -118,6 +119,12 @@ struct dp_tcb {
 	struct rte_mbuf *sq_head, *sq_tail;
 	uint32_t sq_off;          /**< Acknowledged bytes still in sq_head. */
 	uint32_t sq_len;          /**< Bytes in the queue from SND.UNA on. */
+	/* Where the last segment's copy ended (an mbuf of the queue and the
+	 * sequence number of its first byte), so that sending walks the queue
+	 * once rather than from the head for every segment; NULL when unknown.
+	 * Reset whenever that mbuf may leave the queue. */
+	const struct rte_mbuf *sq_cur;
+	uint32_t sq_cur_seq;
 
 	/* Receive sequence space. */
 	uint32_t irs;

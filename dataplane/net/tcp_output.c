@@ -149,17 +149,31 @@ seg_fill_hdr(struct rte_tcp_hdr *th, uint16_t lport, uint16_t rport, uint32_t se
 	th->tcp_urp = 0;
 }
 
-/* Copy @p len bytes of the send queue starting at sequence @p seq into @p dst. */
+/*
+ * Copy @p len bytes of the send queue starting at sequence @p seq into @p dst.
+ * The walk starts at the cached position when @p seq is not before it (new
+ * data and most retransmissions go forward), else at the head; the position
+ * of @p seq becomes the cached one.
+ */
 static void
-sq_copy(const struct dp_tcb *t, uint32_t seq, uint8_t *dst, uint32_t len)
+sq_copy(struct dp_tcb *t, uint32_t seq, uint8_t *dst, uint32_t len)
 {
-	uint32_t off = (seq - t->snd_una) + t->sq_off;
 	const struct rte_mbuf *m = t->sq_head;
+	uint32_t base = t->snd_una - t->sq_off; /* sequence number of m's first byte */
+	uint32_t off;
 
+	if (t->sq_cur != NULL && seq_geq(seq, t->sq_cur_seq)) {
+		m = t->sq_cur;
+		base = t->sq_cur_seq;
+	}
+	off = seq - base;
 	while (m != NULL && off >= m->data_len) {
 		off -= m->data_len;
+		base += m->data_len;
 		m = m->next;
 	}
+	t->sq_cur = m;
+	t->sq_cur_seq = base;
 	while (len != 0 && m != NULL) {
 		uint32_t n = m->data_len - off < len ? m->data_len - off : len;
 
