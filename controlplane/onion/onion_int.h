@@ -92,10 +92,14 @@ int cp_onion_x25519_keygen(uint8_t sec[32], uint8_t pub[32]);
 int cp_onion_x25519_pub(uint8_t pub[32], const uint8_t sec[32]);
 
 /**
- * X25519: @p out = EXP(@p pub, @p sec). -EPROTO when the result is all
- * zero (OpenSSL refuses it; the check is repeated here).
+ * X25519: @p out = EXP(@p pub, @p sec). @p sec_pub is the public key of
+ * @p sec (every caller has it): handing it to OpenSSL with the secret
+ * spares the scalar multiplication its import would otherwise do to
+ * recompute it; the result depends on @p sec and @p pub only. -EPROTO when
+ * the result is all zero (OpenSSL refuses it; the check is repeated here).
  */
-int cp_onion_x25519(uint8_t out[32], const uint8_t sec[32], const uint8_t pub[32]);
+int cp_onion_x25519(uint8_t out[32], const uint8_t sec[32], const uint8_t sec_pub[32],
+		    const uint8_t pub[32]);
 
 /** The server's ntor key (current or previous) whose public key is @p keyid, or NULL. */
 const struct cp_onion_ntor_key *cp_onion_find_ntor_key(const struct cp_onion_server_keys *sk,

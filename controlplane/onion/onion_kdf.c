@@ -281,15 +281,43 @@ cp_onion_x25519_keygen(uint8_t sec[32], uint8_t pub[32])
 	return rc;
 }
 
+/*
+ * A key object for the X25519 pair (@p sec, @p pub). OpenSSL 3 imports a
+ * lone X25519 secret by computing its public key, a full scalar
+ * multiplication (as costly as the derivation itself); given both halves
+ * it takes them as they are. The derivation reads only the secret.
+ */
+static EVP_PKEY *
+x25519_pair(const uint8_t sec[32], const uint8_t pub[32])
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
+	EVP_PKEY *pk = NULL;
+	uint8_t s[32], q[32]; /* OSSL_PARAM takes non-const buffers */
+	OSSL_PARAM p[3];
+
+	memcpy(s, sec, sizeof(s));
+	memcpy(q, pub, sizeof(q));
+	p[0] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, s, sizeof(s));
+	p[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, q, sizeof(q));
+	p[2] = OSSL_PARAM_construct_end();
+	if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &pk, EVP_PKEY_KEYPAIR, p) != 1)
+		pk = NULL;
+	OPENSSL_cleanse(s, sizeof(s));
+	EVP_PKEY_CTX_free(ctx);
+	return pk;
+}
+
 int
-cp_onion_x25519(uint8_t out[32], const uint8_t sec[32], const uint8_t pub[32])
+cp_onion_x25519(uint8_t out[32], const uint8_t sec[32], const uint8_t sec_pub[32],
+		const uint8_t pub[32])
 {
 	EVP_PKEY *pk, *peer;
 	EVP_PKEY_CTX *ctx = NULL;
 	size_t len = 32;
 	int rc = -EIO;
 
-	pk = x25519_priv(sec);
+	pk = x25519_pair(sec, sec_pub);
 	peer = EVP_PKEY_new_raw_public_key_ex(NULL, "X25519", NULL, pub, 32);
 	if (pk == NULL || peer == NULL)
 		goto out;

@@ -129,7 +129,7 @@ cp_onion_ntor_server(const struct cp_onion_server_keys *sk, const uint8_t *y_sec
 		return CP_ONION_FAIL_KEYID;
 	x_pub = hdata + CP_NTOR_ID_LEN + 32;
 
-	if (cp_onion_x25519(s.xb, key->sec, x_pub) != 0)
+	if (cp_onion_x25519(s.xb, key->sec, key->pub, x_pub) != 0)
 		goto out;
 	if (y_sec != NULL) {
 		memcpy(s.y, y_sec, 32);
@@ -138,7 +138,7 @@ cp_onion_ntor_server(const struct cp_onion_server_keys *sk, const uint8_t *y_sec
 	} else if (cp_onion_x25519_keygen(s.y, s.y_pub) != 0) {
 		goto out;
 	}
-	if (cp_onion_x25519(s.xy, s.y, x_pub) != 0)
+	if (cp_onion_x25519(s.xy, s.y, s.y_pub, x_pub) != 0)
 		goto out;
 	memcpy(reply, s.y_pub, 32);
 	if (ntor_derive(s.xy, s.xb, sk->rsa_id, key->pub, x_pub, s.y_pub, reply + 32, out) != 0)
@@ -192,9 +192,9 @@ cp_onion_ntor_client_finish(const struct cp_onion_client *st, const uint8_t *rep
 		goto out;
 	}
 	/* Y must give a non-degenerate EXP(Y, x): the check that replaces group membership. */
-	rc = cp_onion_x25519(s.yx, st->x_sec, reply);
+	rc = cp_onion_x25519(s.yx, st->x_sec, st->x_pub, reply);
 	if (rc == 0)
-		rc = cp_onion_x25519(s.bx, st->x_sec, st->peer.ntor_pub);
+		rc = cp_onion_x25519(s.bx, st->x_sec, st->x_pub, st->peer.ntor_pub);
 	if (rc == 0)
 		rc = ntor_derive(s.yx, s.bx, st->peer.rsa_id, st->peer.ntor_pub, st->x_pub, reply,
 				 s.auth, out);

@@ -207,7 +207,7 @@ cp_onion_ntor3_server_part1(const struct cp_onion_server_keys *sk, const uint8_t
 	memcpy(st->b_pub, key->pub, 32);
 	memcpy(st->x_pub, hdata + OFF_X, 32);
 	memcpy(st->msg_mac, hdata + hlen - 32, 32);
-	if (cp_onion_x25519(st->xb, key->sec, st->x_pub) != 0)
+	if (cp_onion_x25519(st->xb, key->sec, key->pub, st->x_pub) != 0)
 		goto out;
 	if (ntor3_phase1(k1, st->xb, st->id, st->x_pub, st->b_pub, ver, ver_len) != 0 ||
 	    ntor3_msg_mac(mac, k1 + 32, st->id, st->b_pub, st->x_pub, hdata + OFF_MSG, emsg_len) !=
@@ -252,7 +252,7 @@ cp_onion_ntor3_server_part2(const struct cp_ntor3_server_state *st, const uint8_
 	} else if (cp_onion_x25519_keygen(s.y, s.y_pub) != 0) {
 		goto out;
 	}
-	if (cp_onion_x25519(s.xy, s.y, st->x_pub) != 0)
+	if (cp_onion_x25519(s.xy, s.y, s.y_pub, st->x_pub) != 0)
 		goto out;
 	if (ntor3_seeds(s.xy, st->xb, st->id, st->b_pub, st->x_pub, s.y_pub, ver, ver_len,
 			s.key_seed, s.verify) != 0 ||
@@ -368,7 +368,7 @@ cp_onion_ntor3_client_create(struct cp_onion_client *st, const uint8_t *x_sec,
 		rc = cp_onion_x25519_keygen(st->x_sec, st->x_pub);
 	}
 	if (rc == 0)
-		rc = cp_onion_x25519(st->bx, st->x_sec, peer->ntor_pub);
+		rc = cp_onion_x25519(st->bx, st->x_sec, st->x_pub, peer->ntor_pub);
 	if (rc == 0)
 		rc = ntor3_phase1(k1, st->bx, peer->ed_id, st->x_pub, peer->ntor_pub, ver, ver_len);
 	if (rc == 0)
@@ -415,7 +415,7 @@ cp_onion_ntor3_client_finish(const struct cp_onion_client *st, const uint8_t *ve
 		rc = -EMSGSIZE;
 		goto out;
 	}
-	rc = cp_onion_x25519(s.yx, st->x_sec, reply);
+	rc = cp_onion_x25519(s.yx, st->x_sec, st->x_pub, reply);
 	if (rc == 0)
 		rc = ntor3_seeds(s.yx, st->bx, st->peer.ed_id, st->peer.ntor_pub, st->x_pub, reply,
 				 ver, ver_len, s.key_seed, s.verify);

@@ -669,9 +669,33 @@ test_onion_degenerate_client_point_refused(void)
 		CU_ASSERT_EQUAL(server_of(&r, WIRE_HTYPE_NTOR_V3, skin, n, reply, &reply_len, &k),
 				CP_ONION_FAIL_CRYPTO);
 	}
-	CU_ASSERT_EQUAL(cp_onion_x25519(reply, r.sk.ntor[0].sec, skin + 64), -EPROTO);
+	CU_ASSERT_EQUAL(cp_onion_x25519(reply, r.sk.ntor[0].sec, r.sk.ntor[0].pub, skin + 64),
+			-EPROTO);
 	CU_ASSERT(all_zero(reply, 32));
 	cp_onion_client_wipe(&st);
+}
+
+/*
+ * cp_onion_x25519() hands OpenSSL the secret's public key so that the
+ * import does no scalar multiplication; the result must still depend on
+ * the secret and the peer's key only (RFC 7748 §5). Known answer: RFC 7748
+ * §6.1 (Alice's secret, Bob's public key, their shared secret), given once
+ * with Alice's real public key and once with an unrelated one.
+ */
+static void
+test_onion_x25519_ignores_sec_pub(void)
+{
+	uint8_t a_sec[32], a_pub[32], b_pub[32], want[32], out[32], junk[32];
+
+	unhex(a_sec, 32, "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
+	unhex(a_pub, 32, "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
+	unhex(b_pub, 32, "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
+	unhex(want, 32, "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
+	CU_ASSERT_EQUAL(cp_onion_x25519(out, a_sec, a_pub, b_pub), 0);
+	CU_ASSERT_EQUAL(memcmp(out, want, 32), 0);
+	memset(junk, 0x5a, sizeof(junk));
+	CU_ASSERT_EQUAL(cp_onion_x25519(out, a_sec, junk, b_pub), 0);
+	CU_ASSERT_EQUAL(memcmp(out, want, 32), 0);
 }
 
 static void
@@ -1020,6 +1044,7 @@ static CU_TestInfo onion_tests[] = {
 	{"wrong_nodeid_refused", test_onion_wrong_nodeid_refused},
 	{"unknown_keyid_refused", test_onion_unknown_keyid_refused},
 	{"degenerate_client_point_refused", test_onion_degenerate_client_point_refused},
+	{"x25519_ignores_sec_pub", test_onion_x25519_ignores_sec_pub},
 	{"ntor3_bad_mac_refused", test_onion_ntor3_bad_mac_refused},
 	{"ntor3_other_verification_string_refused",
 	 test_onion_ntor3_other_verification_string_refused},
