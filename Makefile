@@ -63,7 +63,7 @@ include tests/fuzz/module.mk
 include tools/module.mk
 
 BINS := $(O)/bin/chive-dataplane $(O)/bin/chive-controlplane $(O)/bin/chivectl \
-	$(TORCLIENT_BIN)
+	$(TORCLIENT_BIN) $(BENCH_CRYPTO_BIN)
 
 .PHONY: all test check clean deps _test _test-build headers includes
 all: $(BINS)
@@ -164,4 +164,7 @@ clean:
 bench:
 	$(Q)scripts/install-deps.sh
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)O=$(O) tests/bench/bench_tcp.sh
+	$(Q)O=$(O) tests/bench/bench_tcp.sh || echo "bench: bench_tcp.sh failed"
+	$(Q)O=$(O) tests/bench/bench_crypto.sh || echo "bench: bench_crypto.sh failed"
+	$(Q)O=$(O) tests/bench/bench_relay.py || echo "bench: bench_relay.py failed"
+	$(Q)O=$(O) tests/bench/summary.py

@@ -21,3 +21,16 @@ $(TORCLIENT_BIN): $(TORCLIENT_OBJS) $(CP_OBJS) $(O)/libcommon.a
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SSL_LIBS) -lpthread
+
+# chive-bench-crypto (tools/bench/): the crypto floor of `make bench` (relay
+# crypto, TLS records, both per cell; tests/bench/bench_crypto.sh). No DPDK:
+# it links the same OpenSSL-only relay_crypto.o as chive-torclient.
+BENCH_CRYPTO_OBJS := $(O)/tools/bench/bench_crypto.o
+BENCH_CRYPTO_BIN := $(O)/bin/chive-bench-crypto
+
+$(BENCH_CRYPTO_OBJS): EXTRA_CFLAGS += $(SSL_CFLAGS)
+
+$(BENCH_CRYPTO_BIN): $(BENCH_CRYPTO_OBJS) $(TORCLIENT_RC_OBJ) $(O)/libcommon.a
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SSL_LIBS)

@@ -177,6 +177,30 @@ tc_ok three_hops_two_tor_relays "${HOP1[@]}" "${HOP2[@]}" --echo-listen $TC:9304
 tc_ok echo_slow_backpressure_via_tor "${HOP1[@]}" --echo-listen $TC:9305 --echo-final \
 	--echo-slow 1000 --circuits 4 --cells 300 --window 64
 
+# Timed mode, as `make bench` drives it: once built, a phase paced at 400
+# cells/s, then one as fast as the windows allow; each reports its echoes and
+# round-trip times, and the markers a benchmark script samples on come out.
+tc_run timed_phases_via_tor "${HOP1[@]}" --echo-listen $TC:9306 --echo-final --htype fast \
+	--circuits 4 --window 8 --phase 400:1 --phase 0:1 --settle 100 --json
+N=timed_phases_via_tor
+if [ "$TC_RC" -eq 0 ] && python3 - "$IT_DIR/$N.log" <<'EOF'; then
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+s = json.loads([l for l in lines if l.startswith("{")][0])
+p = s["phases"]
+assert s["ok"] and s["built"] == 4 and s["verified"] == s["cells_sent"] > 0, s
+assert len(p) == 2 and [x["rate"] for x in p] == [400, 0], p
+assert 300 <= p[0]["cells_sent"] <= 410, p[0]          # the pacer held the rate
+assert p[0]["rtt_n"] == p[0]["verified"] > 0 and 0 < p[0]["rtt_p50_us"] <= p[0]["rtt_p99_us"], p[0]
+assert p[1]["verified"] > p[0]["verified"], p         # unpaced is faster than 400/s here
+for m in ("built 4 circuits", "phase 0 start", "phase 0 end", "phase 1 start", "phase 1 end"):
+    assert "torclient: " + m in lines, m
+EOF
+	ok "$N"
+else
+	not_ok "$N" "exit $TC_RC" "$(tail -n 8 "$IT_DIR/$N.log")"
+fi
+
 # ---- the endpoint alone as the first hop ----
 tc_ok endpoint_first_hop_ntor3 --echo-listen $TC:9306 --echo-final --htype ntor3 \
 	--circuits 10 --cells 100 --destroy

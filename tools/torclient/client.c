@@ -66,6 +66,8 @@
 #define TC_CLIENT_HEADROOM_MAX 512
 /** Interval of the DROP cells on the spare circuit while DESTROYs are unconfirmed, ms. */
 #define TC_CLIENT_NUDGE_MS 100
+/** Timed mode: most cells in flight over all circuits (send times kept: 8 B each). */
+#define TC_CLIENT_TIMED_SLOTS_MAX (1u << 24)
 /** Failure reasons printed at the default verbosity; the rest only with -v. */
 #define TC_CLIENT_LOUD_FAILURES 5
 /** The ntor-v3 client message tor 0.4.9 sends to middle relays: no extensions. */
@@ -88,6 +90,8 @@ struct client_priv {
 	bool spare_started;
 	uint64_t next_nudge;  /* ms */
 	uint32_t loud;	      /* failures printed so far */
+	uint64_t *sent_ns;    /* timed mode: send time of each cell in flight, [idx * window + seq %
+				 window] */
 	struct tc_rng idrng;  /* circuit ids */
 	struct tc_rng padrng; /* relay cell padding */
 };
@@ -135,6 +139,49 @@ sendq_pop(struct tc_client *c)
 	p->count--;
 	p->aux[idx].queued = false;
 	return &c->circs[idx];
+}
+
+/* ---- timed mode ---- */
+
+static bool
+timed(const struct tc_client *c)
+{
+	return c->conf.n_phases > 0;
+}
+
+/* A phase is running: circuits send. */
+static bool
+phase_running(const struct tc_client *c)
+{
+	return c->phase >= 0 && c->phase < (int)c->conf.n_phases;
+}
+
+/* Cells the pacer lets the sender put out now (UINT64_MAX: unpaced). */
+static uint64_t
+pace_room(const struct tc_client *c, uint64_t now_ns)
+{
+	const struct tc_phase_stats *ps;
+	uint64_t allowed;
+	uint32_t rate;
+
+	if (!phase_running(c))
+		return UINT64_MAX;
+	rate = c->conf.phases[c->phase].rate;
+	if (rate == 0)
+		return UINT64_MAX;
+	ps = &c->ph[c->phase];
+	/* One cell of burst: the first goes out at the start. */
+	allowed = 1 + (uint64_t)((double)(now_ns - ps->t_start_ns) * rate / 1e9);
+	return allowed > ps->cells_sent ? allowed - ps->cells_sent : 0;
+}
+
+/* @p circ may send another data cell (window aside). */
+static bool
+wants_data(const struct tc_client *c, const struct tc_circ *circ)
+{
+	if (timed(c))
+		return phase_running(c);
+	return circ->next_seq < c->conf.cells;
 }
 
 /* ---- circuit end states ---- */
@@ -367,10 +414,14 @@ circ_keyed(struct tc_client *c, struct tc_circ *circ, const uint8_t *reply, size
 			circ->echo = tc_echo_find_kh(c->echo, circ->kh);
 		tc_log(TC_LOG_DEBUG, "circuit %u (id 0x%08x) built in %llu ms", circ->idx, circ->id,
 		       (unsigned long long)ms);
-		if (c->conf.cells == 0)
+		if (timed(c)) {
+			if (phase_running(c))
+				sendq_push(c, circ);
+		} else if (c->conf.cells == 0) {
 			circ_complete(c, circ, now);
-		else
+		} else {
 			sendq_push(c, circ);
+		}
 		return;
 	}
 	/* tor-spec.txt §5.1.2: EXTEND2 to hop k+1, originated at hop k. */
@@ -449,6 +500,7 @@ data_echo(struct tc_client *c, struct tc_circ *circ, const struct wire_relay_hdr
 {
 	uint8_t want[WIRE_RELAY_DATA_MAX];
 	uint64_t in_flight = circ->next_seq - circ->next_expect, seq, delta;
+	bool good = false;
 	size_t len;
 
 	if (h->stream_id == 0) {
@@ -472,11 +524,30 @@ data_echo(struct tc_client *c, struct tc_circ *circ, const struct wire_relay_hdr
 		circ->verified++;
 		c->st.verified++;
 		c->st.bytes_verified += len;
+		good = true;
 	} else {
 		circ->corrupted++;
 		c->st.corrupted++;
 		tc_log(TC_LOG_INFO, "circuit %u: echo of cell %llu differs", circ->idx,
 		       (unsigned long long)seq);
+	}
+	if (timed(c)) {
+		if (good && c->phase >= 0) {
+			int k = c->phase < (int)c->conf.n_phases ? c->phase
+								 : (int)c->conf.n_phases - 1;
+			struct tc_phase_stats *ps = &c->ph[k];
+			uint64_t sent = priv(c)->sent_ns[(uint64_t)circ->idx * c->conf.window +
+							 seq % c->conf.window];
+
+			ps->verified++;
+			ps->bytes_verified += len;
+			tc_hist_add(&ps->rtt, tc_now_ns() - sent);
+		}
+		if (phase_running(c))
+			sendq_push(c, circ);
+		else if (c->phase >= (int)c->conf.n_phases && circ->next_expect == circ->next_seq)
+			circ_complete(c, circ, now);
+		return;
 	}
 	if (circ->next_expect == c->conf.cells)
 		circ_complete(c, circ, now);
@@ -649,6 +720,22 @@ tc_client_start(struct tc_client *c, const struct tc_client_conf *conf, SSL_CTX 
 	p->spare = conf->destroy ? conf->circuits : UINT32_MAX;
 	p->q = calloc(c->n_circs, sizeof(*p->q));
 	p->aux = calloc(c->n_circs, sizeof(*p->aux));
+	c->phase = -1;
+	if (timed(c)) {
+		if ((uint64_t)conf->circuits * conf->window > TC_CLIENT_TIMED_SLOTS_MAX) {
+			snprintf(err, errlen,
+				 "--circuits x --window must be at most %u with --phase",
+				 TC_CLIENT_TIMED_SLOTS_MAX);
+			tc_client_stop(c);
+			return -EINVAL;
+		}
+		p->sent_ns = calloc((size_t)conf->circuits * conf->window, sizeof(*p->sent_ns));
+		if (p->sent_ns == NULL) {
+			snprintf(err, errlen, "out of memory for %u circuits", conf->circuits);
+			tc_client_stop(c);
+			return -ENOMEM;
+		}
+	}
 	if (p->q == NULL || p->aux == NULL ||
 	    RAND_bytes((unsigned char *)&p->idrng.s, sizeof(p->idrng.s)) != 1 ||
 	    RAND_bytes((unsigned char *)&p->padrng.s, sizeof(p->padrng.s)) != 1) {
@@ -667,10 +754,63 @@ tc_client_start(struct tc_client *c, const struct tc_client_conf *conf, SSL_CTX 
 	return 0;
 }
 
+static void
+phase_start(struct tc_client *c, int k)
+{
+	c->phase = k;
+	c->ph[k].t_start_ns = tc_now_ns();
+	/* Markers for a script that samples the relay at phase boundaries. */
+	fprintf(stderr, "torclient: phase %d start\n", k);
+	fflush(stderr);
+	for (uint32_t i = 0; i < c->conf.circuits; i++)
+		if (c->circs[i].state == TC_CIRC_OPEN)
+			sendq_push(c, &c->circs[i]);
+}
+
+/* Timed mode: start, end and switch phases (see tc_client_conf). */
+static void
+phase_step(struct tc_client *c, uint64_t now)
+{
+	if (c->phase < 0) {
+		if (c->t_all_built == 0) {
+			if (c->st.built + c->st.failed < c->conf.circuits)
+				return;
+			c->t_all_built = now;
+			fprintf(stderr, "torclient: built %llu circuits\n",
+				(unsigned long long)c->st.built);
+			fflush(stderr);
+		}
+		if (now >= c->t_all_built + c->conf.settle_ms)
+			phase_start(c, 0);
+		return;
+	}
+	if (!phase_running(c))
+		return;
+	if (tc_now_ns() - c->ph[c->phase].t_start_ns <
+	    (uint64_t)c->conf.phases[c->phase].ms * 1000000u)
+		return;
+	c->ph[c->phase].t_end_ns = tc_now_ns();
+	fprintf(stderr, "torclient: phase %d end\n", c->phase);
+	fflush(stderr);
+	if (c->phase + 1 < (int)c->conf.n_phases) {
+		phase_start(c, c->phase + 1);
+		return;
+	}
+	/* The last phase is over: circuits finish once their echoes are in. */
+	c->phase = (int)c->conf.n_phases;
+	for (uint32_t i = 0; i < c->conf.circuits; i++) {
+		struct tc_circ *circ = &c->circs[i];
+
+		if (circ->state == TC_CIRC_OPEN && circ->next_expect == circ->next_seq)
+			circ_complete(c, circ, now);
+	}
+}
+
 void
 tc_client_pump(struct tc_client *c, uint64_t now)
 {
 	struct client_priv *p = priv(c);
+	uint64_t pace = UINT64_MAX;
 	uint32_t budget;
 
 	if (c->ch == NULL || c->ch->state != TC_CHAN_STATE_OPEN)
@@ -684,8 +824,12 @@ tc_client_pump(struct tc_client *c, uint64_t now)
 	while (c->building < c->conf.parallel && c->next_start < c->conf.circuits &&
 	       tc_chan_tx_room(c->ch) >= headroom(c))
 		circ_start(c, &c->circs[c->next_start++], now);
+	if (timed(c)) {
+		phase_step(c, now);
+		pace = pace_room(c, tc_now_ns());
+	}
 	/* Circuits with something to send, each once per call. */
-	for (budget = p->count; budget > 0; budget--) {
+	for (budget = p->count; budget > 0 && pace > 0; budget--) {
 		struct tc_circ *circ;
 
 		if (tc_chan_tx_room(c->ch) < headroom(c))
@@ -697,12 +841,12 @@ tc_client_pump(struct tc_client *c, uint64_t now)
 			send_destroy(c, circ, now);
 			continue;
 		}
-		while (circ->state == TC_CIRC_OPEN && circ->next_seq < c->conf.cells &&
+		while (circ->state == TC_CIRC_OPEN && wants_data(c, circ) &&
 		       circ->next_seq - circ->next_expect < c->conf.window) {
 			uint8_t data[WIRE_RELAY_DATA_MAX];
 			size_t len;
 
-			if (tc_chan_tx_room(c->ch) < headroom(c)) {
+			if (tc_chan_tx_room(c->ch) < headroom(c) || pace == 0) {
 				sendq_push(c, circ);
 				break;
 			}
@@ -711,6 +855,13 @@ tc_client_pump(struct tc_client *c, uint64_t now)
 				       (uint16_t)(1 + circ->next_seq % 65535), data, len,
 				       false) != 0)
 				break;
+			if (timed(c)) {
+				p->sent_ns[(uint64_t)circ->idx * c->conf.window +
+					   circ->next_seq % c->conf.window] = tc_now_ns();
+				c->ph[c->phase].cells_sent++;
+				if (pace != UINT64_MAX)
+					pace--;
+			}
 			circ->next_seq++;
 			c->st.cells_sent++;
 		}
@@ -769,8 +920,29 @@ tc_client_has_work(const struct tc_client *c, uint64_t now)
 	if (c->ch == NULL || c->ch->state != TC_CHAN_STATE_OPEN ||
 	    tc_chan_tx_room(c->ch) < headroom(c))
 		return false;
-	return priv(c)->count > 0 ||
-	       (c->building < c->conf.parallel && c->next_start < c->conf.circuits);
+	if (c->building < c->conf.parallel && c->next_start < c->conf.circuits)
+		return true;
+	return priv(c)->count > 0 && (!timed(c) || pace_room(c, tc_now_ns()) > 0);
+}
+
+uint64_t
+tc_client_next_timer(const struct tc_client *c, uint64_t now)
+{
+	const struct tc_phase_stats *ps;
+	uint64_t end;
+
+	if (!timed(c))
+		return UINT64_MAX;
+	if (c->phase < 0)
+		return c->t_all_built != 0 ? c->t_all_built + c->conf.settle_ms : UINT64_MAX;
+	if (!phase_running(c))
+		return UINT64_MAX;
+	ps = &c->ph[c->phase];
+	end = ps->t_start_ns / 1000000u + c->conf.phases[c->phase].ms;
+	/* A paced sender with circuits waiting needs the next millisecond. */
+	if (c->conf.phases[c->phase].rate != 0 && priv(c)->count > 0 && now + 1 < end)
+		return now + 1;
+	return end;
 }
 
 void
@@ -826,6 +998,7 @@ tc_client_stop(struct tc_client *c)
 	if (p != NULL) {
 		free(p->q);
 		free(p->aux);
+		free(p->sent_ns);
 		free(p);
 		c->priv = NULL;
 	}

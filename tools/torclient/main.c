@@ -65,6 +65,13 @@ usage(FILE *f)
 		"  --destroy             send DESTROY after the data and check it reaches the "
 		"endpoint\n"
 		"  --seed N              seed of the test data (default 1)\n"
+		"Timed mode (benchmarks):\n"
+		"  --phase RATE:SECONDS  once every circuit is built, send data for SECONDS\n"
+		"                        at RATE cells/s over all circuits (0: as fast as the\n"
+		"                        windows allow); repeat for up to %d phases, run in\n"
+		"                        order; --cells is then ignored. Each phase reports\n"
+		"                        its cells/s and round-trip times (p50, p99)\n"
+		"  --settle MS           wait MS after the builds before the first phase\n"
 		"Run:\n"
 		"  --timeout S           hard bound on the whole run, seconds (default 30)\n"
 		"  --json                print the summary as one JSON object\n"
@@ -75,7 +82,7 @@ usage(FILE *f)
 		"signal; its identity is printed first (ADDR:PORT RSAFP ED25519 NTOR).\n"
 		"Exit status: 0 all circuits built and all cells echoed intact; 1 otherwise;\n"
 		"2 usage or set-up error.\n",
-		TC_MAX_HOPS);
+		TC_MAX_HOPS, TC_MAX_PHASES);
 }
 
 static int
@@ -131,6 +138,8 @@ parse_args(struct run *r, int argc, char **argv, bool *exit_now)
 		{"window", required_argument, NULL, 'w'},
 		{"destroy", no_argument, NULL, 'd'},
 		{"seed", required_argument, NULL, 's'},
+		{"phase", required_argument, NULL, 'P'},
+		{"settle", required_argument, NULL, 'W'},
 		{"timeout", required_argument, NULL, 'T'},
 		{"json", no_argument, NULL, 'j'},
 		{"identity", required_argument, NULL, 'I'},
@@ -223,6 +232,36 @@ parse_args(struct run *r, int argc, char **argv, bool *exit_now)
 				goto bad;
 			r->conf.seed = v;
 			break;
+		case 'P': {
+			char *colon = strchr(optarg, ':'), *end;
+			double secs;
+			struct tc_phase_conf *ph;
+
+			if (r->conf.n_phases >= TC_MAX_PHASES) {
+				fprintf(stderr, "chive-torclient: at most %d phases\n",
+					TC_MAX_PHASES);
+				return 2;
+			}
+			ph = &r->conf.phases[r->conf.n_phases];
+			if (colon == NULL)
+				goto bad;
+			*colon = '\0';
+			errno = 0;
+			secs = strtod(colon + 1, &end);
+			if (parse_u32(optarg, 0, 100000000, &ph->rate) != 0 || errno != 0 ||
+			    *end != '\0' || end == colon + 1 || !(secs >= 0.001 && secs <= 3600)) {
+				*colon = ':';
+				goto bad;
+			}
+			*colon = ':';
+			ph->ms = (uint32_t)(secs * 1000.0 + 0.5);
+			r->conf.n_phases++;
+			break;
+		}
+		case 'W':
+			if (parse_u32(optarg, 0, 600000, &r->conf.settle_ms) != 0)
+				goto bad;
+			break;
 		case 'T':
 			if (parse_u32(optarg, 1, 86400, &r->timeout_s) != 0)
 				goto bad;
@@ -281,6 +320,11 @@ parse_args(struct run *r, int argc, char **argv, bool *exit_now)
 		usage(stderr);
 		return 2;
 	}
+	if (r->conf.n_phases > 0 && !r->echo_final) {
+		fprintf(stderr, "chive-torclient: --phase needs the echo endpoint as last hop "
+				"(--echo-listen A:P --echo-final)\n");
+		return 2;
+	}
 	if (r->client_on && !r->echo_final && r->conf.cells > 0) {
 		fprintf(stderr, "chive-torclient: data cells need the echo endpoint as last hop "
 				"(--echo-listen A:P --echo-final); or use --cells 0\n");
@@ -330,6 +374,15 @@ json_escape(const char *s, char *out, size_t len)
 	out[o] = '\0';
 }
 
+/* How long a timed phase ran, s (0 if it never started or ended). */
+static double
+phase_seconds(const struct tc_phase_stats *ps)
+{
+	if (ps->t_start_ns == 0 || ps->t_end_ns <= ps->t_start_ns)
+		return 0.0;
+	return (double)(ps->t_end_ns - ps->t_start_ns) / 1e9;
+}
+
 static void
 print_summary(const struct run *r, bool ok)
 {
@@ -359,7 +412,7 @@ print_summary(const struct run *r, bool ok)
 		       "\"echo\":{\"channels\":%" PRIu64 ",\"relay_channels\":%" PRIu64
 		       ",\"client_channels\":%" PRIu64 ",\"failed_channels\":%" PRIu64
 		       ",\"circuits\":%" PRIu64 ",\"create_failed\":%" PRIu64 ",\"echoed\":%" PRIu64
-		       ",\"unrecognized\":%" PRIu64 ",\"destroys\":%" PRIu64 "}}\n",
+		       ",\"unrecognized\":%" PRIu64 ",\"destroys\":%" PRIu64 "}",
 		       ok ? "true" : "false", r->timed_out ? "true" : "false", secs,
 		       r->client.conf.n_hops,
 		       r->client.conf.htype == WIRE_HTYPE_FAST	 ? "fast"
@@ -372,6 +425,25 @@ print_summary(const struct run *r, bool ok)
 		       s->destroy_seen, s->destroy_unverifiable, why, e->chans_accepted,
 		       e->chans_open_relay, e->chans_open_client, e->chans_failed, e->circs_created,
 		       e->create_failed, e->cells_echoed, e->cells_unrecognized, e->destroys_rx);
+		if (r->client.conf.n_phases > 0) {
+			printf(",\"settle_ms\":%u,\"phases\":[", r->client.conf.settle_ms);
+			for (unsigned k = 0; k < r->client.conf.n_phases; k++) {
+				const struct tc_phase_stats *ps = &r->client.ph[k];
+				double ps_s = phase_seconds(ps);
+
+				printf("%s{\"rate\":%u,\"seconds\":%.3f,\"cells_sent\":%" PRIu64
+				       ",\"verified\":%" PRIu64 ",\"bytes_verified\":%" PRIu64
+				       ",\"cells_per_s\":%.1f,\"rtt_n\":%" PRIu64
+				       ",\"rtt_p50_us\":%.1f,\"rtt_p99_us\":%.1f}",
+				       k > 0 ? "," : "", r->client.conf.phases[k].rate, ps_s,
+				       ps->cells_sent, ps->verified, ps->bytes_verified,
+				       ps_s > 0 ? (double)ps->verified / ps_s : 0.0, ps->rtt.n,
+				       (double)tc_hist_quantile(&ps->rtt, 0.5) / 1e3,
+				       (double)tc_hist_quantile(&ps->rtt, 0.99) / 1e3);
+			}
+			printf("]");
+		}
+		printf("}\n");
 		return;
 	}
 	printf("torclient: %s: circuits built=%" PRIu64 " failed=%" PRIu64 " cells sent=%" PRIu64
@@ -381,6 +453,17 @@ print_summary(const struct run *r, bool ok)
 		printf(" destroy=%" PRIu64 "/%" PRIu64 "%s", s->destroy_seen, s->destroy_sent,
 		       s->destroy_unverifiable > 0 ? " (some unverifiable)" : "");
 	printf(" seconds=%.3f%s\n", secs, r->timed_out ? " (timed out)" : "");
+	for (unsigned k = 0; k < r->client.conf.n_phases; k++) {
+		const struct tc_phase_stats *ps = &r->client.ph[k];
+		double ps_s = phase_seconds(ps);
+
+		printf("torclient: phase %u: rate=%u seconds=%.3f verified=%" PRIu64
+		       " cells/s=%.0f rtt p50=%.1f us p99=%.1f us\n",
+		       k, r->client.conf.phases[k].rate, ps_s, ps->verified,
+		       ps_s > 0 ? (double)ps->verified / ps_s : 0.0,
+		       (double)tc_hist_quantile(&ps->rtt, 0.5) / 1e3,
+		       (double)tc_hist_quantile(&ps->rtt, 0.99) / 1e3);
+	}
 	if (r->client.chan_failed && r->client.t_open == 0)
 		printf("torclient: channel to %s failed: %s\n", r->client.conf.hops[0].name,
 		       r->client.chan_why);
@@ -394,8 +477,14 @@ run_ok(const struct run *r)
 
 	if (r->client.t_open == 0 || s->built != c->circuits || s->failed != 0)
 		return false;
-	if (s->verified != (uint64_t)c->circuits * c->cells || s->corrupted != 0 ||
-	    s->unexpected != 0 || s->lost != 0)
+	if (c->n_phases > 0) {
+		/* Every phase ran to its end and every cell sent came back. */
+		if (r->client.phase != (int)c->n_phases || s->verified != s->cells_sent)
+			return false;
+	} else if (s->verified != (uint64_t)c->circuits * c->cells) {
+		return false;
+	}
+	if (s->corrupted != 0 || s->unexpected != 0 || s->lost != 0)
 		return false;
 	if (c->destroy && s->destroy_seen + s->destroy_unverifiable != c->circuits)
 		return false;
@@ -438,6 +527,11 @@ loop(struct run *r)
 			t = tc_echo_next_timer(&r->echo);
 			if (t != UINT64_MAX && t > now && t - now < (uint64_t)timeout)
 				timeout = (int)(t - now);
+		}
+		if (r->client_on) {
+			t = tc_client_next_timer(&r->client, now);
+			if (t != UINT64_MAX && t - now < (uint64_t)timeout)
+				timeout = t > now ? (int)(t - now) : 0;
 		}
 		if (deadline - now < (uint64_t)timeout)
 			timeout = (int)(deadline - now);

@@ -107,6 +107,24 @@ int tc_parse_addr(const char *s, struct sockaddr_in *out);
 /** Format @p a as "A.B.C.D:PORT" into @p out (at least 22 bytes). */
 void tc_fmt_addr(const struct sockaddr_in *a, char *out, size_t len);
 
+/**
+ * A latency histogram: log-linear buckets of nanoseconds, 16 per power of
+ * two (relative error under 1/16), up to about 18 minutes.
+ */
+#define TC_HIST_SUB 16
+#define TC_HIST_BUCKETS (41 * TC_HIST_SUB)
+
+struct tc_hist {
+	uint64_t n;
+	uint64_t b[TC_HIST_BUCKETS];
+};
+
+/** Count one value, in ns. */
+void tc_hist_add(struct tc_hist *h, uint64_t ns);
+
+/** The value under which a fraction @p q (0..1) of the counted values lie, in ns (0 if none). */
+uint64_t tc_hist_quantile(const struct tc_hist *h, double q);
+
 /* ---- ident.c: who a hop is ---- */
 
 /** One hop of a path: where it listens and the public keys a client needs. */
@@ -477,6 +495,24 @@ struct tc_circ {
 };
 
 /** What the client does. */
+/** A timed data phase (--phase RATE:SECONDS). */
+struct tc_phase_conf {
+	uint32_t rate; /**< data cells per second over all circuits; 0: as fast as possible */
+	uint32_t ms;   /**< length */
+};
+
+#define TC_MAX_PHASES 4
+
+/** What one timed phase measured (echoes counted in the phase they arrived in). */
+struct tc_phase_stats {
+	uint64_t t_start_ns;
+	uint64_t t_end_ns;
+	uint64_t cells_sent;
+	uint64_t verified;
+	uint64_t bytes_verified;
+	struct tc_hist rtt; /**< send to verified echo, per cell */
+};
+
 struct tc_client_conf {
 	struct tc_hop hops[TC_MAX_HOPS];
 	unsigned n_hops;
@@ -487,6 +523,11 @@ struct tc_client_conf {
 	uint32_t parallel; /**< circuits being built at once */
 	bool destroy;
 	uint64_t seed;
+	/* Timed mode (n_phases > 0): once every circuit is built, wait settle_ms,
+	 * then run the phases one after another; `cells` is ignored. */
+	struct tc_phase_conf phases[TC_MAX_PHASES];
+	unsigned n_phases;
+	uint32_t settle_ms;
 };
 
 /** Totals over all circuits. */
@@ -521,6 +562,11 @@ struct tc_client {
 	uint32_t rr;	       /**< round-robin position of the sender */
 	bool chan_failed;
 	uint64_t t_open; /**< ms, channel open */
+	/* Timed mode: -1 before the phases, then the running phase, then
+	 * n_phases while the last echoes drain. */
+	int phase;
+	uint64_t t_all_built; /**< ms, every circuit built (0: not yet) */
+	struct tc_phase_stats ph[TC_MAX_PHASES];
 	struct tc_client_stats st;
 	char chan_why[160];
 	void *priv; /**< client.c's send queue and per-circuit flags */
@@ -544,6 +590,9 @@ bool tc_client_is_done(const struct tc_client *c);
 
 /** Tell whether the client can make progress without waiting for a descriptor. */
 bool tc_client_has_work(const struct tc_client *c, uint64_t now);
+
+/** Timed mode: when the client next needs a call without I/O (ms), or UINT64_MAX. */
+uint64_t tc_client_next_timer(const struct tc_client *c, uint64_t now);
 
 /** End the run: count what is still in flight as lost, circuits not finished as failed. */
 void tc_client_finish(struct tc_client *c, uint64_t now);

@@ -175,3 +175,58 @@ tc_fmt_addr(const struct sockaddr_in *a, char *out, size_t len)
 		snprintf(host, sizeof(host), "?");
 	snprintf(out, len, "%s:%u", host, (unsigned)ntohs(a->sin_port));
 }
+
+/* ---- latency histogram ---- */
+
+static unsigned
+hist_bucket(uint64_t v)
+{
+	unsigned e;
+
+	if (v < TC_HIST_SUB)
+		return (unsigned)v;
+	e = 63u - (unsigned)__builtin_clzll(v); /* 2^e <= v < 2^(e+1), e >= 4 */
+	if (e > 43)
+		return TC_HIST_BUCKETS - 1;
+	return (e - 3u) * TC_HIST_SUB + (unsigned)((v >> (e - 4u)) & (TC_HIST_SUB - 1));
+}
+
+/* The middle of bucket @p i, in ns. */
+static uint64_t
+hist_value(unsigned i)
+{
+	unsigned e;
+	uint64_t lo, width;
+
+	if (i < TC_HIST_SUB)
+		return i;
+	e = i / TC_HIST_SUB + 3u;
+	width = UINT64_C(1) << (e - 4u);
+	lo = (UINT64_C(1) << e) + (uint64_t)(i % TC_HIST_SUB) * width;
+	return lo + width / 2;
+}
+
+void
+tc_hist_add(struct tc_hist *h, uint64_t ns)
+{
+	h->b[hist_bucket(ns)]++;
+	h->n++;
+}
+
+uint64_t
+tc_hist_quantile(const struct tc_hist *h, double q)
+{
+	uint64_t want, seen = 0;
+
+	if (h->n == 0)
+		return 0;
+	want = (uint64_t)(q * (double)h->n);
+	if (want >= h->n)
+		want = h->n - 1;
+	for (unsigned i = 0; i < TC_HIST_BUCKETS; i++) {
+		seen += h->b[i];
+		if (seen > want)
+			return hist_value(i);
+	}
+	return hist_value(TC_HIST_BUCKETS - 1);
+}
