@@ -187,13 +187,16 @@ pending_find(struct cp_dplink *l, uint32_t req_id, uint32_t lcore_idx)
 /*
  * True if @reply_type is a partial answer to a request of @req_type: the
  * request stays pending (ipc_msg.h: CHAN_INFO..., then CHAN_LIST_END;
- * CIRC_INFO..., then CIRC_LIST_END).
+ * CIRC_INFO..., then CIRC_LIST_END; PORT_QUEUE..., then PORT_INFO;
+ * PORT_XSTAT..., then PORT_XSTATS_END).
  */
 static bool
 reply_is_partial(uint16_t req_type, uint16_t reply_type)
 {
 	return (req_type == IPC_MSG_CHAN_LIST && reply_type == IPC_MSG_CHAN_INFO) ||
-	       (req_type == IPC_MSG_CIRC_LIST && reply_type == IPC_MSG_CIRC_INFO);
+	       (req_type == IPC_MSG_CIRC_LIST && reply_type == IPC_MSG_CIRC_INFO) ||
+	       (req_type == IPC_MSG_PORT_GET && reply_type == IPC_MSG_PORT_QUEUE) ||
+	       (req_type == IPC_MSG_PORT_XSTATS && reply_type == IPC_MSG_PORT_XSTAT);
 }
 
 uint32_t

@@ -16,10 +16,12 @@
  * cell_up ring through cp_dplink_poll_cells(), which hands each validated
  * message to the caller's handler.
  *
- * Multi-part replies: one request type is answered by several events. A
- * CHAN_LIST is answered by any number of CHAN_INFO events (partial replies:
- * the callback runs for each and the request stays pending) and one
- * CHAN_LIST_END (or CMD_ERROR), which completes it. Every other reply
+ * Multi-part replies: some request types are answered by several events.
+ * A CHAN_LIST is answered by any number of CHAN_INFO events (partial
+ * replies: the callback runs for each and the request stays pending) and
+ * one CHAN_LIST_END (or CMD_ERROR), which completes it; likewise CIRC_LIST
+ * (CIRC_INFO..., CIRC_LIST_END), PORT_GET (PORT_QUEUE..., PORT_INFO) and
+ * PORT_XSTATS (PORT_XSTAT..., PORT_XSTATS_END). Every other reply
  * completes its request. The request's deadline covers all its parts.
  *
  * The dataplane may stop or be replaced at any time; cp_dplink_detach()
@@ -51,8 +53,8 @@
 /**
  * Reply callback. @p reply is the validated reply (a copy, valid during the
  * call), or NULL when the request timed out or the link was detached. For a
- * multi-part request it runs once per partial reply (CHAN_INFO) and once
- * more with the final one (or NULL).
+ * multi-part request it runs once per partial reply (CHAN_INFO, ...) and
+ * once more with the final one (or NULL).
  */
 typedef void(cp_dplink_cb)(void *arg, const struct ipc_hdr *reply, uint32_t lcore_idx,
 			   uint64_t now_ns);
@@ -83,7 +85,7 @@ struct cp_dplink_stats {
 	uint64_t evt_unmatched; /**< Replies with no pending request (late or unknown). */
 	uint64_t timeouts;
 	uint64_t cmd_errors;    /**< CMD_ERROR events: the dataplane refused a command. */
-	uint64_t evt_partial;   /**< Partial replies (CHAN_INFO) delivered to a pending request. */
+	uint64_t evt_partial;	/**< Partial replies (CHAN_INFO, ...) given to a pending request. */
 	uint64_t down_sent;     /**< Messages pushed on cell_down rings. */
 	uint64_t down_full;     /**< Pushes refused: cell_down ring full. */
 	uint64_t up_rx;         /**< Messages taken from cell_up rings. */

@@ -26,8 +26,13 @@
  *   without an MTU (net_ring, net_null) is accepted.
  * - The link status is read with rte_eth_link_get_nowait(): the waiting
  *   variant can block for seconds on some PMDs.
+ * - The names of the extended stats are read once, after start (a PMD's
+ *   set depends on its queues), and kept: rte_eth_xstats_get_names_by_id()
+ *   allocates, so drv_port_xstats() reads values only, by id, with
+ *   rte_eth_xstats_get_by_id() (22.11: no allocation, a stack array).
  *
- * Everything here is start-up code: it may allocate and log.
+ * Everything here but drv_port_link_update(), drv_port_stats() and
+ * drv_port_xstats() is start-up code: it may allocate and log.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -53,6 +58,9 @@ RTE_LOG_REGISTER(drv_logtype_port, drv.port, INFO);
 
 #define PORT_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, drv_logtype_port, "drv.port: " fmt, ##__VA_ARGS__)
+
+_Static_assert(DRV_PORT_XSTAT_NAME_MAX == RTE_ETH_XSTATS_NAME_SIZE, "xstat names");
+_Static_assert(DRV_PORT_QSTATS_MAX <= RTE_ETHDEV_QUEUE_STAT_CNTRS, "per-queue stats");
 
 /** The IPv4/TCP checksum offloads Chive uses (rte_ethdev.h). */
 #define PORT_TX_CSUM (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
@@ -329,6 +337,54 @@ port_setup_and_start(struct drv_port *p, const struct drv_port_conf *conf,
 	return 0;
 }
 
+/*
+ * Keep the names of the device's first DRV_PORT_XSTATS_MAX extended stats.
+ * Not fatal: a device whose names cannot be read serves none (logged).
+ */
+static void
+port_xstats_names(struct drv_port *p)
+{
+	struct rte_eth_xstat_name *all;
+	int n, got;
+
+	n = rte_eth_xstats_get_names(p->port_id, NULL, 0);
+	if (n <= 0) {
+		if (n < 0)
+			PORT_LOG(WARNING, "port %s: extended stats: %s\n", p->name,
+				 rte_strerror(-n));
+		return;
+	}
+	all = rte_calloc("drv_port_xstat_all", (size_t)n, sizeof(*all), 0);
+	if (all == NULL) {
+		PORT_LOG(WARNING, "port %s: extended stats: out of memory\n", p->name);
+		return;
+	}
+	got = rte_eth_xstats_get_names(p->port_id, all, (unsigned int)n);
+	if (got != n) {
+		PORT_LOG(WARNING, "port %s: extended stats: %d names of %d\n", p->name, got, n);
+		rte_free(all);
+		return;
+	}
+	p->xstats_total = (uint32_t)n;
+	p->n_xstats = RTE_MIN(p->xstats_total, DRV_PORT_XSTATS_MAX);
+	p->xstat_names = rte_zmalloc_socket(
+		"drv_port_xstats", (size_t)p->n_xstats * DRV_PORT_XSTAT_NAME_MAX, 0, p->socket_id);
+	if (p->xstat_names == NULL) {
+		PORT_LOG(WARNING, "port %s: extended stats: out of memory\n", p->name);
+		p->n_xstats = 0;
+		rte_free(all);
+		return;
+	}
+	for (uint32_t i = 0; i < p->n_xstats; i++)
+		snprintf(p->xstat_names[i], DRV_PORT_XSTAT_NAME_MAX, "%s", all[i].name);
+	rte_free(all);
+	if (p->xstats_total > p->n_xstats)
+		PORT_LOG(WARNING,
+			 "port %s: %u extended stats; only the first %u are served "
+			 "(DRV_PORT_XSTATS_MAX)\n",
+			 p->name, p->xstats_total, p->n_xstats);
+}
+
 int
 drv_port_open(const char *name, const struct drv_port_conf *conf, struct rte_mempool *pool,
 	      struct drv_port **out, char *err, size_t errlen)
@@ -419,14 +475,15 @@ drv_port_open(const char *name, const struct drv_port_conf *conf, struct rte_mem
 	}
 	memcpy(p->mac, mac.addr_bytes, sizeof(p->mac));
 	(void)drv_port_link_update(p);
+	port_xstats_names(p);
 
 	PORT_LOG(INFO,
 		 "port %s (%s, id %u): %u queue pairs, RSS %s, MTU %u, csum tx %s/%s rx %s/%s, "
-		 "link %s\n",
+		 "link %s, %u xstats\n",
 		 p->name, p->driver, p->port_id, p->n_queues, p->rss ? "on" : "off", p->mtu,
 		 p->tx_ip4_csum ? "ip" : "-", p->tx_tcp_csum ? "tcp" : "-",
 		 p->rx_ip4_csum ? "ip" : "-", p->rx_tcp_csum ? "tcp" : "-",
-		 p->link_up ? "up" : "down");
+		 p->link_up ? "up" : "down", p->xstats_total);
 	*out = p;
 	return 0;
 
@@ -474,6 +531,7 @@ drv_port_close(struct drv_port *p)
 		return;
 	(void)drv_port_stop(p);
 	(void)rte_eth_dev_close(p->port_id);
+	rte_free(p->xstat_names);
 	rte_free(p);
 }
 
@@ -513,5 +571,30 @@ drv_port_stats(const struct drv_port *p, struct drv_port_stats *out)
 	out->ierrors = st.ierrors;
 	out->oerrors = st.oerrors;
 	out->rx_nombuf = st.rx_nombuf;
+	out->n_qstats = (uint16_t)RTE_MIN((uint32_t)p->n_queues, DRV_PORT_QSTATS_MAX);
+	for (uint16_t q = 0; q < out->n_qstats; q++) {
+		out->q_ipackets[q] = st.q_ipackets[q];
+		out->q_ibytes[q] = st.q_ibytes[q];
+		out->q_opackets[q] = st.q_opackets[q];
+		out->q_obytes[q] = st.q_obytes[q];
+		out->q_errors[q] = st.q_errors[q];
+	}
 	return 0;
+}
+
+int
+drv_port_xstats(const struct drv_port *p, uint32_t first, uint32_t n, uint64_t *values)
+{
+	uint64_t ids[DRV_PORT_XSTATS_READ_MAX];
+	int rc;
+
+	if (p == NULL || values == NULL || n == 0 || n > DRV_PORT_XSTATS_READ_MAX ||
+	    first >= p->n_xstats || n > p->n_xstats - first)
+		return -EINVAL;
+	for (uint32_t i = 0; i < n; i++)
+		ids[i] = first + i;
+	rc = rte_eth_xstats_get_by_id(p->port_id, ids, values, n);
+	if (rc < 0)
+		return rc == -1 ? -EIO : rc; /* an id the device no longer has: -1 */
+	return (uint32_t)rc == n ? 0 : -EIO;
 }

@@ -35,6 +35,15 @@ struct rte_mempool;
 /** Largest device RETA drv_port_open() can program and read (ice has 2048). */
 #define DRV_PORT_DEV_RETA_MAX 4096
 
+/** Most extended stats (xstats) a port serves: the device's first ones by id. */
+#define DRV_PORT_XSTATS_MAX 256u
+/** Bytes of an xstat name, NUL included (DPDK's RTE_ETH_XSTATS_NAME_SIZE). */
+#define DRV_PORT_XSTAT_NAME_MAX 64u
+/** Most xstats one drv_port_xstats() call reads. */
+#define DRV_PORT_XSTATS_READ_MAX 64u
+/** Most queues drv_port_stats() reports per-queue figures for (RTE_ETHDEV_QUEUE_STAT_CNTRS). */
+#define DRV_PORT_QSTATS_MAX 16u
+
 /** What drv_port_open() should set up. Zero means "the driver's default" where noted. */
 struct drv_port_conf {
 	uint16_t n_queues;	/**< RX/TX queue pairs, ≥ 1; queue q is polled by one lcore. */
@@ -93,6 +102,10 @@ struct drv_port {
 	struct drv_rss_reta reta; /**< RSS hash low bits → RX queue. */
 	char name[DRV_PORT_NAME_MAX];	/**< The ethdev name as opened. */
 	char driver[DRV_PORT_NAME_MAX];	/**< The PMD's name, e.g. "net_tap". */
+	uint32_t xstats_total;		/**< Extended stats the device has (read at open). */
+	uint32_t n_xstats; /**< Served: min(xstats_total, DRV_PORT_XSTATS_MAX), 0 if unread. */
+	/** Names of xstats 0..n_xstats-1, NUL-terminated, read once at open; NULL if none. */
+	char (*xstat_names)[DRV_PORT_XSTAT_NAME_MAX];
 };
 
 /** Port counters, from rte_eth_stats_get(). */
@@ -105,6 +118,12 @@ struct drv_port_stats {
 	uint64_t ierrors;	/**< Erroneous packets received. */
 	uint64_t oerrors;	/**< Failed transmissions. */
 	uint64_t rx_nombuf;	/**< RX mbuf allocation failures. */
+	uint16_t n_qstats;	/**< Queues counted below: min(n_queues, DRV_PORT_QSTATS_MAX). */
+	uint64_t q_ipackets[DRV_PORT_QSTATS_MAX]; /**< Per queue pair: packets received. */
+	uint64_t q_ibytes[DRV_PORT_QSTATS_MAX];	  /**< Bytes received. */
+	uint64_t q_opackets[DRV_PORT_QSTATS_MAX]; /**< Packets transmitted. */
+	uint64_t q_obytes[DRV_PORT_QSTATS_MAX];	  /**< Bytes transmitted. */
+	uint64_t q_errors[DRV_PORT_QSTATS_MAX];	  /**< The PMD's per-queue drops or errors. */
 };
 
 /**
@@ -117,7 +136,9 @@ struct drv_port_stats {
  * key length), checks that the key took, programs the RETA round-robin and
  * reads it back. Enables the IPv4/TCP checksum offloads the device has
  * (unless @c no_offload), sets the MTU, starts the port and reads its MAC
- * address and link status (without waiting for the link).
+ * address, link status (without waiting for the link) and the names of its
+ * extended stats (the first DRV_PORT_XSTATS_MAX; a device with more is
+ * logged, and one whose names cannot be read serves none).
  *
  * Call before lcores launch: it allocates the port (on the device's NUMA
  * node) and may log.
@@ -186,5 +207,18 @@ int drv_port_link_update(struct drv_port *p);
  *   0, -EINVAL if an argument is NULL, or the -errno of rte_eth_stats_get().
  */
 int drv_port_stats(const struct drv_port *p, struct drv_port_stats *out);
+
+/**
+ * Read the values of extended stats @p first .. @p first + @p n - 1 (ids
+ * as in @c xstat_names) into @p values, with rte_eth_xstats_get_by_id().
+ * Allocates nothing; may cost the PMD a system call (an operator's or the
+ * MetricsPort's command, never the packet path).
+ *
+ * @return
+ *   0; -EINVAL if an argument is NULL, @p n is 0 or above
+ *   DRV_PORT_XSTATS_READ_MAX, or the range is not within @c n_xstats; -EIO
+ *   if the device no longer has those ids; or the -errno of the read.
+ */
+int drv_port_xstats(const struct drv_port *p, uint32_t first, uint32_t n, uint64_t *values);
 
 #endif /* DRIVERS_PORT_H */

@@ -25,6 +25,7 @@ static CU_SuiteInfo *const unit_suites[] = {
 	&suite_cli_proto,
 	&suite_cli,
 	&suite_dplink,
+	&suite_port_fetch,
 	&suite_stats,
 	&suite_keys,
 	&suite_ed25519x,

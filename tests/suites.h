@@ -26,6 +26,7 @@ extern CU_SuiteInfo suite_conf;
 extern CU_SuiteInfo suite_cli_proto;
 extern CU_SuiteInfo suite_cli;
 extern CU_SuiteInfo suite_dplink;
+extern CU_SuiteInfo suite_port_fetch;
 extern CU_SuiteInfo suite_stats;
 extern CU_SuiteInfo suite_keys;
 extern CU_SuiteInfo suite_ed25519x;

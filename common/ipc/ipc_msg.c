@@ -63,6 +63,11 @@ static const struct ipc_msg_info msg_info[IPC_MSG_TYPE_MAX + 1] = {
 	[IPC_MSG_PORT_INFO] = { "port_info", sizeof(struct ipc_msg_port_info), IPC_DIR_EVT },
 	[IPC_MSG_CONF_SET] = { "conf_set", sizeof(struct ipc_msg_conf_set), IPC_DIR_CMD },
 	[IPC_MSG_CONF_STATUS] = { "conf_status", sizeof(struct ipc_msg_conf_status), IPC_DIR_EVT },
+	[IPC_MSG_PORT_QUEUE] = { "port_queue", sizeof(struct ipc_msg_port_queue), IPC_DIR_EVT },
+	[IPC_MSG_PORT_XSTATS] = { "port_xstats", sizeof(struct ipc_msg_port_xstats), IPC_DIR_CMD },
+	[IPC_MSG_PORT_XSTAT] = { "port_xstat", sizeof(struct ipc_msg_port_xstat), IPC_DIR_EVT },
+	[IPC_MSG_PORT_XSTATS_END] = { "port_xstats_end", sizeof(struct ipc_msg_port_xstats_end),
+				      IPC_DIR_EVT },
 };
 
 int

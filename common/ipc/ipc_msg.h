@@ -75,7 +75,11 @@ _Static_assert(sizeof(struct ipc_hdr) == 8, "ABI");
 #define IPC_MSG_PORT_INFO 29u        /**< evt: the port's identity, link and counters. */
 #define IPC_MSG_CONF_SET 30u         /**< cmd: change a run-time setting (reply: CONF_STATUS). */
 #define IPC_MSG_CONF_STATUS 31u      /**< evt: outcome of CONF_SET and the values in force. */
-#define IPC_MSG_TYPE_MAX 31u
+#define IPC_MSG_PORT_QUEUE 32u       /**< evt: one queue's counters (partial reply to PORT_GET). */
+#define IPC_MSG_PORT_XSTATS 33u      /**< cmd: NIC xstats (PORT_XSTAT..., PORT_XSTATS_END). */
+#define IPC_MSG_PORT_XSTAT 34u       /**< evt: one xstat of a PORT_XSTATS (partial reply). */
+#define IPC_MSG_PORT_XSTATS_END 35u  /**< evt: last reply of a PORT_XSTATS. */
+#define IPC_MSG_TYPE_MAX 35u
 
 /** PING: ask one lcore to answer with a PONG at its next command poll. */
 struct ipc_msg_ping {
@@ -489,12 +493,28 @@ struct ipc_msg_circ_status {
 };
 
 /*
- * The network port, for the operator (`chivectl show ports`). PORT_GET asks
- * one lcore; one that polls a queue of the port answers PORT_INFO with
- * status 0, the port's name, MAC, MTU, queues, link, and the NIC's counters
- * (rte_eth_stats) at that moment; one without a port answers status -ENODEV
- * and nothing else. Reading the link and the counters may cost the PMD a
- * system call: it happens only on this rare operator command.
+ * The network port, for the operator (`chivectl show ports`, the
+ * MetricsPort). PORT_GET asks one lcore; one that polls a queue of the port
+ * answers with one PORT_QUEUE per queue whose counters the NIC keeps
+ * (partial replies: rte_eth_stats' q_* figures, at most
+ * IPC_PORT_QUEUES_MAX), then PORT_INFO with status 0, the port's name, MAC,
+ * MTU, queues, link, the NIC's counters (rte_eth_stats) at that moment and
+ * how many PORT_QUEUE preceded it; all from one stats read. One without a
+ * port answers PORT_INFO with status -ENODEV and nothing else. The replies
+ * of one PORT_GET are published together (or, on a nearly full event ring,
+ * fewer PORT_QUEUE: n_queue_stats says how many).
+ *
+ * The NIC's extended stats (rte_eth_xstats) are too many for one slot (100
+ * and more on real NICs, names of up to 64 bytes), so they cross in pages,
+ * as CHAN_LIST does: PORT_XSTATS asks for at most @c max of them from id
+ * @c cursor on; the lcore answers one PORT_XSTAT per stat (id, name, value)
+ * and PORT_XSTATS_END with the cursor of the next page (0 when done). The
+ * names are read once when the port opens; the dataplane serves the first
+ * IPC_PORT_XSTATS_MAX of them (a device with more is cut, and says so in
+ * PORT_XSTATS_END.total and in its start-up log). Each page is one read of
+ * the device's xstats. Reading may cost the PMD a system call: these are
+ * rare commands (an operator's, or the MetricsPort's every 5 s), never on
+ * the packet path.
  */
 
 /** Bytes of PORT_INFO.name, NUL included (a longer ethdev name is cut). */
@@ -517,12 +537,68 @@ struct ipc_msg_port_info {
 	uint8_t mac[6];            /**< network order */
 	uint8_t link_up;           /**< 1 up, 0 down */
 	uint8_t pad0;
-	uint32_t pad1;
+	uint16_t n_queue_stats;    /**< PORT_QUEUE replies sent before this one */
+	uint16_t pad1;
 	char name[IPC_PORT_NAME_MAX]; /**< the ethdev name, NUL-terminated */
 	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
 	uint64_t rx_missed;        /**< dropped by the NIC: RX queues full (imissed) */
 	uint64_t rx_errors, tx_errors;
 	uint64_t rx_nombuf;        /**< RX mbuf allocation failures */
+};
+
+/**
+ * Most PORT_QUEUE replies to one PORT_GET: queues 0..15, DPDK 22.11's
+ * RTE_ETHDEV_QUEUE_STAT_CNTRS (the NIC keeps no per-queue figures beyond).
+ */
+#define IPC_PORT_QUEUES_MAX 16u
+
+/** PORT_QUEUE: one queue pair's NIC counters (rte_eth_stats q_*), before PORT_INFO. */
+struct ipc_msg_port_queue {
+	struct ipc_hdr hdr;
+	uint16_t queue;            /**< queue pair index, < PORT_INFO.n_queues */
+	uint16_t pad0;
+	uint32_t pad1;
+	uint64_t rx_packets, rx_bytes; /**< q_ipackets, q_ibytes */
+	uint64_t tx_packets, tx_bytes; /**< q_opackets, q_obytes */
+	uint64_t errors;           /**< q_errors: the PMD's per-queue drops or errors (what it counts
+				    there varies: receive drops on most, failed sends on af_packet) */
+};
+
+/** Most extended stats the dataplane serves per port (the first ones by id). */
+#define IPC_PORT_XSTATS_MAX 256u
+/** Most PORT_XSTAT replies to one PORT_XSTATS. */
+#define IPC_PORT_XSTATS_PAGE_MAX 64u
+/** Bytes of PORT_XSTAT.name, NUL included (DPDK's RTE_ETH_XSTATS_NAME_SIZE). */
+#define IPC_PORT_XSTAT_NAME_MAX 64u
+
+/** PORT_XSTATS: the extended stats of port @c port from id @c cursor on, at most @c max. */
+struct ipc_msg_port_xstats {
+	struct ipc_hdr hdr;
+	uint32_t port;             /**< today always 0, the only one */
+	uint32_t cursor;           /**< 0 to start; PORT_XSTATS_END.next to continue */
+	uint32_t max;              /**< 1..IPC_PORT_XSTATS_PAGE_MAX (more is cut to it) */
+	uint32_t pad;
+};
+
+/** PORT_XSTAT: one extended stat. */
+struct ipc_msg_port_xstat {
+	struct ipc_hdr hdr;
+	uint32_t id;               /**< its id: the device's order, < PORT_XSTATS_END.served */
+	uint32_t pad;
+	uint64_t value;
+	char name[IPC_PORT_XSTAT_NAME_MAX]; /**< e.g. "rx_good_packets", NUL-terminated */
+};
+
+/** PORT_XSTATS_END: the last reply of a PORT_XSTATS. */
+struct ipc_msg_port_xstats_end {
+	struct ipc_hdr hdr;
+	int32_t status;            /**< 0; -ENODEV: this lcore polls no port; or the -errno of the
+				    read (no PORT_XSTAT then) */
+	uint32_t count;            /**< PORT_XSTAT replies sent for this request */
+	uint32_t next;             /**< cursor of the next page, or 0 when done */
+	uint32_t served;           /**< xstats served: min(total, IPC_PORT_XSTATS_MAX) */
+	uint32_t total;            /**< xstats the device has */
+	uint32_t pad;
 };
 
 /*
@@ -615,6 +691,14 @@ _Static_assert(sizeof(struct ipc_msg_port_get) == 16, "ABI");
 _Static_assert(sizeof(struct ipc_msg_port_info) == 128, "ABI");
 _Static_assert(sizeof(struct ipc_msg_port_get) <= IPC_CMD_SLOT, "cmd slot");
 _Static_assert(sizeof(struct ipc_msg_port_info) <= IPC_EVT_SLOT, "evt slot");
+_Static_assert(sizeof(struct ipc_msg_port_queue) == 56, "ABI");
+_Static_assert(sizeof(struct ipc_msg_port_xstats) == 24, "ABI");
+_Static_assert(sizeof(struct ipc_msg_port_xstat) == 88, "ABI");
+_Static_assert(sizeof(struct ipc_msg_port_xstats_end) == 32, "ABI");
+_Static_assert(sizeof(struct ipc_msg_port_queue) <= IPC_EVT_SLOT, "evt slot");
+_Static_assert(sizeof(struct ipc_msg_port_xstats) <= IPC_CMD_SLOT, "cmd slot");
+_Static_assert(sizeof(struct ipc_msg_port_xstat) <= IPC_EVT_SLOT, "evt slot");
+_Static_assert(sizeof(struct ipc_msg_port_xstats_end) <= IPC_EVT_SLOT, "evt slot");
 _Static_assert(sizeof(struct ipc_msg_conf_set) == 32, "ABI");
 _Static_assert(sizeof(struct ipc_msg_conf_status) == 32, "ABI");
 _Static_assert(sizeof(struct ipc_msg_conf_set) <= IPC_CMD_SLOT, "cmd slot");

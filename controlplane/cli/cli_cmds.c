@@ -66,8 +66,13 @@ static const struct cp_cli_cmd cli_cmds[] = {
 	  "descriptor published and what each authority did with it",
 	  cp_cli_cmd_show_consensus, true },
 	{ "show ports", "",
-	  "the dataplane's network port: name, MAC, link, MTU, queues, packets, bytes and drops",
+	  "the dataplane's network port: name, MAC, link, MTU, queues, packets, bytes and drops, "
+	  "and each queue's packets and bytes",
 	  cp_cli_cmd_show_ports, true },
+	{ "show ports xstats", "[FILTER]",
+	  "the NIC's extended stats (xstats): every name and value the PMD reports (names "
+	  "containing FILTER)",
+	  cp_cli_cmd_show_ports_xstats, true },
 	{ "show lcores", "",
 	  "every dataplane lcore: role (network queue or not), iterations, busy ratio",
 	  cp_cli_cmd_show_lcores, true },

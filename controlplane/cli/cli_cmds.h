@@ -81,11 +81,16 @@ int cp_cli_cmd_circuit_destroy(struct cp_cli_req *req, int argc, char **argv);
 
 /** Lcore index asked for the network port: the one with queue 0, as for `channel open`. */
 #define CP_PORT_LCORE 0u
-/** How long `show ports` waits for the dataplane, ns. */
+/** How long `show ports` waits for each answer (PORT_GET, each PORT_XSTATS page), ns. */
 #define CP_PORT_TIMEOUT_NS UINT64_C(2000000000)
 
-/** `show ports`: PORT_GET to lcore CP_PORT_LCORE, with the /dp/net/ counters (cli_show.c). */
+/**
+ * `show ports`: PORT_GET to lcore CP_PORT_LCORE (the port, its queues), with the
+ * /dp/net/ counters (cli_show.c).
+ */
 int cp_cli_cmd_show_ports(struct cp_cli_req *req, int argc, char **argv);
+/** `show ports xstats [FILTER]`: the NIC's extended stats, by PORT_XSTATS pages (cli_show.c). */
+int cp_cli_cmd_show_ports_xstats(struct cp_cli_req *req, int argc, char **argv);
 /** `show lcores`: each lcore's loop counters from its own counter block (cli_show.c). */
 int cp_cli_cmd_show_lcores(struct cp_cli_req *req, int argc, char **argv);
 /** `show keys`: the key store and the link credentials (cli_show.c). */

@@ -5,10 +5,13 @@
  *        resources as an operator checks them.
  *
  * - `show ports` asks lcore CP_PORT_LCORE for IPC_MSG_PORT_GET (the port's
- *   name, MAC, MTU, queues, link and NIC counters exist only in the
- *   dataplane) and adds what the counters say about it: frames the NIC's TX
- *   queue refused (/dp/net/tx_drop_nic). A dataplane without --port answers
- *   -ENODEV: no port, not an error.
+ *   name, MAC, MTU, queues, link, NIC and per-queue counters exist only in
+ *   the dataplane; stats/port_fetch.h) and adds what the counters say about
+ *   it: frames the NIC's TX queue refused (/dp/net/tx_drop_nic). A
+ *   dataplane without --port answers -ENODEV: no port, not an error.
+ *   `show ports xstats [FILTER]` also fetches the NIC's extended stats, page
+ *   by page (PORT_XSTATS), and lists every name and value (or those whose
+ *   name contains FILTER).
  * - `show lcores` reads every lcore's own counter block
  *   (cp_stats_read_lcores()): /dp/lcore/net_queue (1 if it polls a network
  *   queue), iterations, busy and total TSC cycles. The busy ratio is
@@ -35,6 +38,7 @@
 #include "controlplane/cp.h"
 #include "controlplane/keys/keys.h"
 #include "controlplane/link/link.h"
+#include "controlplane/stats/port_fetch.h"
 #include "controlplane/stats/stats.h"
 
 static void
@@ -61,8 +65,9 @@ ctr_total(const struct ipc_shm *shm, const char *name)
 /* ---- show ports ---------------------------------------------------------- */
 
 static void
-ports_table(struct cp_buf *b, const struct ipc_msg_port_info *p, uint64_t tx_dropped)
+ports_table(struct cp_buf *b, const struct cp_port_snap *s, uint64_t tx_dropped)
 {
+	const struct ipc_msg_port_info *p = &s->info;
 	char link[24], mac[18];
 
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", p->mac[0], p->mac[1], p->mac[2],
@@ -84,11 +89,28 @@ ports_table(struct cp_buf *b, const struct ipc_msg_port_info *p, uint64_t tx_dro
 		      (unsigned long long)p->rx_errors, (unsigned long long)p->rx_nombuf,
 		      (unsigned long long)p->tx_errors, (unsigned long long)tx_dropped);
 	cp_buf_printf(b, "1 port\n");
+	/* Each queue pair's NIC counters (rte_eth_stats q_*). */
+	cp_buf_printf(b, "\n%-16s %5s %12s %14s %12s %14s %10s\n", "port", "queue", "rx_packets",
+		      "rx_bytes", "tx_packets", "tx_bytes", "errors");
+	for (uint32_t i = 0; i < s->n_queues; i++) {
+		const struct ipc_msg_port_queue *q = &s->queues[i];
+
+		cp_buf_printf(b, "%-16s %5u %12llu %14llu %12llu %14llu %10llu\n", p->name,
+			      q->queue, (unsigned long long)q->rx_packets,
+			      (unsigned long long)q->rx_bytes, (unsigned long long)q->tx_packets,
+			      (unsigned long long)q->tx_bytes, (unsigned long long)q->errors);
+	}
+	cp_buf_printf(b, "%u queue%s", s->n_queues, s->n_queues == 1 ? "" : "s");
+	if (p->n_queues > s->n_queues)
+		cp_buf_printf(b, " of %u (the NIC counts per queue for the first %u only)",
+			      p->n_queues, s->n_queues);
+	cp_buf_printf(b, "\n");
 }
 
 static void
-ports_json(struct cp_buf *b, const struct ipc_msg_port_info *p, uint64_t tx_dropped)
+ports_json(struct cp_buf *b, const struct cp_port_snap *s, uint64_t tx_dropped)
 {
+	const struct ipc_msg_port_info *p = s != NULL ? &s->info : NULL;
 	struct cp_json j;
 
 	cp_json_init(&j, b);
@@ -117,6 +139,21 @@ ports_json(struct cp_buf *b, const struct ipc_msg_port_info *p, uint64_t tx_drop
 		cp_json_kv_u64(&j, "rx_nombuf", p->rx_nombuf);
 		cp_json_kv_u64(&j, "tx_errors", p->tx_errors);
 		cp_json_kv_u64(&j, "tx_dropped", tx_dropped);
+		cp_json_key(&j, "queue_stats");
+		cp_json_arr_begin(&j);
+		for (uint32_t i = 0; i < s->n_queues; i++) {
+			const struct ipc_msg_port_queue *q = &s->queues[i];
+
+			cp_json_obj_begin(&j);
+			cp_json_kv_u64(&j, "queue", q->queue);
+			cp_json_kv_u64(&j, "rx_packets", q->rx_packets);
+			cp_json_kv_u64(&j, "rx_bytes", q->rx_bytes);
+			cp_json_kv_u64(&j, "tx_packets", q->tx_packets);
+			cp_json_kv_u64(&j, "tx_bytes", q->tx_bytes);
+			cp_json_kv_u64(&j, "errors", q->errors);
+			cp_json_obj_end(&j);
+		}
+		cp_json_arr_end(&j);
 		cp_json_obj_end(&j);
 	}
 	cp_json_arr_end(&j);
@@ -124,90 +161,193 @@ ports_json(struct cp_buf *b, const struct ipc_msg_port_info *p, uint64_t tx_drop
 	cp_json_end(&j);
 }
 
+/* `show ports xstats [FILTER]`: the stats whose name contains @p filter (NULL: all). */
 static void
-ports_done(void *arg, const struct ipc_hdr *reply, uint32_t lc, uint64_t now_ns)
+xstats_table(struct cp_buf *b, const struct cp_port_snap *s, const char *filter)
 {
-	struct cp_cli_req *req = arg;
+	uint32_t shown = 0;
+
+	cp_buf_printf(b, "%-48s %20s\n", "name", "value");
+	for (uint32_t i = 0; i < s->n_xstats; i++) {
+		const struct cp_port_xstat *x = &s->xstats[i];
+
+		if (filter != NULL && strstr(x->name, filter) == NULL)
+			continue;
+		cp_buf_printf(b, "%-48s %20llu\n", x->name, (unsigned long long)x->value);
+		shown++;
+	}
+	if (filter != NULL)
+		cp_buf_printf(b, "%u of %u xstats match '%s' (port %s)", shown, s->n_xstats, filter,
+			      s->info.name);
+	else
+		cp_buf_printf(b, "%u xstat%s (port %s)", shown, shown == 1 ? "" : "s",
+			      s->info.name);
+	if (s->xstats_total > s->n_xstats)
+		cp_buf_printf(b, "; the NIC has %u, Chive reads the first %u", s->xstats_total,
+			      s->n_xstats);
+	cp_buf_printf(b, "\n");
+}
+
+static void
+xstats_json(struct cp_buf *b, const struct cp_port_snap *s, const char *filter)
+{
+	uint32_t shown = 0;
+	struct cp_json j;
+
+	cp_json_init(&j, b);
+	cp_json_obj_begin(&j);
+	cp_json_kv_str(&j, "port", s != NULL ? s->info.name : NULL);
+	cp_json_key(&j, "xstats");
+	cp_json_arr_begin(&j);
+	for (uint32_t i = 0; s != NULL && i < s->n_xstats; i++) {
+		const struct cp_port_xstat *x = &s->xstats[i];
+
+		if (filter != NULL && strstr(x->name, filter) == NULL)
+			continue;
+		cp_json_obj_begin(&j);
+		cp_json_kv_u64(&j, "id", i);
+		cp_json_kv_str(&j, "name", x->name);
+		cp_json_kv_u64(&j, "value", x->value);
+		cp_json_obj_end(&j);
+		shown++;
+	}
+	cp_json_arr_end(&j);
+	cp_json_kv_u64(&j, "count", shown);
+	cp_json_kv_u64(&j, "total", s != NULL ? s->xstats_total : 0);
+	cp_json_kv_bool(&j, "truncated", s != NULL && s->xstats_total > s->n_xstats);
+	cp_json_obj_end(&j);
+	cp_json_end(&j);
+}
+
+/* What `show ports [xstats]` waits for. */
+struct ports_op {
+	struct cp_cli_req *req;
+	struct cp_port_fetch *fetch;
+	bool xstats;
+	char *filter; /* `show ports xstats FILTER`, or NULL */
+};
+
+static void
+ports_op_free(struct cp_cli_req *req)
+{
+	struct ports_op *op = req->op;
+
+	req->op = NULL;
+	req->op_cancel = NULL;
+	free(op->filter);
+	free(op);
+}
+
+static void
+ports_done(void *arg, const struct cp_port_snap *snap)
+{
+	struct ports_op *op = arg;
+	struct cp_cli_req *req = op->req;
 	struct cp_buf *b = &req->out;
 	int status = CLI_STATUS_ERR;
 
-	(void)lc;
-	(void)now_ns;
-	req->op = NULL;
-	req->op_cancel = NULL;
-	if (reply == NULL) {
+	op->fetch = NULL;
+	if (snap->status == -ENODEV) {
+		if (req->json && op->xstats)
+			xstats_json(b, NULL, NULL);
+		else if (req->json)
+			ports_json(b, NULL, 0);
+		else
+			cp_buf_printf(b,
+				      "no network port (the dataplane runs without --port)\n0 %s\n",
+				      op->xstats ? "xstats" : "ports");
+		status = CLI_STATUS_OK;
+	} else if (snap->status == -ETIMEDOUT) {
 		cp_buf_printf(b, "error: no answer from the dataplane\n");
-	} else if (reply->type == IPC_MSG_CMD_ERROR) {
-		const struct ipc_msg_cmd_error *e = (const void *)reply;
-
-		cp_buf_printf(b, "error: the dataplane refused PORT_GET: %s\n",
-			      strerror(e->err != 0 ? -e->err : EPROTO));
-	} else if (reply->type != IPC_MSG_PORT_INFO) {
-		cp_buf_printf(b, "error: unexpected answer '%s' from the dataplane\n",
-			      ipc_msg_type_name(reply->type));
+	} else if (snap->status == -EPROTO) {
+		cp_buf_printf(b, "error: unexpected answer from the dataplane\n");
+	} else if (snap->status != 0 && !snap->has_info) {
+		cp_buf_printf(b, "error: cannot read the port: %s\n", strerror(-snap->status));
+	} else if (snap->status != 0) {
+		cp_buf_printf(b, "error: cannot read the port's xstats: %s\n",
+			      strerror(-snap->status));
+	} else if (op->xstats) {
+		if (req->json)
+			xstats_json(b, snap, op->filter);
+		else
+			xstats_table(b, snap, op->filter);
+		status = CLI_STATUS_OK;
 	} else {
-		struct ipc_msg_port_info p;
+		uint64_t tx_dropped = 0;
 
-		memcpy(&p, reply, sizeof(p));
-		p.name[sizeof(p.name) - 1] = '\0';
-		if (p.status == -ENODEV) {
-			if (req->json)
-				ports_json(b, NULL, 0);
-			else
-				cp_buf_printf(b, "no network port (the dataplane runs without "
-						 "--port)\n0 ports\n");
-			status = CLI_STATUS_OK;
-		} else if (p.status != 0) {
-			cp_buf_printf(b, "error: cannot read the port: %s\n",
-				      strerror(p.status < 0 ? -p.status : EPROTO));
-		} else {
-			uint64_t tx_dropped = 0;
-
-			if (cp_dplink_is_up(&req->cp->dp))
-				tx_dropped = ctr_total(&req->cp->dp.shm, "/dp/net/tx_drop_nic");
-
-			if (req->json)
-				ports_json(b, &p, tx_dropped);
-			else
-				ports_table(b, &p, tx_dropped);
-			status = CLI_STATUS_OK;
-		}
+		if (cp_dplink_is_up(&req->cp->dp))
+			tx_dropped = ctr_total(&req->cp->dp.shm, "/dp/net/tx_drop_nic");
+		if (req->json)
+			ports_json(b, snap, tx_dropped);
+		else
+			ports_table(b, snap, tx_dropped);
+		status = CLI_STATUS_OK;
 	}
+	ports_op_free(req);
 	cp_cli_req_finish(req, status);
 }
 
 static void
 ports_cancel(struct cp_cli_req *req)
 {
-	cp_dplink_cancel(&req->cp->dp, req);
+	struct ports_op *op = req->op;
+
+	cp_port_fetch_cancel(&req->cp->dp, op->fetch);
+	ports_op_free(req);
+}
+
+/* Fetch the port from lcore CP_PORT_LCORE (with its xstats if @p xstats). */
+static int
+ports_start(struct cp_cli_req *req, bool xstats, const char *filter)
+{
+	struct cp_ctx *cp = req->cp;
+	struct ports_op *op;
+	int rc;
+
+	if (!cp_dplink_is_up(&cp->dp))
+		return cp_cli_dataplane_down(req);
+	op = cp_xcalloc(1, sizeof(*op));
+	op->req = req;
+	op->xstats = xstats;
+	if (filter != NULL) {
+		size_t n = strlen(filter) + 1;
+
+		op->filter = cp_xmalloc(n);
+		memcpy(op->filter, filter, n);
+	}
+	rc = cp_port_fetch_start(&cp->dp, CP_PORT_LCORE, xstats ? CP_PORT_FETCH_XSTATS : 0,
+				 CP_PORT_TIMEOUT_NS, cp_now_ns(), ports_done, op, &op->fetch);
+	if (rc != 0) {
+		free(op->filter);
+		free(op);
+		cp_buf_printf(&req->out, "error: cannot send PORT_GET: %s\n",
+			      cp_cli_send_error(rc));
+		return CLI_STATUS_ERR;
+	}
+	req->op = op;
+	req->op_cancel = ports_cancel;
+	return CP_CLI_PENDING;
 }
 
 int
 cp_cli_cmd_show_ports(struct cp_cli_req *req, int argc, char **argv)
 {
-	struct cp_ctx *cp = req->cp;
-	struct ipc_msg_port_get m;
-	int rc;
-
 	(void)argv;
 	if (argc != 0) {
 		cp_buf_printf(&req->out, "usage: show ports\n");
 		return CLI_STATUS_USAGE;
 	}
-	if (!cp_dplink_is_up(&cp->dp))
-		return cp_cli_dataplane_down(req);
-	memset(&m, 0, sizeof(m));
-	ipc_hdr_init(&m.hdr, IPC_MSG_PORT_GET, sizeof(m), 0);
-	rc = cp_dplink_request(&cp->dp, CP_PORT_LCORE, &m.hdr, sizeof(m), CP_PORT_TIMEOUT_NS,
-			       cp_now_ns(), ports_done, req);
-	if (rc != 0) {
-		cp_buf_printf(&req->out, "error: cannot send PORT_GET: %s\n",
-			      cp_cli_send_error(rc));
-		return CLI_STATUS_ERR;
+	return ports_start(req, false, NULL);
+}
+
+int
+cp_cli_cmd_show_ports_xstats(struct cp_cli_req *req, int argc, char **argv)
+{
+	if (argc > 1) {
+		cp_buf_printf(&req->out, "usage: show ports xstats [FILTER]\n");
+		return CLI_STATUS_USAGE;
 	}
-	req->op = req;
-	req->op_cancel = ports_cancel;
-	return CP_CLI_PENDING;
+	return ports_start(req, true, argc == 1 ? argv[0] : NULL);
 }
 
 /* ---- show lcores --------------------------------------------------------- */

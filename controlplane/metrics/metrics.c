@@ -27,6 +27,7 @@
 #include "controlplane/metrics/metrics.h"
 #include "controlplane/metrics/metrics_int.h"
 #include "controlplane/runconf.h"
+#include "controlplane/stats/port_fetch.h"
 
 /** MetricsPort counters (/cp/metrics/NAME). */
 struct metrics_stats {
@@ -37,7 +38,7 @@ struct metrics_stats {
 	uint64_t policy_rejected; /**< closed at accept: MetricsPortPolicy */
 	uint64_t conn_refused;    /**< closed at accept: CP_METRICS_CONN_MAX open */
 	uint64_t timeouts;        /**< closed at the deadline: too slow */
-	uint64_t port_polls_failed; /**< PORT_GET not sent or not answered */
+	uint64_t port_polls_failed; /**< PORT_GET or PORT_XSTATS not sent or not answered */
 };
 
 /** After the answer, how long to read and discard what the client still sends, ns. */
@@ -74,10 +75,10 @@ struct cp_metrics_server {
 	struct metrics_conn *conns;
 	unsigned n_conns;
 	struct metrics_stats stats;
-	/* The port's NIC counters, fetched every CP_METRICS_PORT_POLL_NS. */
-	bool port_pending, port_valid;
+	/* The port's figures, fetched every CP_METRICS_PORT_POLL_NS (port_fetch.h). */
+	struct cp_port_fetch *port_fetch; /**< the fetch in flight, or NULL */
 	uint64_t port_next_ns, port_at_ns;
-	struct ipc_msg_port_info port;
+	struct cp_port_snap *port; /**< the last good answer (has_info), or NULL */
 };
 
 /* ---- the snapshot -------------------------------------------------------------- */
@@ -133,10 +134,22 @@ cp_metrics_snap_take(struct cp_ctx *cp, struct cp_metrics_snap *s)
 		}
 	}
 	cp_metrics_visit_cp(cp, cp_metrics_snap_add_cp, s);
-	if (cp->metrics != NULL && cp->metrics->port_valid && s->dp_up) {
+	if (cp->metrics != NULL && cp->metrics->port != NULL && s->dp_up) {
+		const struct cp_port_snap *p = cp->metrics->port;
+
 		s->port_valid = true;
-		s->port = cp->metrics->port;
+		s->port = p->info;
 		s->port_age_ns = cp_now_ns() - cp->metrics->port_at_ns;
+		s->n_port_queues = p->n_queues;
+		memcpy(s->port_queues, p->queues, p->n_queues * sizeof(p->queues[0]));
+		if (p->has_xstats) {
+			s->port_xstats_valid = true;
+			s->n_port_xstats = p->n_xstats;
+			s->port_xstats_total = p->xstats_total;
+			s->port_xstats = cp_xcalloc(p->n_xstats != 0 ? p->n_xstats : 1,
+						    sizeof(*s->port_xstats));
+			memcpy(s->port_xstats, p->xstats, p->n_xstats * sizeof(p->xstats[0]));
+		}
 	}
 	if (cp->keys != NULL) {
 		s->master_offline = !cp_keys_has_master_secret(cp->keys);
@@ -150,6 +163,7 @@ cp_metrics_snap_free(struct cp_metrics_snap *s)
 	free(s->dp);
 	free(s->dp_lcore);
 	free(s->cp);
+	free(s->port_xstats);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -324,49 +338,50 @@ srv_on_accept(struct cp_ctx *cp, struct cp_ev *ev, uint32_t events)
 	}
 }
 
-/* PORT_INFO from lcore 0: keep it for the next scrapes. */
+/*
+ * The port's figures from lcore 0: keep an answer for the next scrapes.
+ * Without a port (-ENODEV) there is nothing to show. A fetch that failed
+ * before PORT_INFO leaves the last figures (chive_port_stats_age_seconds
+ * says how old) and counts; one whose xstats failed keeps the new PORT_INFO
+ * without xstats, and counts.
+ */
 static void
-port_done(void *arg, const struct ipc_hdr *reply, uint32_t lc, uint64_t now_ns)
+port_done(void *arg, const struct cp_port_snap *snap)
 {
 	struct cp_metrics_server *s = arg;
-	struct ipc_msg_port_info p;
 
-	(void)lc;
-	s->port_pending = false;
-	if (reply == NULL || reply->type != IPC_MSG_PORT_INFO || reply->len < sizeof(p)) {
+	s->port_fetch = NULL;
+	if (snap->status != 0 && snap->status != -ENODEV)
 		s->stats.port_polls_failed++;
+	if (!snap->has_info) {
+		if (snap->status == -ENODEV) {
+			free(s->port);
+			s->port = NULL;
+		}
 		return;
 	}
-	memcpy(&p, reply, sizeof(p));
-	p.name[sizeof(p.name) - 1] = '\0';
-	if (p.status != 0) {
-		s->port_valid = false; /* no port (-ENODEV), or it could not be read */
-		return;
-	}
-	s->port = p;
-	s->port_valid = true;
-	s->port_at_ns = now_ns;
+	if (s->port == NULL)
+		s->port = cp_xmalloc(sizeof(*s->port));
+	*s->port = *snap;
+	s->port_at_ns = cp_now_ns();
 }
 
 static void
 port_poll(struct cp_metrics_server *s, uint64_t now_ns)
 {
 	struct cp_ctx *cp = s->cp;
-	struct ipc_msg_port_get m;
 
-	if (s->port_pending || (int64_t)(now_ns - s->port_next_ns) < 0)
+	if (s->port_fetch != NULL || (int64_t)(now_ns - s->port_next_ns) < 0)
 		return;
 	s->port_next_ns = now_ns + CP_METRICS_PORT_POLL_NS;
 	if (!cp_dplink_is_up(&cp->dp)) {
-		s->port_valid = false;
+		free(s->port);
+		s->port = NULL;
 		return;
 	}
-	memset(&m, 0, sizeof(m));
-	ipc_hdr_init(&m.hdr, IPC_MSG_PORT_GET, sizeof(m), 0);
-	if (cp_dplink_request(&cp->dp, 0, &m.hdr, sizeof(m), CP_METRICS_PORT_POLL_NS, now_ns,
-			      port_done, s) == 0)
-		s->port_pending = true;
-	else
+	/* Each request may take up to the poll period; at most a few pages follow PORT_GET. */
+	if (cp_port_fetch_start(&cp->dp, 0, CP_PORT_FETCH_XSTATS, CP_METRICS_PORT_POLL_NS, now_ns,
+				port_done, s, &s->port_fetch) != 0)
 		s->stats.port_polls_failed++;
 }
 
@@ -433,8 +448,8 @@ cp_metrics_server_close(struct cp_metrics_server *s)
 		return;
 	while (s->conns != NULL)
 		conn_close(s->conns);
-	if (s->port_pending)
-		cp_dplink_cancel(&s->cp->dp, s);
+	cp_port_fetch_cancel(&s->cp->dp, s->port_fetch);
+	free(s->port);
 	cp_loop_del(&s->ev);
 	close(s->ev.fd);
 	free(s);

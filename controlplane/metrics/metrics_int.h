@@ -22,6 +22,7 @@
 #include "common/ipc/ipc_abi.h"
 #include "common/ipc/ipc_msg.h"
 #include "common/ipc/ipc_stats.h"
+#include "controlplane/stats/port_fetch.h"
 #include "controlplane/stats/stats.h"
 #include "controlplane/util.h"
 
@@ -52,7 +53,13 @@ struct cp_metrics_snap {
 	uint32_t n_cp, cap_cp;
 	bool port_valid;                   /**< @c port holds the last PORT_INFO */
 	struct ipc_msg_port_info port;     /**< the port's identity, link and NIC counters */
-	uint64_t port_age_ns;              /**< how old @c port is */
+	uint64_t port_age_ns;		   /**< how old @c port (and what follows) is */
+	uint32_t n_port_queues;		   /**< entries of @c port_queues */
+	struct ipc_msg_port_queue port_queues[IPC_PORT_QUEUES_MAX]; /**< per-queue NIC counters */
+	bool port_xstats_valid;		   /**< @c port_xstats is the port's whole listing */
+	uint32_t n_port_xstats;		   /**< entries of @c port_xstats */
+	uint32_t port_xstats_total;	   /**< xstats the NIC has (> n_port_xstats: cut) */
+	struct cp_port_xstat *port_xstats; /**< the NIC's xstats (freed with the snapshot) */
 	bool master_offline;               /**< OfflineMasterKey: tor then shows the cert expiry */
 	time_t signing_cert_expires;       /**< 0 = no keys */
 };

@@ -13,7 +13,7 @@
  * dashboards work; README.md has the table.
  *
  * The format (prometheus/docs exposition_formats.md): `# HELP name text`
- * (`\` and newline escaped), `# TYPE name counter|gauge` once per name and
+ * (`\` and newline escaped), `# TYPE name counter|gauge|untyped` once per name and
  * before its samples, the samples of one family together, label values
  * with `\`, `"` and newline escaped, names [a-zA-Z_:][a-zA-Z0-9_:]*.
  */
@@ -316,7 +316,77 @@ render_cp(struct render *r, const struct cp_metrics_snap *s)
 	}
 }
 
-/* Facts about the processes that are not counters. */
+/* Each queue's NIC counters (PORT_QUEUE, rte_eth_stats q_*), labelled by port and queue. */
+static void
+render_port_queues(struct render *r, const struct cp_metrics_snap *s)
+{
+	static const struct {
+		const char *name, *help;
+		size_t off;
+	} rows[] = {
+#define QUEUE_ROW(f, h)                                                                            \
+	{ CP_METRICS_PREFIX "_port_queue_" #f "_total", h, offsetof(struct ipc_msg_port_queue, f) }
+		QUEUE_ROW(rx_packets, "packets the NIC received on the queue (q_ipackets)"),
+		QUEUE_ROW(rx_bytes, "bytes the NIC received on the queue (q_ibytes)"),
+		QUEUE_ROW(tx_packets, "packets the NIC sent from the queue (q_opackets)"),
+		QUEUE_ROW(tx_bytes, "bytes the NIC sent from the queue (q_obytes)"),
+		QUEUE_ROW(errors, "the PMD's per-queue drops or errors (q_errors; receive drops on "
+				  "most PMDs, failed sends on af_packet)"),
+#undef QUEUE_ROW
+	};
+	char q[8];
+
+	if (s->n_port_queues == 0)
+		return;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (!family(r, rows[i].name, "counter", rows[i].help, NULL))
+			continue;
+		for (uint32_t k = 0; k < s->n_port_queues && k < IPC_PORT_QUEUES_MAX; k++) {
+			const struct ipc_msg_port_queue *pq = &s->port_queues[k];
+			const char *labels[] = { "port", s->port.name, "queue", q, NULL };
+			uint64_t v;
+
+			snprintf(q, sizeof(q), "%u", pq->queue);
+			memcpy(&v, (const uint8_t *)pq + rows[i].off, sizeof(v));
+			sample(r, rows[i].name, labels, v);
+		}
+	}
+}
+
+/*
+ * The NIC's extended stats (PORT_XSTATS) as one family, the stat's name a
+ * label: untyped, as node_exporter's ethtool collector writes NIC stats,
+ * since DPDK does not say which are counters (most) and which are levels.
+ */
+static void
+render_port_xstats(struct render *r, const struct cp_metrics_snap *s)
+{
+	static const char name[] = CP_METRICS_PREFIX "_port_xstat";
+	static const char omitted[] = CP_METRICS_PREFIX "_port_xstats_omitted";
+	const char *labels[] = { "port", s->port.name, NULL };
+
+	if (!s->port_xstats_valid)
+		return;
+	if (s->n_port_xstats != 0 &&
+	    family(r, name, "untyped",
+		   "the NIC's extended stats (rte_eth_xstats), by name, as the PMD reports them",
+		   NULL)) {
+		for (uint32_t i = 0; i < s->n_port_xstats; i++) {
+			const char *l[] = { "port", s->port.name, "name", s->port_xstats[i].name,
+					    NULL };
+
+			sample(r, name, l, s->port_xstats[i].value);
+		}
+	}
+	if (family(r, omitted, "gauge",
+		   "extended stats the NIC has beyond the 256 Chive reads (0: every one shown)",
+		   NULL))
+		sample(r, omitted, labels,
+		       s->port_xstats_total > s->n_port_xstats
+			       ? s->port_xstats_total - s->n_port_xstats
+			       : 0);
+}
+
 /* The port (PORT_INFO, fetched every CP_METRICS_PORT_POLL_NS): identity, link, NIC counters. */
 static void
 render_port(struct render *r, const struct cp_metrics_snap *s)
@@ -371,8 +441,11 @@ render_port(struct render *r, const struct cp_metrics_snap *s)
 		   "how old the port's counters above are (fetched every 5 s)", NULL))
 		sample(r, CP_METRICS_PREFIX "_port_stats_age_seconds", labels,
 		       s->port_age_ns / UINT64_C(1000000000));
+	render_port_queues(r, s);
+	render_port_xstats(r, s);
 }
 
+/* Facts about the processes that are not counters. */
 static void
 render_facts(struct render *r, const struct cp_metrics_snap *s)
 {

@@ -70,17 +70,104 @@ ctl_circ(struct dp_lcore *lc, const void *msg)
 	dp_circ_ctl_msg(lc, msg);
 }
 
-/* PORT_GET: the port this lcore polls, or -ENODEV. */
+/* Copy @p len bytes of @p msg into reserved event slot @p idx, the rest of the slot zeroed. */
+static void
+evt_slot_put(struct dp_lcore *lc, uint32_t idx, const void *msg, size_t len)
+{
+	uint8_t *slot = ipc_ring_prod_slot(&lc->evt, idx);
+
+	memset(slot, 0, lc->evt.slot_size);
+	memcpy(slot, msg, len);
+}
+
+/*
+ * PORT_GET: PORT_QUEUE per queue, then PORT_INFO (or -ENODEV), from one
+ * stats read and published together; a nearly full event ring gets fewer
+ * PORT_QUEUE (PORT_INFO says how many), a full one nothing (counted).
+ */
 static void
 ctl_port(struct dp_lcore *lc, const void *msg)
 {
 	const struct ipc_msg_port_get *req = msg;
+	struct ipc_msg_port_queue q[IPC_PORT_QUEUES_MAX];
 	struct ipc_msg_port_info info;
+	uint32_t n_q = 0, idx, room;
 
 	memset(&info, 0, sizeof(info));
+	memset(q, 0, sizeof(q));
 	ipc_hdr_init(&info.hdr, IPC_MSG_PORT_INFO, sizeof(info), req->hdr.req_id);
-	info.status = req->port == 0 ? dp_net_port_info(lc, &info) : -ENODEV;
-	dp_ctl_send_evt(lc, &info, sizeof(info));
+	info.status = req->port == 0 ? dp_net_port_info(lc, &info, q, IPC_PORT_QUEUES_MAX, &n_q)
+				     : -ENODEV;
+	room = ipc_ring_prod_reserve(&lc->evt, n_q + 1, &idx);
+	if (room == 0) {
+		ipc_ring_prod_count_full(&lc->evt, 1);
+		DP_CTR_INC(lc, ipc_evt_full);
+		return;
+	}
+	if (n_q > room - 1)
+		n_q = room - 1;
+	for (uint32_t i = 0; i < n_q; i++) {
+		ipc_hdr_init(&q[i].hdr, IPC_MSG_PORT_QUEUE, sizeof(q[i]), req->hdr.req_id);
+		evt_slot_put(lc, idx + i, &q[i], sizeof(q[i]));
+	}
+	info.n_queue_stats = (uint16_t)n_q;
+	evt_slot_put(lc, idx + n_q, &info, sizeof(info));
+	ipc_ring_prod_submit(&lc->evt, n_q + 1);
+	DP_CTR_ADD(lc, ipc_evt_tx, n_q + 1);
+}
+
+/*
+ * PORT_XSTATS: up to @c max PORT_XSTAT from id @c cursor on (as many as
+ * the event ring has room for, less one), from one read, then
+ * PORT_XSTATS_END with the next cursor; published together. An event ring
+ * without room for a stat and the end gets nothing (counted): the control
+ * plane's request times out, and an end alone would read as "no more".
+ */
+static void
+ctl_port_xstats(struct dp_lcore *lc, const void *msg)
+{
+	const struct ipc_msg_port_xstats *req = msg;
+	const char *names[IPC_PORT_XSTATS_PAGE_MAX];
+	uint64_t values[IPC_PORT_XSTATS_PAGE_MAX];
+	struct ipc_msg_port_xstats_end end;
+	struct ipc_msg_port_xstat x;
+	uint32_t max = req->max < IPC_PORT_XSTATS_PAGE_MAX ? req->max : IPC_PORT_XSTATS_PAGE_MAX;
+	uint32_t idx, room;
+	int n;
+
+	room = ipc_ring_prod_reserve(&lc->evt, max + 1, &idx);
+	if (room == 0 || (room == 1 && max != 0)) {
+		ipc_ring_prod_count_full(&lc->evt, 1);
+		DP_CTR_INC(lc, ipc_evt_full);
+		return;
+	}
+	if (max > room - 1)
+		max = room - 1;
+	memset(&end, 0, sizeof(end));
+	ipc_hdr_init(&end.hdr, IPC_MSG_PORT_XSTATS_END, sizeof(end), req->hdr.req_id);
+	if (req->port != 0)
+		n = -ENODEV;
+	else
+		n = dp_net_port_xstats(lc, req->cursor, max, values, names, &end.served,
+				       &end.total);
+	if (n < 0) {
+		end.status = n;
+		n = 0;
+	}
+	for (int i = 0; i < n; i++) {
+		memset(&x, 0, sizeof(x));
+		ipc_hdr_init(&x.hdr, IPC_MSG_PORT_XSTAT, sizeof(x), req->hdr.req_id);
+		x.id = req->cursor + (uint32_t)i;
+		x.value = values[i];
+		memcpy(x.name, names[i], strnlen(names[i], sizeof(x.name) - 1));
+		evt_slot_put(lc, idx + (uint32_t)i, &x, sizeof(x));
+	}
+	end.count = (uint32_t)n;
+	if (n > 0 && req->cursor + (uint32_t)n < end.served)
+		end.next = req->cursor + (uint32_t)n;
+	evt_slot_put(lc, idx + (uint32_t)n, &end, sizeof(end));
+	ipc_ring_prod_submit(&lc->evt, (uint32_t)n + 1);
+	DP_CTR_ADD(lc, ipc_evt_tx, (uint32_t)n + 1);
 }
 
 /* CONF_SET: a run-time setting, applied here between two iterations of the
@@ -109,6 +196,7 @@ ctl_conf(struct dp_lcore *lc, const void *msg)
 static dp_ctl_handler_fn *const ctl_handlers[IPC_MSG_TYPE_MAX + 1] = {
 	[IPC_MSG_PING] = ctl_ping,
 	[IPC_MSG_PORT_GET] = ctl_port,
+	[IPC_MSG_PORT_XSTATS] = ctl_port_xstats,
 	[IPC_MSG_CONF_SET] = ctl_conf,
 	[IPC_MSG_CHAN_OPEN] = ctl_chan,
 	[IPC_MSG_CHAN_CLOSE] = ctl_chan,

@@ -31,6 +31,7 @@
 #include "dataplane/lcore_types.h"
 
 struct ipc_msg_port_info;
+struct ipc_msg_port_queue;
 
 /** Headroom the layers below TCP need: Ethernet (14) + IPv4 without options (20). */
 #define DP_NET_HDRS_LEN 34
@@ -84,14 +85,36 @@ void dp_net_tx_flush(struct dp_lcore *lc);
 
 /**
  * Describe the lcore's port for PORT_GET (ipc_msg.h): fill @p out's (zeroed) name,
- * MAC, MTU, queues, link (rte_eth_link_get_nowait()) and NIC counters
- * (rte_eth_stats_get()), leaving its header and status alone. The reads may
- * cost the PMD a system call (TAP's link is an ioctl): an operator command
- * only, never on the packet path.
+ * MAC, MTU, queues, link (rte_eth_link_get_nowait()) and NIC counters, and
+ * the bodies (queue index and counters, not the headers) of up to
+ * @p max_queues per-queue records in @p queues, all from one
+ * drv_port_stats() read; leave @p out's header, status and n_queue_stats
+ * alone. The reads may cost the PMD a system call (TAP's link is an
+ * ioctl): an operator command only, never on the packet path.
  *
+ * @param[out] n_queues
+ *   Records filled in @p queues (0 on error).
  * @return
  *   0; -ENODEV if the lcore polls no port; or the -errno of the stats read.
  */
-int dp_net_port_info(struct dp_lcore *lc, struct ipc_msg_port_info *out);
+int dp_net_port_info(struct dp_lcore *lc, struct ipc_msg_port_info *out,
+		     struct ipc_msg_port_queue *queues, uint32_t max_queues, uint32_t *n_queues);
+
+/**
+ * Read the values of the port's extended stats @p first .. @p first + @p n - 1
+ * (at most DRV_PORT_XSTATS_READ_MAX, cut at the last one served) for
+ * PORT_XSTATS, and point @p names[i] at each one's name (the port's,
+ * immutable). Allocates nothing; may cost the PMD a system call.
+ *
+ * @param[out] served
+ *   xstats the port serves (ids 0..served-1).
+ * @param[out] total
+ *   xstats the device has (more than @p served when cut).
+ * @return
+ *   Stats read (0 when @p first is at or past the last one served);
+ *   -ENODEV if the lcore polls no port; or the -errno of the read.
+ */
+int dp_net_port_xstats(struct dp_lcore *lc, uint32_t first, uint32_t n, uint64_t *values,
+		       const char **names, uint32_t *served, uint32_t *total);
 
 #endif /* DATAPLANE_NET_NET_H */

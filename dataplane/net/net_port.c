@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file
- * @brief The port as the operator sees it (`chivectl show ports`): PORT_GET's answer.
+ * @brief The port as the operator sees it (`chivectl show ports`): the
+ *        figures behind PORT_GET's and PORT_XSTATS's answers.
  *
- * Runs on the lcore that received PORT_GET, from the command ring (a
- * slow-path command, bounded by one link and one stats read). It only reads
- * the struct drv_port, which is immutable after start-up: the link goes
- * into the reply, not back into the port, so concurrent readers on other
- * lcores never see a write.
+ * Runs on the lcore that received the command, from the command ring (a
+ * slow-path command, bounded by one link and one stats read, or one read of
+ * at most DRV_PORT_XSTATS_READ_MAX extended stats). It only reads the
+ * struct drv_port, which is immutable after start-up (the xstat names
+ * included): the link goes into the reply, not back into the port, so
+ * concurrent readers on other lcores never see a write.
  */
 #include <errno.h>
 #include <string.h>
@@ -18,14 +20,21 @@
 #include "dataplane/net/net.h"
 #include "drivers/port.h"
 
+_Static_assert(DRV_PORT_XSTAT_NAME_MAX == IPC_PORT_XSTAT_NAME_MAX, "xstat names");
+_Static_assert(DRV_PORT_XSTATS_MAX <= IPC_PORT_XSTATS_MAX, "xstats served");
+_Static_assert(DRV_PORT_XSTATS_READ_MAX >= IPC_PORT_XSTATS_PAGE_MAX, "one read per page");
+_Static_assert(DRV_PORT_QSTATS_MAX <= IPC_PORT_QUEUES_MAX, "per-queue records");
+
 int
-dp_net_port_info(struct dp_lcore *lc, struct ipc_msg_port_info *out)
+dp_net_port_info(struct dp_lcore *lc, struct ipc_msg_port_info *out,
+		 struct ipc_msg_port_queue *queues, uint32_t max_queues, uint32_t *n_queues)
 {
 	const struct drv_port *p = lc->net.port;
 	struct drv_port_stats st;
 	struct rte_eth_link link;
 	int rc;
 
+	*n_queues = 0;
 	if (!lc->has_port || p == NULL)
 		return -ENODEV;
 	/* A longer ethdev name is cut; it stays NUL-terminated (the reply was zeroed). */
@@ -53,5 +62,43 @@ dp_net_port_info(struct dp_lcore *lc, struct ipc_msg_port_info *out)
 	out->rx_errors = st.ierrors;
 	out->tx_errors = st.oerrors;
 	out->rx_nombuf = st.rx_nombuf;
+	for (uint16_t q = 0; q < st.n_qstats && q < max_queues; q++) {
+		struct ipc_msg_port_queue *r = &queues[q];
+
+		r->queue = q;
+		r->rx_packets = st.q_ipackets[q];
+		r->rx_bytes = st.q_ibytes[q];
+		r->tx_packets = st.q_opackets[q];
+		r->tx_bytes = st.q_obytes[q];
+		r->errors = st.q_errors[q];
+		(*n_queues)++;
+	}
 	return 0;
+}
+
+int
+dp_net_port_xstats(struct dp_lcore *lc, uint32_t first, uint32_t n, uint64_t *values,
+		   const char **names, uint32_t *served, uint32_t *total)
+{
+	const struct drv_port *p = lc->net.port;
+	int rc;
+
+	*served = 0;
+	*total = 0;
+	if (!lc->has_port || p == NULL)
+		return -ENODEV;
+	*served = p->n_xstats;
+	*total = p->xstats_total;
+	if (first >= p->n_xstats || n == 0)
+		return 0;
+	if (n > DRV_PORT_XSTATS_READ_MAX)
+		n = DRV_PORT_XSTATS_READ_MAX;
+	if (n > p->n_xstats - first)
+		n = p->n_xstats - first;
+	rc = drv_port_xstats(p, first, n, values);
+	if (rc != 0)
+		return rc;
+	for (uint32_t i = 0; i < n; i++)
+		names[i] = p->xstat_names[first + i];
+	return (int)n;
 }

@@ -83,6 +83,39 @@ test_msg_conf_set_is_a_command_and_conf_status_an_event(void)
 }
 
 static void
+test_msg_port_get_replies_and_xstats_travel_their_rings(void)
+{
+	static const struct {
+		uint16_t type;
+		uint16_t len;
+		uint32_t dir;
+		const char *name;
+	} rows[] = {
+		{ IPC_MSG_PORT_QUEUE, sizeof(struct ipc_msg_port_queue), IPC_DIR_EVT,
+		  "port_queue" },
+		{ IPC_MSG_PORT_XSTATS, sizeof(struct ipc_msg_port_xstats), IPC_DIR_CMD,
+		  "port_xstats" },
+		{ IPC_MSG_PORT_XSTAT, sizeof(struct ipc_msg_port_xstat), IPC_DIR_EVT,
+		  "port_xstat" },
+		{ IPC_MSG_PORT_XSTATS_END, sizeof(struct ipc_msg_port_xstats_end), IPC_DIR_EVT,
+		  "port_xstats_end" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint32_t other = rows[i].dir == IPC_DIR_CMD ? IPC_DIR_EVT : IPC_DIR_CMD;
+		uint16_t type = 0;
+
+		put_hdr(rows[i].type, rows[i].len);
+		CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_EVT_SLOT, rows[i].dir, &type), 0);
+		CU_ASSERT_EQUAL(type, rows[i].type);
+		CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_EVT_SLOT, other, &type), -ENOTSUP);
+		put_hdr(rows[i].type, rows[i].len - 8u);
+		CU_ASSERT_EQUAL(ipc_msg_validate(slot, IPC_EVT_SLOT, rows[i].dir, &type), -EINVAL);
+		CU_ASSERT_STRING_EQUAL(ipc_msg_type_name(rows[i].type), rows[i].name);
+	}
+}
+
+static void
 test_msg_len_shorter_than_header_is_emsgsize(void)
 {
 	uint16_t type = 0;
@@ -155,6 +188,8 @@ static CU_TestInfo ipc_msg_tests[] = {
 	{ "valid_cell_on_cell_rings", test_msg_valid_cell_on_cell_rings },
 	{ "port_get_is_a_command_and_port_info_a_full_event",
 	  test_msg_port_get_is_a_command_and_port_info_a_full_event },
+	{ "port_get_replies_and_xstats_travel_their_rings",
+	  test_msg_port_get_replies_and_xstats_travel_their_rings },
 	{ "conf_set_is_a_command_and_conf_status_an_event",
 	  test_msg_conf_set_is_a_command_and_conf_status_an_event },
 	{ "len_shorter_than_header_is_emsgsize", test_msg_len_shorter_than_header_is_emsgsize },

@@ -330,6 +330,8 @@ test_help_lists_every_command(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  show circuits\n      every circuit"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  show consensus\n      the consensus held"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  show ports\n      the dataplane's network port"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(fx.body, "  show ports xstats [FILTER]\n      the NIC's extended stats"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  show lcores\n      every dataplane lcore"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  show keys\n      relay identity"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  show config\n      the settings"));
@@ -337,7 +339,7 @@ test_help_lists_every_command(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "  config set KEY VALUE\n      change a keyword"));
 	CU_ASSERT_PTR_NOT_NULL(
 		strstr(fx.body, "  circuit destroy HANDLE [REASON]\n      destroy a circuit"));
-	CU_ASSERT_EQUAL(count_substr(fx.body, "\n      "), 15);
+	CU_ASSERT_EQUAL(count_substr(fx.body, "\n      "), 16);
 }
 
 static void

@@ -48,6 +48,7 @@
 union cmd_slot {
 	struct ipc_hdr hdr;
 	struct ipc_msg_port_get port;
+	struct ipc_msg_port_xstats xstats;
 	struct ipc_msg_chan_list list;
 	uint8_t bytes[IPC_CMD_SLOT];
 };
@@ -608,7 +609,7 @@ test_help_json_lists_every_command(void)
 	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
 	CU_ASSERT_TRUE(json_valid(fx.body));
 	CU_ASSERT_EQUAL(count_substr(fx.body, "\"command\":"), (int)n);
-	CU_ASSERT_EQUAL(n, 15);
+	CU_ASSERT_EQUAL(n, 16);
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "{\"command\":\"show lcores\",\"args\":\"\","));
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "{\"command\":\"channel open\",\"args\":\"ADDR:PORT "
 					       "FINGERPRINT [ED25519_ID]\""));
@@ -758,18 +759,42 @@ test_show_lcores_while_detached_is_a_json_error(void)
 
 /* ---- show ports ------------------------------------------------------------- */
 
-/* Take the PORT_GET sent to lcore 0 and answer @p info (its header is set here). */
+/*
+ * Take the PORT_GET sent to lcore 0 and answer @p n_q PORT_QUEUE records
+ * (queues 0..n_q-1, counters from the queue number) and @p info (its
+ * header and n_queue_stats are set here).
+ */
 static void
-answer_port(struct ipc_msg_port_info *info)
+answer_port_q(struct ipc_msg_port_info *info, uint16_t n_q)
 {
 	union cmd_slot s;
 
 	CU_ASSERT_EQUAL_FATAL(pop_cmd(CP_PORT_LCORE, &s), IPC_CMD_SLOT);
 	CU_ASSERT_EQUAL_FATAL(s.hdr.type, IPC_MSG_PORT_GET);
 	CU_ASSERT_EQUAL(s.port.port, 0);
+	for (uint16_t q = 0; q < n_q; q++) {
+		struct ipc_msg_port_queue r;
+
+		memset(&r, 0, sizeof(r));
+		ipc_hdr_init(&r.hdr, IPC_MSG_PORT_QUEUE, sizeof(r), s.hdr.req_id);
+		r.queue = q;
+		r.rx_packets = 10u * q + 1;
+		r.rx_bytes = 100u * q + 2;
+		r.tx_packets = 10u * q + 3;
+		r.tx_bytes = 100u * q + 4;
+		r.errors = q;
+		CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[CP_PORT_LCORE], &r, sizeof(r)), 0);
+	}
 	ipc_hdr_init(&info->hdr, IPC_MSG_PORT_INFO, sizeof(*info), s.hdr.req_id);
+	info->n_queue_stats = n_q;
 	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[CP_PORT_LCORE], info, sizeof(*info)), 0);
 	cp_dplink_poll(&fx.cp.dp, cp_now_ns());
+}
+
+static void
+answer_port(struct ipc_msg_port_info *info)
+{
+	answer_port_q(info, 0);
 }
 
 static void
@@ -801,7 +826,7 @@ test_show_ports_json_describes_the_port(void)
 	dispatch("--json show ports");
 	CU_ASSERT_EQUAL(fx.calls, 0);
 	fill_port(&p);
-	answer_port(&p);
+	answer_port_q(&p, 2);
 	CU_ASSERT_EQUAL(fx.calls, 1);
 	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
 	CU_ASSERT_TRUE(json_valid(fx.body));
@@ -810,7 +835,11 @@ test_show_ports_json_describes_the_port(void)
 			 "\"link_up\":true,\"link_speed_mbps\":10000,\"mtu\":1500,\"queues\":2,"
 			 "\"rx_packets\":11,\"rx_bytes\":1100,\"tx_packets\":22,\"tx_bytes\":2200,"
 			 "\"rx_missed\":3,\"rx_errors\":0,\"rx_nombuf\":0,\"tx_errors\":0,"
-			 "\"tx_dropped\":5}]}\n");
+			 "\"tx_dropped\":5,\"queue_stats\":["
+			 "{\"queue\":0,\"rx_packets\":1,\"rx_bytes\":2,\"tx_packets\":3,"
+			 "\"tx_bytes\":4,\"errors\":0},"
+			 "{\"queue\":1,\"rx_packets\":11,\"rx_bytes\":102,\"tx_packets\":13,"
+			 "\"tx_bytes\":104,\"errors\":1}]}]}\n");
 	CU_ASSERT_PTR_NULL(fx.req.op);
 }
 
@@ -822,12 +851,53 @@ test_show_ports_table(void)
 	CU_ASSERT_FATAL(fx.ready);
 	dispatch("show ports");
 	fill_port(&p);
-	answer_port(&p);
+	answer_port_q(&p, 2);
 	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "port             mac "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
 		fx.body, "\nnet_af_packet0   02:00:5e:10:ab:cd up 10000 Mb/s    1500      2 "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "\n1 port\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "\n\nport             queue   rx_packets       "
+					       "rx_bytes   tx_packets       tx_bytes     errors\n"
+					       "net_af_packet0       0            1              2"
+					       "            3              4          0\n"
+					       "net_af_packet0       1           11            102"
+					       "           13            104          1\n"
+					       "2 queues\n"));
+}
+
+static void
+test_show_ports_table_says_which_queues_the_nic_counts(void)
+{
+	struct ipc_msg_port_info p;
+
+	CU_ASSERT_FATAL(fx.ready);
+	dispatch("show ports");
+	fill_port(&p);
+	p.n_queues = 20;
+	answer_port_q(&p, IPC_PORT_QUEUES_MAX);
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		fx.body, "\n16 queues of 20 (the NIC counts per queue for the first 16 only)\n"));
+}
+
+static void
+test_show_ports_queue_count_mismatch_is_an_error(void)
+{
+	struct ipc_msg_port_info p;
+	union cmd_slot s;
+
+	CU_ASSERT_FATAL(fx.ready);
+	dispatch("show ports");
+	fill_port(&p);
+	/* PORT_INFO says one PORT_QUEUE came first; none did. */
+	CU_ASSERT_EQUAL_FATAL(pop_cmd(CP_PORT_LCORE, &s), IPC_CMD_SLOT);
+	ipc_hdr_init(&p.hdr, IPC_MSG_PORT_INFO, sizeof(p), s.hdr.req_id);
+	p.n_queue_stats = 1;
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[CP_PORT_LCORE], &p, sizeof(p)), 0);
+	cp_dplink_poll(&fx.cp.dp, cp_now_ns());
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_ERR);
+	CU_ASSERT_STRING_EQUAL(fx.body, "error: unexpected answer from the dataplane\n");
 }
 
 static void
@@ -852,6 +922,196 @@ test_show_ports_without_answer_is_a_json_error(void)
 	cp_dplink_poll(&fx.cp.dp, cp_now_ns() + CP_PORT_TIMEOUT_NS + 1);
 	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_ERR);
 	CU_ASSERT_STRING_EQUAL(fx.body, "{\"error\":\"no answer from the dataplane\"}\n");
+}
+
+/* ---- show ports xstats ------------------------------------------------------- */
+
+/* Name of xstat @p id in these tests: a few real ones, then made-up ones. */
+static void
+xstat_name(uint32_t id, char *out, size_t len)
+{
+	static const char *const real[] = { "rx_good_packets", "tx_good_packets", "rx_good_bytes",
+					    "tx_good_bytes" };
+
+	if (id < 4)
+		snprintf(out, len, "%s", real[id]);
+	else
+		snprintf(out, len, "rx_q%u_packets", id - 4);
+}
+
+/*
+ * Take the PORT_XSTATS sent to lcore 0, check its cursor is @p cursor, and
+ * answer @p n stats from there (value 1000 + id), then PORT_XSTATS_END
+ * with @p served, @p total and next (0 once @p served is reached).
+ */
+static void
+answer_xstats_page(uint32_t cursor, uint32_t n, uint32_t served, uint32_t total)
+{
+	struct ipc_msg_port_xstats_end end;
+	union cmd_slot s;
+
+	CU_ASSERT_EQUAL_FATAL(pop_cmd(CP_PORT_LCORE, &s), IPC_CMD_SLOT);
+	CU_ASSERT_EQUAL_FATAL(s.hdr.type, IPC_MSG_PORT_XSTATS);
+	CU_ASSERT_EQUAL(s.xstats.port, 0);
+	CU_ASSERT_EQUAL(s.xstats.cursor, cursor);
+	CU_ASSERT_EQUAL(s.xstats.max, IPC_PORT_XSTATS_PAGE_MAX);
+	for (uint32_t i = 0; i < n; i++) {
+		struct ipc_msg_port_xstat x;
+
+		memset(&x, 0, sizeof(x));
+		ipc_hdr_init(&x.hdr, IPC_MSG_PORT_XSTAT, sizeof(x), s.hdr.req_id);
+		x.id = cursor + i;
+		x.value = 1000u + x.id;
+		xstat_name(x.id, x.name, sizeof(x.name));
+		CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[CP_PORT_LCORE], &x, sizeof(x)), 0);
+	}
+	memset(&end, 0, sizeof(end));
+	ipc_hdr_init(&end.hdr, IPC_MSG_PORT_XSTATS_END, sizeof(end), s.hdr.req_id);
+	end.count = n;
+	end.next = cursor + n < served ? cursor + n : 0;
+	end.served = served;
+	end.total = total;
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[CP_PORT_LCORE], &end, sizeof(end)), 0);
+	cp_dplink_poll(&fx.cp.dp, cp_now_ns());
+}
+
+/* Answer a whole listing of @p served stats (of @p total) in pages of 64. */
+static void
+answer_xstats(uint32_t served, uint32_t total)
+{
+	uint32_t cursor = 0;
+
+	do {
+		uint32_t n = served - cursor < IPC_PORT_XSTATS_PAGE_MAX ? served - cursor
+									: IPC_PORT_XSTATS_PAGE_MAX;
+
+		answer_xstats_page(cursor, n, served, total);
+		cursor += n;
+	} while (cursor < served);
+}
+
+static void
+test_show_ports_xstats_table(void)
+{
+	struct ipc_msg_port_info p;
+
+	CU_ASSERT_FATAL(fx.ready);
+	dispatch("show ports xstats");
+	fill_port(&p);
+	answer_port_q(&p, 2);
+	CU_ASSERT_EQUAL(fx.calls, 0);
+	answer_xstats(5, 5);
+	CU_ASSERT_EQUAL(fx.calls, 1);
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
+	CU_ASSERT_STRING_EQUAL(
+		fx.body, "name                                                            value\n"
+			 "rx_good_packets                                                  1000\n"
+			 "tx_good_packets                                                  1001\n"
+			 "rx_good_bytes                                                    1002\n"
+			 "tx_good_bytes                                                    1003\n"
+			 "rx_q0_packets                                                    1004\n"
+			 "5 xstats (port net_af_packet0)\n");
+	CU_ASSERT_PTR_NULL(fx.req.op);
+}
+
+static void
+test_show_ports_xstats_json_filter(void)
+{
+	struct ipc_msg_port_info p;
+
+	CU_ASSERT_FATAL(fx.ready);
+	dispatch("--json show ports xstats good_p");
+	fill_port(&p);
+	answer_port(&p);
+	answer_xstats(5, 5);
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
+	CU_ASSERT_TRUE(json_valid(fx.body));
+	CU_ASSERT_STRING_EQUAL(fx.body, "{\"port\":\"net_af_packet0\",\"xstats\":["
+					"{\"id\":0,\"name\":\"rx_good_packets\",\"value\":1000},"
+					"{\"id\":1,\"name\":\"tx_good_packets\",\"value\":1001}],"
+					"\"count\":2,\"total\":5,\"truncated\":false}\n");
+}
+
+static void
+test_show_ports_xstats_pages_and_cut(void)
+{
+	struct ipc_msg_port_info p;
+
+	CU_ASSERT_FATAL(fx.ready);
+	dispatch("show ports xstats q250");
+	fill_port(&p);
+	answer_port(&p);
+	/* 256 served in 4 pages of 64; the NIC has 300. */
+	answer_xstats(IPC_PORT_XSTATS_MAX, 300);
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
+	CU_ASSERT_STRING_EQUAL(
+		fx.body, "name                                                            value\n"
+			 "rx_q250_packets                                                  1254\n"
+			 "1 of 256 xstats match 'q250' (port net_af_packet0); the NIC has "
+			 "300, Chive reads the first 256\n");
+}
+
+static void
+test_show_ports_xstats_short_page_is_an_error(void)
+{
+	struct ipc_msg_port_xstats_end end;
+	struct ipc_msg_port_info p;
+	union cmd_slot s;
+
+	CU_ASSERT_FATAL(fx.ready);
+	dispatch("--json show ports xstats");
+	fill_port(&p);
+	answer_port(&p);
+	/* PORT_XSTATS_END counts one PORT_XSTAT that never came. */
+	CU_ASSERT_EQUAL_FATAL(pop_cmd(CP_PORT_LCORE, &s), IPC_CMD_SLOT);
+	memset(&end, 0, sizeof(end));
+	ipc_hdr_init(&end.hdr, IPC_MSG_PORT_XSTATS_END, sizeof(end), s.hdr.req_id);
+	end.count = 1;
+	end.served = 1;
+	end.total = 1;
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[CP_PORT_LCORE], &end, sizeof(end)), 0);
+	cp_dplink_poll(&fx.cp.dp, cp_now_ns());
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_ERR);
+	CU_ASSERT_STRING_EQUAL(fx.body, "{\"error\":\"unexpected answer from the dataplane\"}\n");
+}
+
+static void
+test_show_ports_xstats_without_a_port(void)
+{
+	struct ipc_msg_port_info p;
+
+	CU_ASSERT_FATAL(fx.ready);
+	dispatch("show ports xstats");
+	memset(&p, 0, sizeof(p));
+	p.status = -ENODEV;
+	answer_port(&p);
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
+	CU_ASSERT_STRING_EQUAL(fx.body,
+			       "no network port (the dataplane runs without --port)\n0 xstats\n");
+}
+
+static void
+test_show_ports_xstats_json_without_a_port(void)
+{
+	struct ipc_msg_port_info p;
+
+	CU_ASSERT_FATAL(fx.ready);
+	dispatch("--json show ports xstats");
+	memset(&p, 0, sizeof(p));
+	p.status = -ENODEV;
+	answer_port(&p);
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
+	CU_ASSERT_STRING_EQUAL(fx.body, "{\"port\":null,\"xstats\":[],\"count\":0,\"total\":0,"
+					"\"truncated\":false}\n");
+}
+
+static void
+test_show_ports_xstats_bad_arguments(void)
+{
+	CU_ASSERT_FATAL(fx.ready);
+	dispatch("show ports xstats a b");
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_USAGE);
+	CU_ASSERT_STRING_EQUAL(fx.body, "usage: show ports xstats [FILTER]\n");
 }
 
 /* ---- show channels / circuits ------------------------------------------------- */
@@ -1113,6 +1373,18 @@ static CU_TestInfo cli_json_tests[] = {
 	  test_show_ports_without_a_port_is_an_empty_list },
 	{ "show_ports_without_answer_is_a_json_error",
 	  test_show_ports_without_answer_is_a_json_error },
+	{ "show_ports_table_says_which_queues_the_nic_counts",
+	  test_show_ports_table_says_which_queues_the_nic_counts },
+	{ "show_ports_queue_count_mismatch_is_an_error",
+	  test_show_ports_queue_count_mismatch_is_an_error },
+	{ "show_ports_xstats_table", test_show_ports_xstats_table },
+	{ "show_ports_xstats_json_filter", test_show_ports_xstats_json_filter },
+	{ "show_ports_xstats_pages_and_cut", test_show_ports_xstats_pages_and_cut },
+	{ "show_ports_xstats_short_page_is_an_error",
+	  test_show_ports_xstats_short_page_is_an_error },
+	{ "show_ports_xstats_without_a_port", test_show_ports_xstats_without_a_port },
+	{ "show_ports_xstats_json_without_a_port", test_show_ports_xstats_json_without_a_port },
+	{ "show_ports_xstats_bad_arguments", test_show_ports_xstats_bad_arguments },
 	{ "show_channels_json_row", test_show_channels_json_row },
 	{ "show_circuits_json_lcore_error", test_show_circuits_json_lcore_error },
 	{ "show_consensus_json_without_authorities", test_show_consensus_json_without_authorities },

@@ -145,8 +145,10 @@ check_format(const char *text)
 		if (strncmp(line, "# TYPE ", 7) == 0) {
 			char type[32];
 
-			if (sscanf(line + 7, "%159s %31s", name, type) != 2 || strcmp(name, fam) != 0 ||
-			    (strcmp(type, "counter") != 0 && strcmp(type, "gauge") != 0)) {
+			if (sscanf(line + 7, "%159s %31s", name, type) != 2 ||
+			    strcmp(name, fam) != 0 ||
+			    (strcmp(type, "counter") != 0 && strcmp(type, "gauge") != 0 &&
+			     strcmp(type, "untyped") != 0)) {
 				snprintf(why, sizeof(why), "bad TYPE line: %s", line);
 				return why;
 			}
@@ -940,8 +942,94 @@ test_metrics_port_families(void)
 	CU_ASSERT_PTR_NULL(strstr(t, "chive_port_"));
 }
 
+/* A port with two queues, as PORT_INFO and PORT_QUEUE give it. */
+static void
+port_with_queues(void)
+{
+	add_dp("/dp/lcore/iterations", IPC_CTR_KIND_COUNTER, "main-loop iterations", 1, 2);
+	snap.port_valid = true;
+	snprintf(snap.port.name, sizeof(snap.port.name), "net_af_packet0");
+	snap.port.n_queues = 2;
+	snap.n_port_queues = 2;
+	for (uint16_t q = 0; q < 2; q++) {
+		snap.port_queues[q].queue = q;
+		snap.port_queues[q].rx_packets = 10u + q;
+		snap.port_queues[q].rx_bytes = 100u + q;
+		snap.port_queues[q].tx_packets = 20u + q;
+		snap.port_queues[q].tx_bytes = 200u + q;
+		snap.port_queues[q].errors = 30u + q;
+	}
+}
+
+/* Each queue's NIC counters: one counter family per figure, labelled by port and queue. */
+static void
+test_metrics_port_queue_families(void)
+{
+	const char *t;
+
+	port_with_queues();
+	t = render();
+	CU_ASSERT_STRING_EQUAL(check_format(t), "");
+	CU_ASSERT_TRUE(has_line(t, "# TYPE chive_port_queue_rx_packets_total counter"));
+	CU_ASSERT_TRUE(has_line(
+		t, "chive_port_queue_rx_packets_total{port=\"net_af_packet0\",queue=\"0\"} 10"));
+	CU_ASSERT_TRUE(has_line(
+		t, "chive_port_queue_rx_packets_total{port=\"net_af_packet0\",queue=\"1\"} 11"));
+	CU_ASSERT_TRUE(has_line(
+		t, "chive_port_queue_rx_bytes_total{port=\"net_af_packet0\",queue=\"1\"} 101"));
+	CU_ASSERT_TRUE(has_line(
+		t, "chive_port_queue_tx_packets_total{port=\"net_af_packet0\",queue=\"0\"} 20"));
+	CU_ASSERT_TRUE(has_line(
+		t, "chive_port_queue_tx_bytes_total{port=\"net_af_packet0\",queue=\"1\"} 201"));
+	CU_ASSERT_TRUE(has_line(
+		t, "chive_port_queue_errors_total{port=\"net_af_packet0\",queue=\"1\"} 31"));
+	CU_ASSERT_EQUAL(count(t, "chive_port_queue_rx_packets_total{"), 2);
+	/* No xstats listing: no xstat family. */
+	CU_ASSERT_PTR_NULL(strstr(t, "chive_port_xstat"));
+}
+
+/* The NIC's xstats: one untyped family, the stat's name an escaped label value. */
+static void
+test_metrics_port_xstat_family(void)
+{
+	static struct cp_port_xstat x[3] = {
+		{ "rx_good_packets", 7 },
+		{ "tx_good_packets", 8 },
+		{ "rx_\"odd\"\\name", 9 },
+	};
+	const char *t;
+
+	port_with_queues();
+	snap.port_xstats_valid = true;
+	snap.port_xstats = x;
+	snap.n_port_xstats = 3;
+	snap.port_xstats_total = 3;
+	t = render();
+	CU_ASSERT_STRING_EQUAL(check_format(t), "");
+	CU_ASSERT_TRUE(has_line(t, "# TYPE chive_port_xstat untyped"));
+	CU_ASSERT_TRUE(has_line(
+		t, "chive_port_xstat{port=\"net_af_packet0\",name=\"rx_good_packets\"} 7"));
+	CU_ASSERT_TRUE(has_line(
+		t, "chive_port_xstat{port=\"net_af_packet0\",name=\"tx_good_packets\"} 8"));
+	CU_ASSERT_TRUE(has_line(
+		t, "chive_port_xstat{port=\"net_af_packet0\",name=\"rx_\\\"odd\\\"\\\\name\"} 9"));
+	CU_ASSERT_EQUAL(count(t, "chive_port_xstat{"), 3);
+	CU_ASSERT_TRUE(has_line(t, "# TYPE chive_port_xstats_omitted gauge"));
+	CU_ASSERT_TRUE(has_line(t, "chive_port_xstats_omitted{port=\"net_af_packet0\"} 0"));
+	/* A NIC with more than Chive reads says how many are left out. */
+	snap.port_xstats_total = 300;
+	t = render();
+	CU_ASSERT_TRUE(has_line(t, "chive_port_xstats_omitted{port=\"net_af_packet0\"} 297"));
+	/* No dataplane: no port, no xstats. */
+	snap.dp_up = false;
+	t = render();
+	CU_ASSERT_PTR_NULL(strstr(t, "chive_port_"));
+}
+
 static CU_TestInfo metrics_tests[] = {
 	{ "port_families", test_metrics_port_families },
+	{ "port_queue_families", test_metrics_port_queue_families },
+	{ "port_xstat_family", test_metrics_port_xstat_family },
 	{ "name_counter_gets_total", test_metrics_name_counter_gets_total },
 	{ "name_gauge_has_no_suffix", test_metrics_name_gauge_has_no_suffix },
 	{ "name_turns_other_characters_into_underscores",
@@ -949,13 +1037,15 @@ static CU_TestInfo metrics_tests[] = {
 	{ "name_total_is_not_doubled", test_metrics_name_total_is_not_doubled },
 	{ "name_too_long_is_refused", test_metrics_name_too_long_is_refused },
 	{ "help_escapes_backslash_and_newline", test_metrics_help_escapes_backslash_and_newline },
-	{ "label_escapes_quote_backslash_newline", test_metrics_label_escapes_quote_backslash_newline },
+	{ "label_escapes_quote_backslash_newline",
+	  test_metrics_label_escapes_quote_backslash_newline },
 	{ "cp_gauges_are_known", test_metrics_cp_gauges_are_known },
 	{ "lcore_counters_are_per_lcore", test_metrics_lcore_counters_are_per_lcore },
 	{ "render_dataplane_counter_help_type_sample",
 	  test_metrics_render_dataplane_counter_help_type_sample },
 	{ "render_dataplane_gauge", test_metrics_render_dataplane_gauge },
-	{ "render_lcore_counters_per_lcore_only", test_metrics_render_lcore_counters_per_lcore_only },
+	{ "render_lcore_counters_per_lcore_only",
+	  test_metrics_render_lcore_counters_per_lcore_only },
 	{ "render_help_is_escaped", test_metrics_render_help_is_escaped },
 	{ "render_names_that_mangle_alike_once", test_metrics_render_names_that_mangle_alike_once },
 	{ "render_controlplane_counters_and_gauges",

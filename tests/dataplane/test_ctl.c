@@ -2,7 +2,8 @@
 /**
  * @file
  * @brief Dataplane command handling: PING answered, PORT_GET described (a
- * net_ring port) or refused without a port, bad commands refused and
+ * net_ring port: its queue, then the port) or refused without a port,
+ * PORT_XSTATS paged as the event ring allows, bad commands refused and
  * counted, a full event ring dropped and counted, batches bounded.
  *
  * The test plays the controlplane on a real segment: it pushes commands into
@@ -162,45 +163,66 @@ test_ctl_port_get_without_port_answers_enodev(void)
 	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_cmd_bad), 0);
 }
 
-static void
-test_ctl_port_get_describes_the_port(void)
+/* Give lc a one-queue net_ring port looped onto itself; send 3 frames, return how many went. */
+static uint16_t
+open_ring_port(void)
 {
 	static const struct drv_port_conf one_queue = { .n_queues = 1, .rx_desc = 64,
 							.tx_desc = 64 };
-	uint8_t buf[IPC_EVT_SLOT];
-	struct ipc_msg_port_info info;
-	struct drv_port *p;
+	static unsigned made; /* net_ring keeps a closed device's name: one per port */
+	char err[256], ring[32], dev[32];
 	struct rte_mbuf *m[3];
-	char err[256];
 	uint16_t sent;
 
+	snprintf(ring, sizeof(ring), "ctl_port%u", made);
+	snprintf(dev, sizeof(dev), "net_ring_ctl_port%u", made++);
 	port_ring = rte_ring_create("ctl_port_r", 64, (int)rte_socket_id(),
 				    RING_F_SP_ENQ | RING_F_SC_DEQ);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(port_ring);
-	CU_ASSERT_FATAL(rte_eth_from_rings("ctl_port", &port_ring, 1, &port_ring, 1,
-					   rte_socket_id()) >= 0);
-	CU_ASSERT_EQUAL_FATAL(drv_port_open("net_ring_ctl_port", &one_queue, eal_fixture_pool(),
-					    &ring_port, err, sizeof(err)), 0);
-	p = ring_port;
+	CU_ASSERT_FATAL(rte_eth_from_rings(ring, &port_ring, 1, &port_ring, 1, rte_socket_id()) >=
+			0);
+	CU_ASSERT_EQUAL_FATAL(
+		drv_port_open(dev, &one_queue, eal_fixture_pool(), &ring_port, err, sizeof(err)),
+		0);
 	lc.has_port = 1;
-	lc.net.port = p;
+	lc.net.port = ring_port;
 	CU_ASSERT_FATAL(rte_pktmbuf_alloc_bulk(eal_fixture_pool(), m, 3) == 0);
 	for (int i = 0; i < 3; i++)
 		CU_ASSERT_PTR_NOT_NULL(rte_pktmbuf_append(m[i], 60));
-	sent = rte_eth_tx_burst(p->port_id, 0, m, 3);
+	sent = rte_eth_tx_burst(ring_port->port_id, 0, m, 3);
 	for (uint16_t i = sent; i < 3; i++)
 		rte_pktmbuf_free(m[i]);
+	return sent;
+}
+
+static void
+test_ctl_port_get_describes_the_port(void)
+{
+	uint8_t buf[IPC_EVT_SLOT];
+	struct ipc_msg_port_queue q;
+	struct ipc_msg_port_info info;
+	uint16_t sent = open_ring_port();
+
 	push_port_get(32, 0);
 	push_port_get(33, 1); /* no port 1 */
 	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 2);
+	/* One PORT_QUEUE per queue first, then PORT_INFO, from the same read. */
+	CU_ASSERT_EQUAL_FATAL(pop_evt(buf, sizeof(buf)), IPC_MSG_PORT_QUEUE);
+	memcpy(&q, buf, sizeof(q));
+	CU_ASSERT_EQUAL(q.hdr.req_id, 32);
+	CU_ASSERT_EQUAL(q.queue, 0);
+	CU_ASSERT_EQUAL(q.tx_packets, sent);
+	CU_ASSERT_EQUAL(q.rx_packets, 0);
 	CU_ASSERT_EQUAL_FATAL(pop_evt(buf, sizeof(buf)), IPC_MSG_PORT_INFO);
 	memcpy(&info, buf, sizeof(info));
 	CU_ASSERT_EQUAL(info.hdr.req_id, 32);
 	CU_ASSERT_EQUAL(info.status, 0);
-	CU_ASSERT_STRING_EQUAL(info.name, "net_ring_ctl_port");
-	CU_ASSERT_EQUAL(memcmp(info.mac, p->mac, 6), 0);
+	CU_ASSERT_STRING_EQUAL(info.name, ring_port->name);
+	CU_ASSERT_EQUAL(strncmp(info.name, "net_ring_ctl_port", 17), 0);
+	CU_ASSERT_EQUAL(memcmp(info.mac, ring_port->mac, 6), 0);
 	CU_ASSERT_EQUAL(info.mtu, 1500);
 	CU_ASSERT_EQUAL(info.n_queues, 1);
+	CU_ASSERT_EQUAL(info.n_queue_stats, 1);
 	CU_ASSERT_EQUAL(info.link_up, 1);
 	CU_ASSERT_EQUAL(info.tx_packets, sent);
 	CU_ASSERT_EQUAL(info.rx_packets, 0);
@@ -208,6 +230,139 @@ test_ctl_port_get_describes_the_port(void)
 	memcpy(&info, buf, sizeof(info));
 	CU_ASSERT_EQUAL(info.hdr.req_id, 33);
 	CU_ASSERT_EQUAL(info.status, -ENODEV);
+	CU_ASSERT_EQUAL(info.n_queue_stats, 0);
+	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_evt_tx), 3);
+}
+
+static void
+test_ctl_port_get_on_a_nearly_full_ring_sends_fewer_queues(void)
+{
+	uint8_t buf[IPC_EVT_SLOT];
+	struct ipc_msg_port_info info;
+
+	open_ring_port();
+	/* Three PONGs take three of the four event slots. */
+	for (uint32_t i = 0; i < T_EVT_SLOTS - 1; i++)
+		push_ping(40 + i, i);
+	push_port_get(44, 0);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), T_EVT_SLOTS);
+	for (uint32_t i = 0; i < T_EVT_SLOTS - 1; i++)
+		CU_ASSERT_EQUAL(pop_evt(buf, sizeof(buf)), IPC_MSG_PONG);
+	CU_ASSERT_EQUAL_FATAL(pop_evt(buf, sizeof(buf)), IPC_MSG_PORT_INFO);
+	memcpy(&info, buf, sizeof(info));
+	CU_ASSERT_EQUAL(info.status, 0);
+	CU_ASSERT_EQUAL(info.n_queues, 1);
+	CU_ASSERT_EQUAL(info.n_queue_stats, 0);
+	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_evt_full), 0);
+}
+
+static void
+push_port_xstats(uint32_t req_id, uint32_t port, uint32_t cursor, uint32_t max)
+{
+	struct ipc_msg_port_xstats m;
+
+	memset(&m, 0, sizeof(m));
+	ipc_hdr_init(&m.hdr, IPC_MSG_PORT_XSTATS, sizeof(m), req_id);
+	m.port = port;
+	m.cursor = cursor;
+	m.max = max;
+	CU_ASSERT_FATAL(ipc_ring_push(&cp_cmd, &m, sizeof(m)) == 0);
+}
+
+/* Pop a page's PORT_XSTAT replies into @p x (at most @p max) and its end; return how many. */
+static uint32_t
+pop_xstats_page(struct ipc_msg_port_xstat *x, uint32_t max, struct ipc_msg_port_xstats_end *end)
+{
+	uint8_t buf[IPC_EVT_SLOT];
+	uint32_t n = 0;
+	uint16_t type;
+
+	while ((type = pop_evt(buf, sizeof(buf))) == IPC_MSG_PORT_XSTAT && n < max)
+		memcpy(&x[n++], buf, sizeof(x[0]));
+	CU_ASSERT_EQUAL(type, IPC_MSG_PORT_XSTATS_END);
+	memcpy(end, buf, sizeof(*end));
+	return n;
+}
+
+static void
+test_ctl_port_xstats_pages_as_the_event_ring_allows(void)
+{
+	struct ipc_msg_port_xstat x[T_EVT_SLOTS];
+	struct ipc_msg_port_xstats_end end;
+	uint16_t sent = open_ring_port();
+	uint32_t n;
+
+	/* The ethdev's generic xstats come first: rx_good_packets, tx_good_packets, ... */
+	CU_ASSERT_FATAL(ring_port->n_xstats >= 8);
+	CU_ASSERT_EQUAL(ring_port->n_xstats, ring_port->xstats_total);
+	push_port_xstats(50, 0, 0, IPC_PORT_XSTATS_PAGE_MAX);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 1);
+	/* Four event slots: three stats and the end, which says where to go on. */
+	n = pop_xstats_page(x, T_EVT_SLOTS, &end);
+	CU_ASSERT_EQUAL_FATAL(n, T_EVT_SLOTS - 1);
+	CU_ASSERT_EQUAL(x[0].hdr.req_id, 50);
+	CU_ASSERT_EQUAL(x[0].id, 0);
+	CU_ASSERT_STRING_EQUAL(x[0].name, "rx_good_packets");
+	CU_ASSERT_EQUAL(x[0].value, 0);
+	CU_ASSERT_EQUAL(x[1].id, 1);
+	CU_ASSERT_STRING_EQUAL(x[1].name, "tx_good_packets");
+	CU_ASSERT_EQUAL(x[1].value, sent);
+	CU_ASSERT_STRING_EQUAL(x[2].name, "rx_good_bytes");
+	CU_ASSERT_EQUAL(end.hdr.req_id, 50);
+	CU_ASSERT_EQUAL(end.status, 0);
+	CU_ASSERT_EQUAL(end.count, 3);
+	CU_ASSERT_EQUAL(end.next, 3);
+	CU_ASSERT_EQUAL(end.served, ring_port->n_xstats);
+	CU_ASSERT_EQUAL(end.total, ring_port->xstats_total);
+	/* The last page: the last stat, and no next cursor. */
+	push_port_xstats(51, 0, ring_port->n_xstats - 1, 2);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 1);
+	n = pop_xstats_page(x, T_EVT_SLOTS, &end);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(x[0].id, ring_port->n_xstats - 1);
+	CU_ASSERT_STRING_EQUAL(x[0].name, ring_port->xstat_names[ring_port->n_xstats - 1]);
+	CU_ASSERT_EQUAL(end.count, 1);
+	CU_ASSERT_EQUAL(end.next, 0);
+	/* A cursor past the end: an empty page. */
+	push_port_xstats(52, 0, ring_port->n_xstats, 2);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 1);
+	CU_ASSERT_EQUAL(pop_xstats_page(x, T_EVT_SLOTS, &end), 0);
+	CU_ASSERT_EQUAL(end.status, 0);
+	CU_ASSERT_EQUAL(end.next, 0);
+	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_cmd_bad), 0);
+}
+
+static void
+test_ctl_port_xstats_without_port_answers_enodev(void)
+{
+	struct ipc_msg_port_xstat x[T_EVT_SLOTS];
+	struct ipc_msg_port_xstats_end end;
+
+	push_port_xstats(60, 0, 0, IPC_PORT_XSTATS_PAGE_MAX);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), 1);
+	CU_ASSERT_EQUAL(pop_xstats_page(x, T_EVT_SLOTS, &end), 0);
+	CU_ASSERT_EQUAL(end.hdr.req_id, 60);
+	CU_ASSERT_EQUAL(end.status, -ENODEV);
+	CU_ASSERT_EQUAL(end.count, 0);
+	CU_ASSERT_EQUAL(end.next, 0);
+	CU_ASSERT_EQUAL(end.total, 0);
+}
+
+static void
+test_ctl_port_xstats_on_a_full_ring_is_dropped_and_counted(void)
+{
+	uint8_t buf[IPC_EVT_SLOT];
+
+	open_ring_port();
+	/* One slot left: no room for a stat and the end, and an end alone would say "done". */
+	for (uint32_t i = 0; i < T_EVT_SLOTS - 1; i++)
+		push_ping(70 + i, i);
+	push_port_xstats(75, 0, 0, IPC_PORT_XSTATS_PAGE_MAX);
+	CU_ASSERT_EQUAL(dp_ctl_poll(&lc), T_EVT_SLOTS);
+	CU_ASSERT_EQUAL(DP_CTR_GET(&lc, ipc_evt_full), 1);
+	for (uint32_t i = 0; i < T_EVT_SLOTS - 1; i++)
+		CU_ASSERT_EQUAL(pop_evt(buf, sizeof(buf)), IPC_MSG_PONG);
+	CU_ASSERT_EQUAL(pop_evt(buf, sizeof(buf)), 0);
 }
 
 static void
@@ -378,6 +533,14 @@ static CU_TestInfo dp_ctl_tests[] = {
 	{ "ping_is_answered_with_pong", test_ctl_ping_is_answered_with_pong },
 	{ "port_get_without_port_answers_enodev", test_ctl_port_get_without_port_answers_enodev },
 	{ "port_get_describes_the_port", test_ctl_port_get_describes_the_port },
+	{ "port_get_on_a_nearly_full_ring_sends_fewer_queues",
+	  test_ctl_port_get_on_a_nearly_full_ring_sends_fewer_queues },
+	{ "port_xstats_pages_as_the_event_ring_allows",
+	  test_ctl_port_xstats_pages_as_the_event_ring_allows },
+	{ "port_xstats_without_port_answers_enodev",
+	  test_ctl_port_xstats_without_port_answers_enodev },
+	{ "port_xstats_on_a_full_ring_is_dropped_and_counted",
+	  test_ctl_port_xstats_on_a_full_ring_is_dropped_and_counted },
 	{ "conf_set_bandwidth_without_channels_answers_enodev",
 	  test_ctl_conf_set_bandwidth_without_channels_answers_enodev },
 	{ "conf_set_unknown_key_answers_einval", test_ctl_conf_set_unknown_key_answers_einval },

@@ -327,6 +327,54 @@ test_port_null_stats_count_packets(void)
 	CU_ASSERT_EQUAL(drv_port_stats(pt_a, NULL), -EINVAL);
 }
 
+/* The same counts per queue, and by name among the extended stats. */
+static void
+test_port_null_queue_stats_and_xstats(void)
+{
+	struct drv_port_stats st;
+	struct rte_mbuf *rx[8];
+	uint64_t v[DRV_PORT_XSTATS_READ_MAX];
+	int rx_good = -1, tx_good = -1;
+	uint16_t n;
+
+	snprintf(pt_null_name, sizeof(pt_null_name), "net_null_pt%u", pt_seq);
+	CU_ASSERT_EQUAL_FATAL(rte_eal_hotplug_add("vdev", pt_null_name, ""), 0);
+	CU_ASSERT_EQUAL_FATAL(drv_port_open(pt_null_name, &one_queue, eal_fixture_pool(), &pt_a,
+					    err, sizeof(err)),
+			      0);
+	CU_ASSERT_EQUAL(send_tagged(pt_a->port_id, 10), 10);
+	n = rte_eth_rx_burst(pt_a->port_id, 0, rx, 8);
+	for (uint16_t i = 0; i < n; i++)
+		rte_pktmbuf_free(rx[i]);
+	CU_ASSERT_EQUAL_FATAL(drv_port_stats(pt_a, &st), 0);
+	CU_ASSERT_EQUAL(st.n_qstats, 1);
+	CU_ASSERT_EQUAL(st.q_opackets[0], 10);
+	CU_ASSERT_EQUAL(st.q_ipackets[0], n);
+	/* Names read at open, every one served (fewer than DRV_PORT_XSTATS_MAX). */
+	CU_ASSERT_FATAL(pt_a->n_xstats >= 2 && pt_a->n_xstats <= DRV_PORT_XSTATS_READ_MAX);
+	CU_ASSERT_EQUAL(pt_a->n_xstats, pt_a->xstats_total);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pt_a->xstat_names);
+	for (uint32_t i = 0; i < pt_a->n_xstats; i++) {
+		if (strcmp(pt_a->xstat_names[i], "rx_good_packets") == 0)
+			rx_good = (int)i;
+		if (strcmp(pt_a->xstat_names[i], "tx_good_packets") == 0)
+			tx_good = (int)i;
+	}
+	CU_ASSERT_FATAL(rx_good >= 0 && tx_good >= 0);
+	CU_ASSERT_EQUAL_FATAL(drv_port_xstats(pt_a, 0, pt_a->n_xstats, v), 0);
+	CU_ASSERT_EQUAL(v[rx_good], n);
+	CU_ASSERT_EQUAL(v[tx_good], 10);
+	/* One stat alone, by its id. */
+	CU_ASSERT_EQUAL_FATAL(drv_port_xstats(pt_a, (uint32_t)tx_good, 1, v), 0);
+	CU_ASSERT_EQUAL(v[0], 10);
+	/* Out of range, empty, too many at once, no port: refused. */
+	CU_ASSERT_EQUAL(drv_port_xstats(pt_a, pt_a->n_xstats - 1, 2, v), -EINVAL);
+	CU_ASSERT_EQUAL(drv_port_xstats(pt_a, pt_a->n_xstats, 1, v), -EINVAL);
+	CU_ASSERT_EQUAL(drv_port_xstats(pt_a, 0, 0, v), -EINVAL);
+	CU_ASSERT_EQUAL(drv_port_xstats(pt_a, 0, DRV_PORT_XSTATS_READ_MAX + 1, v), -EINVAL);
+	CU_ASSERT_EQUAL(drv_port_xstats(NULL, 0, 1, v), -EINVAL);
+}
+
 static CU_TestInfo port_tests[] = {
 	{ "open_reports_mac_and_starts", test_port_open_reports_mac_and_starts },
 	{ "ring_pair_passes_packets_and_counts", test_port_ring_pair_passes_packets_and_counts },
@@ -342,6 +390,7 @@ static CU_TestInfo port_tests[] = {
 	{ "multiqueue_without_rss_is_unpredictable",
 	  test_port_multiqueue_without_rss_is_unpredictable },
 	{ "null_stats_count_packets", test_port_null_stats_count_packets },
+	{ "null_queue_stats_and_xstats", test_port_null_queue_stats_and_xstats },
 	CU_TEST_INFO_NULL,
 };
 

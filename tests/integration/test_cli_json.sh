@@ -10,8 +10,9 @@
 # each busy ratio within [0, 1], no port, the identity `status` shows, the
 # socket and segment the controlplane runs with, a counter the dataplane
 # increments). Then the dataplane comes back with a port (net_null, no
-# NIC): `show ports` names it and `show lcores` says lcore 0 polls its
-# queue. Errors: an unknown command, a bad argument, --json on a write
+# NIC): `show ports` names it and its queue, `show ports xstats` lists the
+# NIC's extended stats (rx_good_packets among them), and `show lcores` says
+# lcore 0 polls its queue. Errors: an unknown command, a bad argument, --json on a write
 # command and a read command while the dataplane is down exit non-zero
 # with a message (a JSON object with "error" under --json) on stderr.
 # Everything is cleaned up on exit (lib.sh).
@@ -127,6 +128,8 @@ both show_ports show ports
 jcheck "show_ports_json_no_port" 'd == {"ports": []}'
 grep -q "^no network port" "$IT_DIR/show_ports.table" && ok "show_ports_table_says_no_port" ||
 	not_ok "show_ports_table_says_no_port" "$(cat "$IT_DIR/show_ports.table")"
+both show_ports_xstats show ports xstats
+jcheck "show_ports_xstats_json_no_port" 'd == {"port": None, "xstats": [], "count": 0, "total": 0, "truncated": False}'
 
 both show_keys show keys
 jcheck "show_keys_json_identity_as_status_shows" 'd["fingerprint"] == "'"$FP"'" and len(d["ed25519_id"]) == 43'
@@ -149,7 +152,7 @@ jcheck "show_circuits_json_empty" 'd["circuits"] == [] and d["count"] == 0'
 
 both help help
 N=$(grep -c '^  [a-z]' "$IT_DIR/help.table")
-jcheck "help_json_lists_what_help_lists" 'len(d["commands"]) == '"$N"' and len(d["commands"]) == 15'
+jcheck "help_json_lists_what_help_lists" 'len(d["commands"]) == '"$N"' and len(d["commands"]) == 16'
 jcheck "help_json_marks_the_read_commands" \
 	'sorted(c["command"] for c in d["commands"] if not c["json"]) == ["channel close", "channel open", "circuit destroy", "config set"]'
 
@@ -191,6 +194,23 @@ jcheck "show_ports_json_mac_link_and_numbers" \
 	'__import__("re").fullmatch("([0-9a-f]{2}:){5}[0-9a-f]{2}", d["ports"][0]["mac"]) is not None and isinstance(d["ports"][0]["link_up"], bool) and all(isinstance(d["ports"][0][k], int) for k in ("rx_packets", "tx_packets", "rx_bytes", "tx_bytes", "rx_missed", "rx_errors", "tx_errors", "rx_nombuf", "tx_dropped"))'
 grep -q "^net_null0 " "$IT_DIR/show_ports_port.table" && ok "show_ports_table_row" ||
 	not_ok "show_ports_table_row" "$(cat "$IT_DIR/show_ports_port.table")"
+jcheck "show_ports_json_queue_stats" \
+	'[q["queue"] for q in d["ports"][0]["queue_stats"]] == [0] and all(isinstance(d["ports"][0]["queue_stats"][0][k], int) for k in ("rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "errors"))'
+grep -qE "^net_null0 +0 +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+$" "$IT_DIR/show_ports_port.table" &&
+	grep -qx "1 queue" "$IT_DIR/show_ports_port.table" && ok "show_ports_table_queue_row" ||
+	not_ok "show_ports_table_queue_row" "$(cat "$IT_DIR/show_ports_port.table")"
+# The NIC's extended stats (net_null: DPDK's generic ones), paged over PORT_XSTATS.
+both show_ports_xstats_port show ports xstats
+jcheck "show_ports_xstats_json_lists_rx_good_packets" \
+	'd["port"] == "net_null0" and d["count"] == len(d["xstats"]) == d["total"] and d["truncated"] is False and [x["id"] for x in d["xstats"]] == list(range(d["count"])) and any(x["name"] == "rx_good_packets" and isinstance(x["value"], int) for x in d["xstats"])'
+grep -qE "^rx_good_packets +[0-9]+$" "$IT_DIR/show_ports_xstats_port.table" &&
+	grep -qE "^[0-9]+ xstats \(port net_null0\)$" "$IT_DIR/show_ports_xstats_port.table" &&
+	ok "show_ports_xstats_table_lists_rx_good_packets" ||
+	not_ok "show_ports_xstats_table_lists_rx_good_packets" "$(cat "$IT_DIR/show_ports_xstats_port.table")"
+run_ring --json show ports xstats good_packets
+jcheck "show_ports_xstats_json_filter" \
+	'sorted(x["name"] for x in d["xstats"]) == ["rx_good_packets", "tx_good_packets"] and d["count"] == 2'
+fails "show_ports_xstats_bad_argument_exits_2" 2 "usage: show ports xstats \\[FILTER\\]" show ports xstats a b
 run_ring --json show lcores
 jcheck "show_lcores_json_lcore0_polls_the_queue" \
 	'[l["role"] for l in d["lcores"]] == ["net", "ctl"] and all(0.0 <= l["busy_ratio"] <= 1.0 for l in d["lcores"])'

@@ -15,7 +15,9 @@
 # 127.0.0.2) is closed with no answer, and so is everyone when no policy is
 # set (tor's default); that connections are bounded in number and slow
 # clients dropped; that a controlplane whose MetricsPort (here from a
-# config file) cannot be bound refuses to start; that cells show up by
+# config file) cannot be bound refuses to start; that a port's counters,
+# per-queue counters and extended stats (chive_port_xstat{port,name}) are
+# scraped, and chivectl lists the same xstats; that cells show up by
 # command and direction in chive_cells_total once a client built a circuit
 # (as root: a network namespace); and that SIGINT leaves nothing listening.
 set -u
@@ -99,7 +101,12 @@ dups=$(grep '^# TYPE ' "$IT_DIR/scrape.txt" | awk '{ print $3 }' | sort | uniq -
 [ -z "$dups" ] && ok "one_type_line_per_family" || not_ok "one_type_line_per_family" "$dups"
 
 # --- promtool: no parse error; lint findings only where tor's names demand them
-if command -v promtool >/dev/null 2>&1; then
+# promtool_ok NAME: `promtool check metrics` on the last scrape.
+promtool_ok() {
+	if ! command -v promtool >/dev/null 2>&1; then
+		ok "$1 # SKIP promtool not installed (Debian: prometheus)"
+		return
+	fi
 	promtool check metrics <"$IT_DIR/scrape.txt" >"$IT_DIR/promtool.out" 2>&1
 	rc=$?
 	# tor's own quirks (a gauge named _total, a counter without it), kept so
@@ -110,13 +117,12 @@ if command -v promtool >/dev/null 2>&1; then
 		-e '^chive_dp_[a-z]*_drop_not_us_total metric names should not contain abbreviated units$' \
 		"$IT_DIR/promtool.out")
 	if { [ $rc -eq 0 ] || [ $rc -eq 3 ]; } && [ -z "$unexpected" ]; then
-		ok "promtool_check_metrics_passes"
+		ok "$1"
 	else
-		not_ok "promtool_check_metrics_passes" "rc=$rc" "$unexpected"
+		not_ok "$1" "rc=$rc" "$unexpected"
 	fi
-else
-	ok "promtool_check_metrics_passes # SKIP promtool not installed (Debian: prometheus)"
-fi
+}
+promtool_ok "promtool_check_metrics_passes"
 
 # --- a counter the dataplane increments, the same in chivectl and the scrape
 before=$(ctl_value /dp/ipc/cmd_rx)
@@ -262,8 +268,9 @@ r=$(ctl_value /cp/metrics/conn_refused)
 check "scrapes_work_again_afterwards" scrape
 
 # --- the dataplane again, with a port (net_null: no NIC, every packet sent is
-# counted by the PMD): the port's identity, link and NIC counters appear,
-# fetched from the dataplane every 5 s.
+# counted by the PMD): the port's identity, link, NIC and per-queue counters
+# and its extended stats appear, fetched from the dataplane every 5 s, and
+# chivectl lists the same extended stats.
 kill -INT "$DP_PID"
 wait_exit "$DP_PID" 20
 "$BIN/chive-dataplane" --no-huge --no-pci -m 512 -l 0,1 --log-level=warning \
@@ -277,6 +284,32 @@ check "port_counters_scraped" wait_until 30 port_scraped
 check "port_info_scraped" grep -qE '^chive_port_info\{port="net_null0",mac="([0-9a-f]{2}:){5}[0-9a-f]{2}",mtu="1500",queues="1"\} 1$' "$IT_DIR/scrape.txt"
 check "port_link_scraped" grep -qE '^chive_port_link_up\{port="net_null0"\} 1$' "$IT_DIR/scrape.txt"
 check "port_rx_missed_typed" grep -qx '# TYPE chive_port_rx_missed_total counter' "$IT_DIR/scrape.txt"
+# Per queue (rte_eth_stats q_*) and the NIC's extended stats (rte_eth_xstats,
+# paged over PORT_XSTATS): net_null has the generic ones, rx_good_packets first.
+check "port_queue_counters_scraped" grep -qE '^chive_port_queue_tx_packets_total\{port="net_null0",queue="0"\} [1-9][0-9]*$' "$IT_DIR/scrape.txt"
+check "port_queue_counters_typed" grep -qx '# TYPE chive_port_queue_rx_bytes_total counter' "$IT_DIR/scrape.txt"
+check "port_xstat_rx_good_packets_scraped" grep -qE '^chive_port_xstat\{port="net_null0",name="rx_good_packets"\} [0-9]+$' "$IT_DIR/scrape.txt"
+check "port_xstat_family_untyped" grep -qx '# TYPE chive_port_xstat untyped' "$IT_DIR/scrape.txt"
+check "port_xstats_none_omitted" grep -qx 'chive_port_xstats_omitted{port="net_null0"} 0' "$IT_DIR/scrape.txt"
+promtool_ok "promtool_check_metrics_passes_with_a_port"
+# chivectl lists the same stats, by the same names: every scraped name is in
+# `show ports xstats`, and a counter that only grows (tx_good_packets) is no
+# smaller there than in the earlier scrape.
+"${CTL[@]}" show ports xstats >"$IT_DIR/xstats.txt" 2>&1
+sed -n 's/^chive_port_xstat{port="net_null0",name="\([^"]*\)"} [0-9]*$/\1/p' "$IT_DIR/scrape.txt" |
+	sort >"$IT_DIR/xstat_names.scrape"
+awk 'NR > 1 && NF == 2 { print $1 }' "$IT_DIR/xstats.txt" | sort >"$IT_DIR/xstat_names.ctl"
+if [ -s "$IT_DIR/xstat_names.scrape" ] && cmp -s "$IT_DIR/xstat_names.scrape" "$IT_DIR/xstat_names.ctl" &&
+	grep -qE '^rx_good_packets +[0-9]+$' "$IT_DIR/xstats.txt"; then
+	ok "chivectl_lists_the_scraped_xstats"
+else
+	not_ok "chivectl_lists_the_scraped_xstats" "$(diff "$IT_DIR/xstat_names.scrape" "$IT_DIR/xstat_names.ctl")" "$(head -5 "$IT_DIR/xstats.txt")"
+fi
+s1=$(scrape_value 'chive_port_xstat{port="net_null0",name="tx_good_packets"}')
+c1=$(awk '$1 == "tx_good_packets" { print $2 }' "$IT_DIR/xstats.txt")
+[ -n "$s1" ] && [ -n "$c1" ] && [ "$s1" -ge 1 ] && [ "$c1" -ge "$s1" ] &&
+	ok "xstat_tx_good_packets_in_chivectl_and_scrape" ||
+	not_ok "xstat_tx_good_packets_in_chivectl_and_scrape" "scrape=$s1 chivectl=$c1"
 
 # --- cells by command and direction (chive_cells_total): the dataplane again,
 # with an ORPort on an af_packet port in a network namespace, and
