@@ -30,6 +30,7 @@ static CU_SuiteInfo *const dp_suites[] = {
 	&suite_chan,
 	&suite_circ,
 	&suite_relay_crypto,
+	&suite_relay_crypto_evp,
 	&suite_dp_config,
 };
 

@@ -65,6 +65,7 @@ extern CU_SuiteInfo suite_tls;
 extern CU_SuiteInfo suite_chan;
 extern CU_SuiteInfo suite_circ;
 extern CU_SuiteInfo suite_relay_crypto;
+extern CU_SuiteInfo suite_relay_crypto_evp;
 extern CU_SuiteInfo suite_dp_config;
 
 #endif /* TESTS_SUITES_H */

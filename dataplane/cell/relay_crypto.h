@@ -21,12 +21,16 @@
  *   client, cell from the path:   for j = 0 ..: dp_rc_crypt(hop[j].bwd);
  *                                 stop at the first dp_rc_digest_check() true
  *
- * Memory: the AES contexts are OpenSSL EVP_CIPHER_CTX objects made by
- * dp_rc_alloc() before launch (it allocates); dp_rc_set_keys() re-keys them
- * without allocating (OpenSSL re-initialises the existing provider context
- * when no cipher is passed), so a circuit costs no malloc on the lcore. The
- * digests are plain SHA_CTX values, so the tentative digest of §6.1 is a
- * struct copy. Nothing here uses DPDK: tools link this file directly.
+ * Memory: all of a direction's state is inline in struct dp_rc_dir, so a
+ * cell touches one ~320-byte block and follows no pointer: the AES-128 key
+ * schedule, the counter block and the unused keystream bytes of the last
+ * block (AES-NI path, the CPUs this relay runs on), and a plain SHA_CTX for
+ * the digest, so the tentative digest of §6.1 is a struct copy. Without
+ * AES-NI (dp_rc_lib_init() asks CPUID) the AES stream is an OpenSSL
+ * EVP_CIPHER_CTX made by dp_rc_alloc() before launch instead; both paths
+ * give the same bytes. Either way dp_rc_set_keys() does not allocate, so a
+ * circuit costs no malloc on the lcore. Nothing here uses DPDK: tools link
+ * this file directly.
  *
  * Thread safety: a struct dp_relay_crypto belongs to one thread at a time.
  */
@@ -49,10 +53,32 @@
 /** Relay cell payload length (fixed cell payload, tor-spec §3). */
 #define DP_RC_PAYLOAD_LEN 509
 
-/** One direction of one hop. */
+/** AES-128: key and block length (tor-spec §0.3 KEY_LEN), rounds (FIPS-197 §5). */
+#define DP_RC_AES_KEY_LEN 16
+#define DP_RC_AES_BLOCK_LEN 16
+#define DP_RC_AES_ROUNDS 10
+
+/**
+ * One direction of one hop.
+ *
+ * Invariants (AES-NI path, @c evp NULL): @c ctr is the counter block of the
+ * next keystream block to make; when @c ks_left is non-zero, @c ks holds the
+ * keystream block of counter @c ctr - 1 and its last @c ks_left bytes are
+ * the next bytes of the stream. The AES fields of a direction that was
+ * never keyed, or was wiped, are zero. On the EVP path they stay zero and
+ * @c evp holds the whole AES state. The struct may be copied (a copy is an
+ * independent stream only on the AES-NI path; the digest is always a copy).
+ * The SHA_CTX (96 bytes) stays whole: its 64-byte buffer holds the partial
+ * block that each 509-byte update leaves.
+ */
 struct dp_rc_dir {
-	EVP_CIPHER_CTX *aes;	/**< AES-128-CTR, counter continuous for the circuit's life */
-	SHA_CTX digest;		/**< running digest */
+	/** AES-NI path: encryption key schedule, round keys 0 .. 10 (FIPS-197 §5.2). */
+	_Alignas(16) uint8_t rk[DP_RC_AES_ROUNDS + 1][DP_RC_AES_BLOCK_LEN];
+	uint8_t ctr[DP_RC_AES_BLOCK_LEN]; /**< 128-bit counter, big-endian; IV 0 at key set */
+	uint8_t ks[DP_RC_AES_BLOCK_LEN];  /**< keystream of the last block made */
+	uint8_t ks_left;		  /**< its bytes not used yet (0 .. 15): the tail */
+	EVP_CIPHER_CTX *evp;		  /**< fallback without AES-NI; NULL on the AES-NI path */
+	SHA_CTX digest;			  /**< running digest */
 };
 
 /** Both directions of one hop. */
@@ -63,11 +89,16 @@ struct dp_relay_crypto {
 
 /** Algorithms fetched once (CONVENTIONS §22) from one OpenSSL library context. */
 struct dp_rc_lib {
-	EVP_CIPHER *aes128ctr;
+	EVP_CIPHER *aes128ctr; /**< the fallback's cipher; non-NULL once initialised */
+	/** dp_rc_alloc() makes AES-NI directions (true) or EVP ones (false). Set
+	 * by dp_rc_lib_init() from CPUID; tests clear it to force the fallback.
+	 * Never set it on a CPU without AES-NI: those directions would fault. */
+	bool aesni;
 };
 
 /**
- * Fetch AES-128-CTR from @p libctx (NULL: the default context).
+ * Fetch AES-128-CTR from @p libctx (NULL: the default context) and detect
+ * AES-NI (with SSE4.1) on this CPU.
  * @return 0 or -ENOTSUP.
  */
 int dp_rc_lib_init(struct dp_rc_lib *lib, OSSL_LIB_CTX *libctx);
@@ -76,14 +107,15 @@ int dp_rc_lib_init(struct dp_rc_lib *lib, OSSL_LIB_CTX *libctx);
 void dp_rc_lib_fini(struct dp_rc_lib *lib);
 
 /**
- * Allocate the two cipher contexts of @p rc and bind them to AES-128-CTR
- * with a zero key (start-up only: this allocates). On failure @p rc is left
- * zeroed, so dp_rc_free() on it is harmless.
+ * Make @p rc ready for dp_rc_set_keys(): zero it, and without AES-NI allocate
+ * the two cipher contexts and bind them to AES-128-CTR with a zero key
+ * (start-up only: that path allocates; the AES-NI path allocates nothing).
+ * On failure @p rc is left zeroed, so dp_rc_free() on it is harmless.
  * @return 0; -ENOMEM; -EINVAL if @p lib holds no cipher (not initialised).
  */
 int dp_rc_alloc(const struct dp_rc_lib *lib, struct dp_relay_crypto *rc);
 
-/** Free what dp_rc_alloc() allocated (wipes first). Accepts a zeroed struct. */
+/** Wipe @p rc, then free what dp_rc_alloc() allocated. Accepts a zeroed struct. */
 void dp_rc_free(struct dp_relay_crypto *rc);
 
 /**
@@ -94,7 +126,10 @@ void dp_rc_free(struct dp_relay_crypto *rc);
  */
 int dp_rc_set_keys(struct dp_relay_crypto *rc, const uint8_t keys[DP_RC_KEYS_LEN]);
 
-/** Wipe the key schedule and digests of @p rc (keeps the contexts for reuse). */
+/**
+ * Wipe the key schedules, counters, keystream and digests of @p rc (the EVP
+ * fallback's contexts are kept for reuse, re-keyed with the zero key).
+ */
 void dp_rc_wipe(struct dp_relay_crypto *rc);
 
 /** Encrypt or decrypt (the same operation) a 509-byte payload in place. */

@@ -6,6 +6,14 @@
  * Lives with the dataplane tests because dataplane objects link only into
  * the dp runner; it needs no EAL.
  *
+ * Every test runs twice: suite "dataplane/relay_crypto" on the path
+ * dp_rc_lib_init() chose (AES-NI on any CPU that has it) and
+ * "dataplane/relay_crypto_evp" with the lib forced to the OpenSSL EVP
+ * fallback (struct dp_rc_lib.aesni cleared before dp_rc_alloc()), so both
+ * paths meet the same vectors. The AES stream is also checked against NIST
+ * SP 800-38A F.5.1 and against OpenSSL's own AES-128-CTR over one buffer,
+ * fed in pieces of odd lengths (relay_crypto_int.h).
+ *
  * Every expected value below was computed independently, with python3's
  * `cryptography` (AES-128-CTR, nonce = 16 zero bytes) and hashlib (SHA-1
  * running digests, SHA-256 fingerprints), by the script quoted at the end
@@ -170,12 +178,17 @@
 
 #include <CUnit/CUnit.h>
 
+#include "common/base/compiler.h"
 #include "common/wire/wire_relay.h"
 #include "dataplane/cell/relay_crypto.h"
+#include "dataplane/cell/relay_crypto_int.h"
 #include "tests/suites.h"
 
 #define NHOPS 3
 #define FP_LEN 32 /* SHA-256 fingerprint of a wire cell */
+
+/* tor-spec.txt §0.3: the relay AES stream's IV, all zero. */
+static const uint8_t rc_zero16[16];
 
 /* One cell's expected values: the digest field its sender wrote (when it
  * originated the cell) and the fingerprint of its bytes on the link. */
@@ -568,21 +581,40 @@ static const uint8_t ks_a_bwd_cell0[32] = {
 };
 
 static struct dp_rc_lib lib;
+/* The running suite is the _evp one: lib was forced to the fallback. */
+static bool forced_evp;
 /* Client-side hop states and the relays' states, hop 1 first. Allocated once
  * for the suite; every test keys the ones it uses, which also exercises
  * re-keying a used context. */
 static struct dp_relay_crypto cl[NHOPS];
 static struct dp_relay_crypto rl[NHOPS];
 
+/* Set up the suite's states on the path dp_rc_lib_init() chose, or on the
+ * EVP fallback when @p force_evp. */
 static int
-suite_init(void)
+suite_init_path(bool force_evp)
 {
 	if (dp_rc_lib_init(&lib, NULL) != 0)
 		return -1;
+	forced_evp = force_evp;
+	if (force_evp)
+		lib.aesni = false;
 	for (int i = 0; i < NHOPS; i++)
 		if (dp_rc_alloc(&lib, &cl[i]) != 0 || dp_rc_alloc(&lib, &rl[i]) != 0)
 			return -1;
 	return 0;
+}
+
+static int
+suite_init(void)
+{
+	return suite_init_path(false);
+}
+
+static int
+suite_init_evp(void)
+{
+	return suite_init_path(true);
 }
 
 static int
@@ -1018,12 +1050,254 @@ test_relay_crypto_three_hops_backward_recognized_at_origin_layer(void)
 	}
 }
 
+/* ---- the AES stream against references ---- */
+
+/* NIST SP 800-38A F.5.1, CTR-AES128.Encrypt: key, initial counter block,
+ * four plaintext blocks and their ciphertext. */
+static const uint8_t f51_key[16] = {
+	0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
+	0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c,
+};
+static const uint8_t f51_ctr[16] = {
+	0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7,
+	0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff,
+};
+static const uint8_t f51_plain[64] = {
+	0x6b, 0xc1, 0xbe, 0xe2, 0x2e, 0x40, 0x9f, 0x96, 0xe9, 0x3d, 0x7e, 0x11, 0x73,
+	0x93, 0x17, 0x2a, 0xae, 0x2d, 0x8a, 0x57, 0x1e, 0x03, 0xac, 0x9c, 0x9e, 0xb7,
+	0x6f, 0xac, 0x45, 0xaf, 0x8e, 0x51, 0x30, 0xc8, 0x1c, 0x46, 0xa3, 0x5c, 0xe4,
+	0x11, 0xe5, 0xfb, 0xc1, 0x19, 0x1a, 0x0a, 0x52, 0xef, 0xf6, 0x9f, 0x24, 0x45,
+	0xdf, 0x4f, 0x9b, 0x17, 0xad, 0x2b, 0x41, 0x7b, 0xe6, 0x6c, 0x37, 0x10,
+};
+static const uint8_t f51_cipher[64] = {
+	0x87, 0x4d, 0x61, 0x91, 0xb6, 0x20, 0xe3, 0x26, 0x1b, 0xef, 0x68, 0x64, 0x99,
+	0x0d, 0xb6, 0xce, 0x98, 0x06, 0xf6, 0x6b, 0x79, 0x70, 0xfd, 0xff, 0x86, 0x17,
+	0x18, 0x7b, 0xb9, 0xff, 0xfd, 0xff, 0x5a, 0xe4, 0xdf, 0x3e, 0xdb, 0xd5, 0xd3,
+	0x5e, 0x5b, 0x4f, 0x09, 0x02, 0x0d, 0xb0, 0x3e, 0xab, 0x1e, 0x03, 0x1d, 0xda,
+	0x2f, 0xbe, 0x03, 0xd1, 0x79, 0x21, 0x70, 0xa0, 0xf3, 0x00, 0x9c, 0xee,
+};
+
+/* Piece lengths fed to one direction in turn: every remainder mod 16, the
+ * batch edges of the AES-NI path (127/128/129 bytes = 8 blocks), cells. */
+static const size_t piece_len[] = {
+	1,   15,   17,	509, 16,  3,   128, 127, 129, 0,  255, 256, 257, 2,    509, 509, 64, 33,
+	4,   5,	   6,	7,   8,	  9,   10,  11,	 12,  13, 14,  31,  32,	 1024, 1,   1,	 1,  77,
+	509, 1000, 111, 112, 113, 143, 144, 145, 509, 18, 19,  20,  21,	 22,   23,  24,	 25, 26,
+};
+#define PIECES_MAX 16384
+
+/* OpenSSL's AES-128-CTR over @p len bytes of @p buf in one call: the
+ * reference the pieces must add up to. */
+static void
+evp_ctr_one_shot(const uint8_t key[16], const uint8_t iv[16], uint8_t *buf, size_t len)
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int outl = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(EVP_EncryptInit_ex(c, EVP_aes_128_ctr(), NULL, key, iv), 1);
+	CU_ASSERT_EQUAL(EVP_EncryptUpdate(c, buf, &outl, buf, (int)len), 1);
+	CU_ASSERT_EQUAL((size_t)outl, len);
+	EVP_CIPHER_CTX_free(c);
+}
+
+/* Deterministic filler: x[i] = (seed + i * 167) ^ (i >> 8). */
+static void
+fill(uint8_t *x, size_t len, uint8_t seed)
+{
+	for (size_t i = 0; i < len; i++)
+		x[i] = (uint8_t)((seed + i * 167) ^ (i >> 8));
+}
+
+/* Crypt @p len bytes of @p buf through @p d in the pieces of piece_len[],
+ * from @p first on, cycling. */
+static void
+crypt_in_pieces(struct dp_rc_dir *d, uint8_t *buf, size_t len, size_t first)
+{
+	size_t off = 0;
+
+	for (size_t i = first; off < len; i++) {
+		size_t n = piece_len[i % ARRAY_SIZE(piece_len)];
+
+		if (n > len - off)
+			n = len - off;
+		dp_rc_dir_crypt(d, buf + off, n);
+		off += n;
+	}
+}
+
+static void
+test_relay_crypto_nist_sp800_38a_f51_ctr_aes128(void)
+{
+	uint8_t p[sizeof(f51_plain)];
+
+	/* Whole, then block by block, then 1 + 63 bytes (a leftover first). */
+	CU_ASSERT_EQUAL_FATAL(dp_rc_dir_set_key_iv(&cl[0].fwd, f51_key, f51_ctr), 0);
+	memcpy(p, f51_plain, sizeof(p));
+	dp_rc_dir_crypt(&cl[0].fwd, p, sizeof(p));
+	CU_ASSERT_EQUAL(memcmp(p, f51_cipher, sizeof(p)), 0);
+
+	CU_ASSERT_EQUAL_FATAL(dp_rc_dir_set_key_iv(&cl[0].fwd, f51_key, f51_ctr), 0);
+	memcpy(p, f51_plain, sizeof(p));
+	for (size_t off = 0; off < sizeof(p); off += 16)
+		dp_rc_dir_crypt(&cl[0].fwd, p + off, 16);
+	CU_ASSERT_EQUAL(memcmp(p, f51_cipher, sizeof(p)), 0);
+
+	CU_ASSERT_EQUAL_FATAL(dp_rc_dir_set_key_iv(&cl[0].fwd, f51_key, f51_ctr), 0);
+	memcpy(p, f51_plain, sizeof(p));
+	dp_rc_dir_crypt(&cl[0].fwd, p, 1);
+	dp_rc_dir_crypt(&cl[0].fwd, p + 1, sizeof(p) - 1);
+	CU_ASSERT_EQUAL(memcmp(p, f51_cipher, sizeof(p)), 0);
+	/* Decryption is the same operation. */
+	CU_ASSERT_EQUAL_FATAL(dp_rc_dir_set_key_iv(&cl[0].fwd, f51_key, f51_ctr), 0);
+	dp_rc_dir_crypt(&cl[0].fwd, p, sizeof(p));
+	CU_ASSERT_EQUAL(memcmp(p, f51_plain, sizeof(p)), 0);
+}
+
+static void
+test_relay_crypto_pieces_equal_one_shot_evp(void)
+{
+	static uint8_t got[PIECES_MAX], want[PIECES_MAX];
+	uint8_t k[DP_RC_KEYS_LEN];
+
+	keys_fill(k, 1, 7);
+	/* Start at each piece in turn, so every length meets every phase of
+	 * the 16-byte block. */
+	for (size_t first = 0; first < ARRAY_SIZE(piece_len); first++) {
+		fill(want, sizeof(want), (uint8_t)first);
+		memcpy(got, want, sizeof(got));
+		evp_ctr_one_shot(k + DP_RC_OFF_KF, rc_zero16, want, sizeof(want));
+		CU_ASSERT_EQUAL_FATAL(KEY_A(&cl[0]), 0);
+		crypt_in_pieces(&cl[0].fwd, got, sizeof(got), first);
+		CU_ASSERT_EQUAL(memcmp(got, want, sizeof(got)), 0);
+	}
+}
+
+static void
+test_relay_crypto_cells_equal_one_shot_evp(void)
+{
+	enum { NCELLS = 300 };
+	static uint8_t got[NCELLS * DP_RC_PAYLOAD_LEN], want[NCELLS * DP_RC_PAYLOAD_LEN];
+	uint8_t k[DP_RC_KEYS_LEN];
+
+	/* 300 cells through dp_rc_crypt() each way: the stream of Kf and Kb
+	 * from IV 0, as one 152700-byte AES-128-CTR pass gives it. */
+	keys_fill(k, 0x3c, 29);
+	CU_ASSERT_EQUAL_FATAL(KEY_C(&rl[1]), 0);
+	for (int dir = 0; dir < 2; dir++) {
+		struct dp_rc_dir *d = dir == 0 ? &rl[1].fwd : &rl[1].bwd;
+
+		fill(want, sizeof(want), (uint8_t)(0x40 + dir));
+		memcpy(got, want, sizeof(got));
+		evp_ctr_one_shot(k + (dir == 0 ? DP_RC_OFF_KF : DP_RC_OFF_KB), rc_zero16, want,
+				 sizeof(want));
+		for (int i = 0; i < NCELLS; i++)
+			dp_rc_crypt(d, got + (size_t)i * DP_RC_PAYLOAD_LEN);
+		CU_ASSERT_EQUAL(memcmp(got, want, sizeof(got)), 0);
+	}
+}
+
+static void
+test_relay_crypto_counter_carries_like_evp(void)
+{
+	/* Counters a few blocks short of a 2^64 and of the 2^128 wrap:
+	 * OpenSSL carries into (and wraps) the whole 128-bit block. */
+	static const uint8_t ivs[3][16] = {
+		{ 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfb },
+		{ 0x12, 0x34, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe },
+		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		  0xff, 0xf9 },
+	};
+	uint8_t got[4096], want[4096];
+
+	for (size_t v = 0; v < ARRAY_SIZE(ivs); v++) {
+		for (size_t first = 0; first < 8; first++) {
+			fill(want, sizeof(want), (uint8_t)(v * 8 + first));
+			memcpy(got, want, sizeof(got));
+			evp_ctr_one_shot(f51_key, ivs[v], want, sizeof(want));
+			CU_ASSERT_EQUAL_FATAL(dp_rc_dir_set_key_iv(&cl[2].bwd, f51_key, ivs[v]), 0);
+			crypt_in_pieces(&cl[2].bwd, got, sizeof(got), first);
+			CU_ASSERT_EQUAL(memcmp(got, want, sizeof(got)), 0);
+		}
+	}
+}
+
+static void
+test_relay_crypto_aesni_and_evp_paths_agree(void)
+{
+	static uint8_t a[8192], b[8192];
+	struct dp_rc_lib evp_lib;
+	struct dp_relay_crypto ni, ev;
+	uint8_t k[DP_RC_KEYS_LEN];
+
+	/* One state made by the suite's lib, one by a lib forced to EVP: the
+	 * same keys give the same bytes, piece by piece, both ways. */
+	CU_ASSERT_EQUAL_FATAL(dp_rc_lib_init(&evp_lib, NULL), 0);
+	evp_lib.aesni = false;
+	CU_ASSERT_EQUAL_FATAL(dp_rc_alloc(&lib, &ni), 0);
+	CU_ASSERT_EQUAL_FATAL(dp_rc_alloc(&evp_lib, &ev), 0);
+	CU_ASSERT_PTR_NOT_NULL(ev.fwd.evp);
+	CU_ASSERT_EQUAL(ni.fwd.evp == NULL, lib.aesni);
+	for (uint8_t seed = 0; seed < 4; seed++) {
+		keys_fill(k, (uint8_t)(0x11 * seed + 3), (uint8_t)(2 * seed + 5));
+		CU_ASSERT_EQUAL_FATAL(dp_rc_set_keys(&ni, k), 0);
+		CU_ASSERT_EQUAL_FATAL(dp_rc_set_keys(&ev, k), 0);
+		for (int dir = 0; dir < 2; dir++) {
+			fill(a, sizeof(a), seed);
+			memcpy(b, a, sizeof(b));
+			crypt_in_pieces(dir == 0 ? &ni.fwd : &ni.bwd, a, sizeof(a), seed);
+			crypt_in_pieces(dir == 0 ? &ev.fwd : &ev.bwd, b, sizeof(b), seed);
+			CU_ASSERT_EQUAL(memcmp(a, b, sizeof(a)), 0);
+		}
+	}
+	dp_rc_free(&ni);
+	dp_rc_free(&ev);
+	dp_rc_lib_fini(&evp_lib);
+}
+
+static void
+test_relay_crypto_path_is_the_cpus(void)
+{
+	/* The default path is AES-NI exactly when the CPU has it; the _evp
+	 * suite forces the fallback. Each state says which it is on. */
+	for (int i = 0; i < NHOPS; i++) {
+		CU_ASSERT_EQUAL(cl[i].fwd.evp == NULL, lib.aesni);
+		CU_ASSERT_EQUAL(rl[i].bwd.evp == NULL, lib.aesni);
+	}
+	if (forced_evp) {
+		CU_ASSERT_FALSE(lib.aesni);
+	} else {
+		CU_ASSERT_EQUAL(lib.aesni,
+				__builtin_cpu_supports("aes") && __builtin_cpu_supports("sse4.1"));
+	}
+}
+
 /* ---- life cycle ---- */
+
+static bool
+is_zero(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		if (b[i] != 0)
+			return false;
+	return true;
+}
+
+/* The inline AES state of @p d is all zero: no key schedule, counter or
+ * keystream left. */
+static bool
+aes_state_is_zero(const struct dp_rc_dir *d)
+{
+	return is_zero(d->rk, sizeof(d->rk)) && is_zero(d->ctr, sizeof(d->ctr)) &&
+	       is_zero(d->ks, sizeof(d->ks)) && d->ks_left == 0;
+}
 
 static void
 test_relay_crypto_rekey_reuses_contexts(void)
 {
-	EVP_CIPHER_CTX *fwd_aes = rl[0].fwd.aes, *bwd_aes = rl[0].bwd.aes;
+	EVP_CIPHER_CTX *fwd_evp = rl[0].fwd.evp, *bwd_evp = rl[0].bwd.evp;
 	uint8_t p[DP_RC_PAYLOAD_LEN];
 
 	CU_ASSERT_EQUAL_FATAL(KEY_A(&rl[0]), 0);
@@ -1035,10 +1309,16 @@ test_relay_crypto_rekey_reuses_contexts(void)
 		originate(&rl[0].bwd, p);
 		CU_ASSERT_TRUE(wire_is(p, bwd_a[i].wire));
 	}
+	/* 3 cells = 1527 bytes: keystream bytes are pending mid-block. */
+	if (lib.aesni) {
+		CU_ASSERT_NOT_EQUAL(rl[0].fwd.ks_left, 0);
+	}
 	/* Mid-stream re-key: both streams restart at 0, digests at Df/Db. */
 	CU_ASSERT_EQUAL_FATAL(KEY_B(&rl[0]), 0);
-	CU_ASSERT_PTR_EQUAL(rl[0].fwd.aes, fwd_aes);
-	CU_ASSERT_PTR_EQUAL(rl[0].bwd.aes, bwd_aes);
+	CU_ASSERT_PTR_EQUAL(rl[0].fwd.evp, fwd_evp);
+	CU_ASSERT_PTR_EQUAL(rl[0].bwd.evp, bwd_evp);
+	CU_ASSERT_EQUAL(rl[0].fwd.ks_left, 0);
+	CU_ASSERT_TRUE(is_zero(rl[0].fwd.ctr, sizeof(rl[0].fwd.ctr)));
 	for (int i = 0; i < 5; i++) {
 		cell(p, i, (uint8_t)i);
 		dp_rc_digest_set(&rl[0].fwd, p);
@@ -1054,16 +1334,26 @@ test_relay_crypto_rekey_reuses_contexts(void)
 }
 
 static void
-test_relay_crypto_wipe_clears_digests(void)
+test_relay_crypto_wipe_clears_digests_and_key_schedules(void)
 {
 	static const SHA_CTX zero;
+	uint8_t p[DP_RC_PAYLOAD_LEN];
 
 	CU_ASSERT_EQUAL_FATAL(KEY_A(&rl[0]), 0);
+	memset(p, 0, sizeof(p));
+	dp_rc_crypt(&rl[0].fwd, p); /* leaves keystream pending */
+	if (lib.aesni) {
+		CU_ASSERT_FALSE(is_zero(rl[0].fwd.rk, sizeof(rl[0].fwd.rk)));
+		CU_ASSERT_NOT_EQUAL(rl[0].fwd.ks_left, 0);
+	}
 	dp_rc_wipe(&rl[0]);
 	CU_ASSERT_TRUE(same_digest_state(&rl[0].fwd.digest, &zero));
 	CU_ASSERT_TRUE(same_digest_state(&rl[0].bwd.digest, &zero));
-	CU_ASSERT_PTR_NOT_NULL(rl[0].fwd.aes);
-	CU_ASSERT_PTR_NOT_NULL(rl[0].bwd.aes);
+	CU_ASSERT_TRUE(aes_state_is_zero(&rl[0].fwd));
+	CU_ASSERT_TRUE(aes_state_is_zero(&rl[0].bwd));
+	/* The fallback keeps its contexts (re-keyed with the zero key). */
+	CU_ASSERT_EQUAL(rl[0].fwd.evp != NULL, !lib.aesni);
+	CU_ASSERT_EQUAL(rl[0].bwd.evp != NULL, !lib.aesni);
 }
 
 static void
@@ -1100,12 +1390,23 @@ test_relay_crypto_alloc_then_free_clears_contexts(void)
 	struct dp_relay_crypto rc;
 
 	CU_ASSERT_EQUAL_FATAL(dp_rc_alloc(&lib, &rc), 0);
-	CU_ASSERT_PTR_NOT_NULL(rc.fwd.aes);
-	CU_ASSERT_PTR_NOT_NULL(rc.bwd.aes);
-	CU_ASSERT_PTR_NOT_EQUAL(rc.fwd.aes, rc.bwd.aes);
+	if (lib.aesni) {
+		/* Nothing on the heap: the state is the struct. */
+		CU_ASSERT_PTR_NULL(rc.fwd.evp);
+		CU_ASSERT_PTR_NULL(rc.bwd.evp);
+		CU_ASSERT_TRUE(aes_state_is_zero(&rc.fwd));
+		CU_ASSERT_TRUE(aes_state_is_zero(&rc.bwd));
+	} else {
+		CU_ASSERT_PTR_NOT_NULL(rc.fwd.evp);
+		CU_ASSERT_PTR_NOT_NULL(rc.bwd.evp);
+		CU_ASSERT_PTR_NOT_EQUAL(rc.fwd.evp, rc.bwd.evp);
+	}
+	CU_ASSERT_EQUAL_FATAL(KEY_A(&rc), 0);
 	dp_rc_free(&rc);
-	CU_ASSERT_PTR_NULL(rc.fwd.aes);
-	CU_ASSERT_PTR_NULL(rc.bwd.aes);
+	CU_ASSERT_PTR_NULL(rc.fwd.evp);
+	CU_ASSERT_PTR_NULL(rc.bwd.evp);
+	CU_ASSERT_TRUE(aes_state_is_zero(&rc.fwd));
+	CU_ASSERT_TRUE(aes_state_is_zero(&rc.bwd));
 	/* Freeing twice is freeing a zeroed struct. */
 	dp_rc_free(&rc);
 }
@@ -1117,8 +1418,8 @@ test_relay_crypto_alloc_rejects_lib_without_cipher(void)
 	struct dp_relay_crypto rc;
 
 	CU_ASSERT_EQUAL(dp_rc_alloc(&none, &rc), -EINVAL);
-	CU_ASSERT_PTR_NULL(rc.fwd.aes);
-	CU_ASSERT_PTR_NULL(rc.bwd.aes);
+	CU_ASSERT_PTR_NULL(rc.fwd.evp);
+	CU_ASSERT_PTR_NULL(rc.bwd.evp);
 }
 
 static void
@@ -1129,7 +1430,7 @@ test_relay_crypto_free_and_fini_accept_zeroed_structs(void)
 
 	dp_rc_free(&rc);
 	dp_rc_lib_fini(&l);
-	CU_ASSERT_PTR_NULL(rc.fwd.aes);
+	CU_ASSERT_PTR_NULL(rc.fwd.evp);
 	CU_ASSERT_PTR_NULL(l.aes128ctr);
 }
 
@@ -1156,8 +1457,15 @@ static CU_TestInfo relay_crypto_tests[] = {
 	  test_relay_crypto_three_hops_forward_recognized_at_target },
 	{ "three_hops_backward_recognized_at_origin_layer",
 	  test_relay_crypto_three_hops_backward_recognized_at_origin_layer },
+	{ "nist_sp800_38a_f51_ctr_aes128", test_relay_crypto_nist_sp800_38a_f51_ctr_aes128 },
+	{ "pieces_equal_one_shot_evp", test_relay_crypto_pieces_equal_one_shot_evp },
+	{ "cells_equal_one_shot_evp", test_relay_crypto_cells_equal_one_shot_evp },
+	{ "counter_carries_like_evp", test_relay_crypto_counter_carries_like_evp },
+	{ "aesni_and_evp_paths_agree", test_relay_crypto_aesni_and_evp_paths_agree },
+	{ "path_is_the_cpus", test_relay_crypto_path_is_the_cpus },
 	{ "rekey_reuses_contexts", test_relay_crypto_rekey_reuses_contexts },
-	{ "wipe_clears_digests", test_relay_crypto_wipe_clears_digests },
+	{ "wipe_clears_digests_and_key_schedules",
+	  test_relay_crypto_wipe_clears_digests_and_key_schedules },
 	{ "wipe_replaces_key", test_relay_crypto_wipe_replaces_key },
 	{ "set_keys_after_wipe_gives_vectors",
 	  test_relay_crypto_set_keys_after_wipe_gives_vectors },
@@ -1171,6 +1479,14 @@ static CU_TestInfo relay_crypto_tests[] = {
 CU_SuiteInfo suite_relay_crypto = {
 	.pName = "dataplane/relay_crypto",
 	.pInitFunc = suite_init,
+	.pCleanupFunc = suite_fini,
+	.pTests = relay_crypto_tests,
+};
+
+/* The same tests on the OpenSSL EVP fallback (a CPU without AES-NI). */
+CU_SuiteInfo suite_relay_crypto_evp = {
+	.pName = "dataplane/relay_crypto_evp",
+	.pInitFunc = suite_init_evp,
 	.pCleanupFunc = suite_fini,
 	.pTests = relay_crypto_tests,
 };

@@ -2739,10 +2739,10 @@ send_relay(struct fz_rec *r, uint8_t *plain, bool early, bool raw, bool tamper, 
 	struct wire_relay_hdr h;
 
 	if (!raw) {
-		struct dp_rc_dir tmp = r->rc.fwd;
+		struct dp_rc_dir tmp = r->rc.fwd; /* with its key schedule: wiped whole */
 
 		dp_rc_digest_set(&tmp, plain);
-		OPENSSL_cleanse(&tmp.digest, sizeof(tmp.digest));
+		OPENSSL_cleanse(&tmp, sizeof(tmp));
 	}
 	if (tamper)
 		plain[t_off % WIRE_CELL_PAYLOAD_LEN] ^= (uint8_t)(t_xor | 1);

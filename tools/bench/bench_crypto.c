@@ -16,8 +16,10 @@
  *                 and command; backward (side N): copy, dp_rc_crypt(bwd),
  *                 rewrite the header. The circuit of each cell is chosen
  *                 pseudo-randomly among 1, 1024 or 65536 circuits, so at
- *                 64 k the per-circuit state (two EVP_CIPHER_CTX, two
- *                 SHA_CTX) misses the caches as it would on a loaded relay.
+ *                 64 k the per-circuit state (struct dp_relay_crypto: the
+ *                 AES key schedules and counters inline, or the OpenSSL
+ *                 contexts without AES-NI, and two SHA_CTX) misses the
+ *                 caches as it would on a loaded relay.
  *   TLS records   514-byte cells through TLS 1.3 with the dataplane's
  *                 settings, one SSL_write per record as dp_tls_write() does
  *                 (dataplane/tls/tls_conn.c), 1 cell or 31 cells per record

@@ -208,7 +208,7 @@ parse_args(struct run *r, int argc, char **argv, bool *exit_now)
 				goto bad;
 			break;
 		case 'n':
-			/* About 2 KB each (relay crypto for TC_MAX_HOPS hops). */
+			/* About 5 KB each (relay crypto for TC_MAX_HOPS hops, 640 B a hop). */
 			if (parse_u32(optarg, 1, 65536, &r->conf.circuits) != 0)
 				goto bad;
 			break;
