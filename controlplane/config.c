@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "common/conf/conf.h"
+#include "common/ipc/ipc_msg.h"
 #include "controlplane/config.h"
 #include "controlplane/log.h"
 #include "controlplane/util.h"
@@ -112,6 +113,8 @@ cp_config_default(struct cp_config *c)
 	cp_onionq_conf_default(&c->onionq);
 	snprintf(c->dir.nickname, sizeof(c->dir.nickname), "Unnamed");
 	c->dir.publish = true;
+	c->circ_queue = IPC_CONF_CIRC_QUEUE_DEFAULT;
+	c->circ_queue_max = IPC_CONF_CIRC_QUEUE_MAX_DEFAULT;
 	c->default_file = CONF_FILE_DEFAULT;
 }
 
@@ -285,6 +288,10 @@ config_apply(struct cp_config *c, const struct conf_opt *opt, const char *value,
 		c->onionq.workers = (unsigned)v->u;
 	else if (strcmp(k, "MaxOnionQueueDelay") == 0)
 		c->onionq.max_delay_ms = (unsigned)v->u;
+	else if (strcmp(k, "CircuitQueue") == 0)
+		c->circ_queue = (uint32_t)v->u;
+	else if (strcmp(k, "CircuitQueueMax") == 0)
+		c->circ_queue_max = (uint32_t)v->u;
 	else if (strcmp(k, "SharedMemoryName") == 0)
 		return copy_str(c->shm_name, sizeof(c->shm_name), value, err, errlen);
 	else if (strcmp(k, "Log") == 0) {
@@ -375,6 +382,11 @@ config_finish(struct cp_config *c, char *err, size_t errlen)
 			       "RelayBandwidthBurst (%llu bytes) is below RelayBandwidthRate "
 			       "(%llu bytes)",
 			       (unsigned long long)d->bw_burst, (unsigned long long)d->bw_rate);
+	/* As the dataplane checks them (dataplane/config.c). */
+	if (c->circ_queue_max <= c->circ_queue)
+		return cfg_err(err, errlen, -EINVAL,
+			       "CircuitQueueMax (%u) must be above CircuitQueue (%u)",
+			       c->circ_queue_max, c->circ_queue);
 	return 0;
 }
 
@@ -626,6 +638,18 @@ cp_config_set(struct cp_config *c, const char *key, const char *value,
 	    strcmp(opt->name, "RelayBandwidthBurst") == 0)
 		return set_bandwidth(&c->dir, strcmp(opt->name, "RelayBandwidthRate") == 0, v.u,
 				     note, notelen, err, errlen);
+	/* The pair the dataplane requires (dataplane/config.c): the limit that
+	 * destroys a circuit stays above the one that pauses its feeder. */
+	if (strcmp(opt->name, "CircuitQueue") == 0 && v.u >= c->circ_queue_max)
+		return cfg_err(err, errlen, -EINVAL,
+			       "CircuitQueue (%llu) must stay below CircuitQueueMax (%u): raise "
+			       "that first",
+			       (unsigned long long)v.u, c->circ_queue_max);
+	if (strcmp(opt->name, "CircuitQueueMax") == 0 && v.u <= c->circ_queue)
+		return cfg_err(err, errlen, -EINVAL,
+			       "CircuitQueueMax (%llu) must stay above CircuitQueue (%u): lower "
+			       "that first",
+			       (unsigned long long)v.u, c->circ_queue);
 	/* A value replaces what the file and the command line gave (tor's SETCONF). */
 	if (strcmp(opt->name, "MyFamily") == 0)
 		c->dir.n_family = 0;
@@ -812,6 +836,10 @@ cp_config_values(const struct cp_config *c, const struct conf_opt *opt, cp_confi
 		return one_value(fn, arg, "%u", c->onionq.workers);
 	if (strcmp(k, "MaxOnionQueueDelay") == 0)
 		return one_value(fn, arg, "%u msec", c->onionq.max_delay_ms);
+	if (strcmp(k, "CircuitQueue") == 0)
+		return one_value(fn, arg, "%u", c->circ_queue);
+	if (strcmp(k, "CircuitQueueMax") == 0)
+		return one_value(fn, arg, "%u", c->circ_queue_max);
 	if (strcmp(k, "SharedMemoryName") == 0)
 		return one_value(fn, arg, "%s", c->shm_name);
 	return -ENOENT;

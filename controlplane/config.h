@@ -52,6 +52,9 @@ struct cp_config {
 					      RelayBandwidthRate/Burst, MyFamily */
 	struct cp_metrics_conf metrics;  /**< MetricsPort, --metrics-port; MetricsPortPolicy,
 					      --metrics-policy (repeatable) */
+	uint32_t circ_queue;             /**< CircuitQueue (the dataplane applies it; kept here
+					      for `config get|set`) */
+	uint32_t circ_queue_max;         /**< CircuitQueueMax (likewise) */
 	const char *default_file;        /**< read when there are no arguments (CONF_FILE_DEFAULT) */
 	char file[PATH_MAX];             /**< the file read, "" if none */
 };

@@ -33,10 +33,23 @@ is_dir_keyword(const char *name)
 	return false;
 }
 
-static bool
-is_bandwidth(const char *name)
+/* The IPC_CONF_* key that carries keyword @p name to the dataplane, or 0. */
+static uint32_t
+dp_key_of(const char *name)
 {
-	return strcmp(name, "RelayBandwidthRate") == 0 || strcmp(name, "RelayBandwidthBurst") == 0;
+	if (strcmp(name, "RelayBandwidthRate") == 0 || strcmp(name, "RelayBandwidthBurst") == 0)
+		return IPC_CONF_BANDWIDTH;
+	if (strcmp(name, "CircuitQueue") == 0 || strcmp(name, "CircuitQueueMax") == 0)
+		return IPC_CONF_CIRC_QUEUE;
+	return 0;
+}
+
+static const char *
+dp_key_name(uint32_t key)
+{
+	return key == IPC_CONF_BANDWIDTH    ? "the bandwidth limits"
+	       : key == IPC_CONF_CIRC_QUEUE ? "the circuit queue limits"
+					    : "a run-time setting";
 }
 
 /* Values joined by ", " into a bounded buffer (for the log line). */
@@ -60,7 +73,7 @@ join_value(void *arg, const char *value)
 
 int
 cp_runconf_set(struct cp_ctx *cp, const char *key, const char *value, const struct conf_opt **optp,
-	       bool *dp_bw, char *note, size_t notelen, char *err, size_t errlen)
+	       uint32_t *dp_key, char *note, size_t notelen, char *err, size_t errlen)
 {
 	const struct conf_opt *opt = NULL;
 	struct cp_config *next;
@@ -68,7 +81,7 @@ cp_runconf_set(struct cp_ctx *cp, const char *key, const char *value, const stru
 	char why[64];
 	int rc;
 
-	*dp_bw = false;
+	*dp_key = 0;
 	note[0] = '\0';
 	if (cp->conf == NULL) {
 		snprintf(err, errlen, "no configuration to change");
@@ -102,23 +115,26 @@ cp_runconf_set(struct cp_ctx *cp, const char *key, const char *value, const stru
 		cp_log_set_level(cp->conf->log_level);
 	else if (strcmp(opt->name, "MaxOnionQueueDelay") == 0 && cp->circ.q != NULL)
 		cp_onionq_set_max_delay(cp->circ.q, cp->conf->onionq.max_delay_ms);
-	if (is_bandwidth(opt->name)) {
-		cp->runconf.bw_set = true;
+	*dp_key = dp_key_of(opt->name);
+	if (*dp_key != 0) {
+		cp->runconf.dp_set[*dp_key] = true;
 		/* Not told yet: cp_runconf_tick() will, if the caller does not. */
-		cp->runconf.bw_epoch = 0;
-		*dp_bw = true;
+		cp->runconf.dp_epoch[*dp_key] = 0;
 	}
 	return 0;
 }
 
 int
-cp_runconf_send_bw(struct cp_ctx *cp, uint64_t now_ns, cp_dplink_cb *cb, void *arg, int *send_rc)
+cp_runconf_send(struct cp_ctx *cp, uint32_t key, uint64_t now_ns, cp_dplink_cb *cb, void *arg,
+		int *send_rc)
 {
 	int sent = 0;
 
+	if (key != IPC_CONF_BANDWIDTH && key != IPC_CONF_CIRC_QUEUE)
+		return -EINVAL;
 	if (!cp_dplink_is_up(&cp->dp) || cp->conf == NULL)
 		return -ENOTCONN;
-	cp->runconf.bw_epoch = cp->dp.epoch;
+	cp->runconf.dp_epoch[key] = cp->dp.epoch;
 	/* Bounded: one request per lcore, at most IPC_MAX_LCORES. */
 	for (uint32_t i = 0; i < cp->dp.n_lcores; i++) {
 		struct ipc_msg_conf_set m;
@@ -126,9 +142,14 @@ cp_runconf_send_bw(struct cp_ctx *cp, uint64_t now_ns, cp_dplink_cb *cb, void *a
 
 		memset(&m, 0, sizeof(m));
 		ipc_hdr_init(&m.hdr, IPC_MSG_CONF_SET, sizeof(m), 0);
-		m.key = IPC_CONF_BANDWIDTH;
-		m.val[0] = cp->conf->dir.bw_rate;
-		m.val[1] = cp->conf->dir.bw_burst;
+		m.key = key;
+		if (key == IPC_CONF_BANDWIDTH) {
+			m.val[0] = cp->conf->dir.bw_rate;
+			m.val[1] = cp->conf->dir.bw_burst;
+		} else {
+			m.val[0] = cp->conf->circ_queue;
+			m.val[1] = cp->conf->circ_queue_max;
+		}
 		rc = cp_dplink_request(&cp->dp, i, &m.hdr, sizeof(m), CP_RUNCONF_TIMEOUT_NS, now_ns,
 				       cb, arg);
 		if (send_rc != NULL)
@@ -149,18 +170,22 @@ tick_answer(void *arg, const struct ipc_hdr *reply, uint32_t lcore_idx, uint64_t
 {
 	struct cp_ctx *cp = arg;
 	int status = -ETIMEDOUT;
+	uint32_t key = 0;
 
 	(void)now_ns;
-	if (reply != NULL && reply->type == IPC_MSG_CONF_STATUS)
-		status = ((const struct ipc_msg_conf_status *)(const void *)reply)->status;
-	else if (reply != NULL)
+	if (reply != NULL && reply->type == IPC_MSG_CONF_STATUS) {
+		const struct ipc_msg_conf_status *st = (const void *)reply;
+
+		status = st->status;
+		key = st->key;
+	} else if (reply != NULL)
 		status = -EPROTO;
 	if (status == 0 || status == -ENODEV)
 		return;
 	cp->runconf.dp_failed++;
 	/* Detaching fails every pending request: the next dataplane is told anew. */
 	if (cp_dplink_is_up(&cp->dp))
-		CP_LOG(WARN, config, "lcore %u did not take the bandwidth limits: %s", lcore_idx,
+		CP_LOG(WARN, config, "lcore %u did not take %s: %s", lcore_idx, dp_key_name(key),
 		       strerror(-status));
 }
 
@@ -168,17 +193,29 @@ void
 cp_runconf_tick(struct cp_ctx *cp, uint64_t now_ns)
 {
 	struct cp_runconf *rc = &cp->runconf;
-	int sent;
 
-	if (!rc->bw_set || cp->conf == NULL || !cp_dplink_is_up(&cp->dp) ||
-	    rc->bw_epoch == cp->dp.epoch || !cp_dplink_can_request(&cp->dp, cp->dp.n_lcores))
+	if (cp->conf == NULL || !cp_dplink_is_up(&cp->dp))
 		return;
-	sent = cp_runconf_send_bw(cp, now_ns, tick_answer, cp, NULL);
-	CP_LOG(NOTICE, config,
-	       "dataplane attached: RelayBandwidthRate %llu, RelayBandwidthBurst %llu bytes (set "
-	       "by chivectl) sent to %d of %u lcores",
-	       (unsigned long long)cp->conf->dir.bw_rate,
-	       (unsigned long long)cp->conf->dir.bw_burst, sent, cp->dp.n_lcores);
+	for (uint32_t key = 1; key < CP_RUNCONF_KEYS; key++) {
+		int sent;
+
+		if (!rc->dp_set[key] || rc->dp_epoch[key] == cp->dp.epoch ||
+		    !cp_dplink_can_request(&cp->dp, cp->dp.n_lcores))
+			continue;
+		sent = cp_runconf_send(cp, key, now_ns, tick_answer, cp, NULL);
+		if (key == IPC_CONF_BANDWIDTH)
+			CP_LOG(NOTICE, config,
+			       "dataplane attached: RelayBandwidthRate %llu, RelayBandwidthBurst "
+			       "%llu bytes (set by chivectl) sent to %d of %u lcores",
+			       (unsigned long long)cp->conf->dir.bw_rate,
+			       (unsigned long long)cp->conf->dir.bw_burst, sent, cp->dp.n_lcores);
+		else
+			CP_LOG(NOTICE, config,
+			       "dataplane attached: CircuitQueue %u, CircuitQueueMax %u (set by "
+			       "chivectl) sent to %d of %u lcores",
+			       cp->conf->circ_queue, cp->conf->circ_queue_max, sent,
+			       cp->dp.n_lcores);
+	}
 }
 
 void

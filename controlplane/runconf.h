@@ -15,11 +15,14 @@
  *    under the queue's lock: the workers read it);
  *  - RelayBandwidthRate/Burst also limit the dataplane: IPC_MSG_CONF_SET
  *    (IPC_CONF_BANDWIDTH) goes to every lcore, each of which takes its
- *    share. The caller sends it now (cp_runconf_send_bw(), `config set`
- *    waits for the answers); cp_runconf_tick() sends it again to every
- *    dataplane that attaches later (a restarted one starts from its own
- *    configuration), so the limits `config set` chose hold for as long as
- *    this control plane runs.
+ *    share;
+ *  - CircuitQueue/CircuitQueueMax are the dataplane's alone: IPC_MSG_CONF_SET
+ *    (IPC_CONF_CIRC_QUEUE) with both goes to every lcore.
+ * For those two, the caller sends the setting now (cp_runconf_send(),
+ * `config set` waits for the answers); cp_runconf_tick() sends it again to
+ * every dataplane that attaches later (a restarted one starts from its own
+ * configuration), so what `config set` chose holds for as long as this
+ * control plane runs.
  * Every change is logged at notice ("config: RelayBandwidthRate set to
  * 1048576 bytes by chivectl"). Changes last until the control plane
  * restarts; the config file is never written (as tor's SETCONF without
@@ -43,10 +46,15 @@ struct conf_opt;
 /** How long a CONF_SET may wait for its lcore, ns. */
 #define CP_RUNCONF_TIMEOUT_NS UINT64_C(5000000000)
 
+/** CONF_SET keys the control plane sends (IPC_CONF_*, 1 and 2), as array indexes. */
+#define CP_RUNCONF_KEYS 3u
+
 /** Run-time change state, in struct cp_ctx. Zero is the start state. */
 struct cp_runconf {
-	bool bw_set;	   /**< `config set` changed the bandwidth: every dataplane is told */
-	uint32_t bw_epoch; /**< cp_dplink epoch last sent the limits (0: none yet) */
+	/** By IPC_CONF_* key: `config set` changed it, so every dataplane is told. */
+	bool dp_set[CP_RUNCONF_KEYS];
+	/** By key: the cp_dplink epoch last sent it (0: none yet). */
+	uint32_t dp_epoch[CP_RUNCONF_KEYS];
 	uint64_t sets;	   /**< changes applied (/cp/config/sets) */
 	uint64_t refused;  /**< changes refused: unknown, restart, bad value (/cp/config/refused) */
 	uint64_t dp_sent;  /**< CONF_SET messages sent (/cp/config/dp_sent) */
@@ -57,8 +65,8 @@ struct cp_runconf {
  * Change @p key to @p value on the running relay (see the file comment):
  * cp_config_set() on a copy of cp->conf, then the modules, then cp->conf
  * itself; logged at notice. Does not talk to the dataplane: when
- * *@p dp_bw is set on return, the caller sends the bandwidth limits with
- * cp_runconf_send_bw() (or leaves it to cp_runconf_tick()).
+ * *@p dp_key is not 0 on return (an IPC_CONF_* key), the caller sends that
+ * setting with cp_runconf_send() (or leaves it to cp_runconf_tick()).
  *
  * @return
  *   0 with *@p optp set and @p note as cp_config_set() leaves it; or
@@ -67,26 +75,29 @@ struct cp_runconf {
  *   -ENODATA without cp->conf. Nothing changed on error.
  */
 int cp_runconf_set(struct cp_ctx *cp, const char *key, const char *value,
-		   const struct conf_opt **optp, bool *dp_bw, char *note, size_t notelen, char *err,
-		   size_t errlen);
+		   const struct conf_opt **optp, uint32_t *dp_key, char *note, size_t notelen,
+		   char *err, size_t errlen);
 
 /**
- * Send the bandwidth limits of cp->conf to every lcore (IPC_MSG_CONF_SET,
- * IPC_CONF_BANDWIDTH); @p cb gets each lcore's CONF_STATUS (or NULL after
+ * Send setting @p key (IPC_CONF_BANDWIDTH: the bandwidth limits;
+ * IPC_CONF_CIRC_QUEUE: the circuit queue limits) of cp->conf to every lcore
+ * (IPC_MSG_CONF_SET); @p cb gets each lcore's CONF_STATUS (or NULL after
  * CP_RUNCONF_TIMEOUT_NS), with @p arg. Marks the current dataplane as told.
  *
  * @param send_rc
  *   NULL, or one entry per lcore: 0, or cp_dplink_request()'s -errno for an
  *   lcore the request could not be sent to (it gets no callback).
  * @return
- *   Number of lcores the request went to; -ENOTCONN when detached.
+ *   Number of lcores the request went to; -ENOTCONN when detached; -EINVAL
+ *   for another @p key.
  */
-int cp_runconf_send_bw(struct cp_ctx *cp, uint64_t now_ns, cp_dplink_cb *cb, void *arg,
-		       int *send_rc);
+int cp_runconf_send(struct cp_ctx *cp, uint32_t key, uint64_t now_ns, cp_dplink_cb *cb, void *arg,
+		    int *send_rc);
 
 /**
- * From the loop's timer: after a `config set` of the bandwidth, tell each
- * newly attached dataplane (answers are logged, not awaited).
+ * From the loop's timer: after a `config set` of the bandwidth or the queue
+ * limits, tell each newly attached dataplane (answers are logged, not
+ * awaited).
  */
 void cp_runconf_tick(struct cp_ctx *cp, uint64_t now_ns);
 

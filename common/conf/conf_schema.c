@@ -101,8 +101,8 @@ const struct conf_opt conf_schema[] = {
 	{ "ChannelHandshakeTimeout", CONF_KIND_MSEC, DP, 0, 1, 3600000, NULL, NULL }, /* --chan-hs-timeout */
 	{ "MaxCircuits", CONF_KIND_UINT, DP, 0, 1, 1u << 17, NULL, NULL },     /* --circ-max */
 	{ "CircuitCells", CONF_KIND_UINT, DP, 0, 64, 1u << 24, NULL, NULL },   /* --circ-cells */
-	{ "CircuitQueue", CONF_KIND_UINT, DP, 0, 1, 1u << 20, NULL, NULL },    /* --circ-queue */
-	{ "CircuitQueueMax", CONF_KIND_UINT, DP, 0, 1, 1u << 20, NULL, NULL }, /* --circ-queue-max */
+	{ "CircuitQueue", CONF_KIND_UINT, BOTH, RUNTIME, 1, 1u << 20, NULL, NULL },    /* --circ-queue */
+	{ "CircuitQueueMax", CONF_KIND_UINT, BOTH, RUNTIME, 1, 1u << 20, NULL, NULL }, /* --circ-queue-max */
 	{ "CircuitTimeout", CONF_KIND_MSEC, DP, 0, 1, 3600000, NULL, NULL },   /* --circ-timeout */
 	{ "ExtendAllowPrivateAddresses", CONF_KIND_BOOL, DP, 0, 0, 1, NULL, NULL }, /* --extend-private */
 };

@@ -29,7 +29,7 @@
 /** "CHIVESEG" read as a little-endian 64-bit word. */
 #define IPC_MAGIC UINT64_C(0x4745534556494843)
 /** Bumped on any change to the segment layout or to a message struct. */
-#define IPC_ABI_VERSION 6u
+#define IPC_ABI_VERSION 7u
 /** Most dataplane lcores one segment describes. */
 #define IPC_MAX_LCORES 128u
 

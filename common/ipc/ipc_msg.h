@@ -623,6 +623,21 @@ struct ipc_msg_port_xstats_end {
 /** Largest RelayBandwidthRate or Burst CONF_SET carries (tor's INT32_MAX). */
 #define IPC_CONF_BANDWIDTH_MAX UINT64_C(2147483647)
 
+/*
+ * IPC_CONF_CIRC_QUEUE: val[0] CircuitQueue (cells per circuit and direction
+ * at which the feeding channel is paused), val[1] CircuitQueueMax (at which
+ * the circuit is destroyed); 1 <= val[0] < val[1] <= IPC_CONF_CIRC_QUEUE_LIMIT.
+ * Every lcore with circuits takes both as they are, for the cells that
+ * arrive from then on.
+ */
+#define IPC_CONF_CIRC_QUEUE 2u
+
+/** Largest CircuitQueue or CircuitQueueMax (the config schema's bound). */
+#define IPC_CONF_CIRC_QUEUE_LIMIT (UINT32_C(1) << 20)
+/** The defaults of CircuitQueue and CircuitQueueMax, for both processes. */
+#define IPC_CONF_CIRC_QUEUE_DEFAULT 128u
+#define IPC_CONF_CIRC_QUEUE_MAX_DEFAULT 512u
+
 /** CONF_SET: set @c key to @c val on this lcore. */
 struct ipc_msg_conf_set {
 	struct ipc_hdr hdr;
@@ -638,7 +653,8 @@ struct ipc_msg_conf_status {
 	int32_t status;            /**< 0; -ENODEV: nothing on this lcore uses it (no change);
 				    -EINVAL: unknown key or a value out of range (no change) */
 	uint64_t val[2];           /**< what this lcore has in force now; IPC_CONF_BANDWIDTH: its
-				    share of the rate and burst, bytes/s (0 = no limit) */
+				    share of the rate and burst, bytes/s (0 = no limit);
+				    IPC_CONF_CIRC_QUEUE: CircuitQueue, CircuitQueueMax */
 };
 
 _Static_assert(sizeof(struct ipc_msg_ping) == 24, "ABI");

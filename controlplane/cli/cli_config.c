@@ -13,10 +13,11 @@
  * - `config set KEY VALUE` (VALUE: the rest of the line, words joined by
  *   one space) goes through cp_runconf_set() (runconf.h): the file's checks
  *   and messages, without FILE:LINE; a keyword that is not RUNTIME in the
- *   schema is refused as needing a restart. For RelayBandwidthRate/Burst it
- *   then sends IPC_MSG_CONF_SET to every lcore and answers once each lcore
- *   said what share it took (or timed out); with the dataplane down it
- *   answers at once, and the limits go to the dataplane when it attaches.
+ *   schema is refused as needing a restart. For RelayBandwidthRate/Burst and
+ *   CircuitQueue/CircuitQueueMax it then sends IPC_MSG_CONF_SET to every
+ *   lcore and answers once each lcore said what it took (or timed out);
+ *   with the dataplane down it answers at once, and the setting goes to the
+ *   dataplane when it attaches.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -168,13 +169,14 @@ cp_cli_cmd_config_get(struct cp_cli_req *req, int argc, char **argv)
 
 /* ---- config set ------------------------------------------------------------ */
 
-/* A `config set` of the bandwidth, waiting for every lcore's CONF_STATUS. */
+/* A `config set` the dataplane applies, waiting for every lcore's CONF_STATUS. */
 struct set_op {
 	struct cp_cli_req *req;
+	uint32_t key; /* IPC_CONF_* */
 	uint32_t n, left;
 	struct {
 		int status;	 /* CONF_STATUS.status, or -ETIMEDOUT / -EPROTO / a send error */
-		uint64_t val[2]; /* the lcore's share: rate, burst */
+		uint64_t val[2]; /* what the lcore has in force (its share of rate, burst) */
 	} lc[IPC_MAX_LCORES];
 };
 
@@ -189,14 +191,20 @@ set_render(struct set_op *op)
 	for (uint32_t i = 0; i < op->n; i++) {
 		int st = op->lc[i].status;
 
-		if (st == 0)
+		if (st == 0 && op->key == IPC_CONF_CIRC_QUEUE)
+			cp_buf_printf(
+				b, "dataplane lcore %u: CircuitQueue %llu, CircuitQueueMax %llu\n",
+				i, (unsigned long long)op->lc[i].val[0],
+				(unsigned long long)op->lc[i].val[1]);
+		else if (st == 0)
 			cp_buf_printf(b,
 				      "dataplane lcore %u: rate %llu bytes/s, burst %llu bytes%s\n",
 				      i, (unsigned long long)op->lc[i].val[0],
 				      (unsigned long long)op->lc[i].val[1],
 				      op->lc[i].val[0] == 0 ? " (no limit)" : "");
 		else if (st == -ENODEV)
-			cp_buf_printf(b, "dataplane lcore %u: no channels (nothing to limit)\n", i);
+			cp_buf_printf(b, "dataplane lcore %u: no %s (nothing to limit)\n", i,
+				      op->key == IPC_CONF_CIRC_QUEUE ? "circuits" : "channels");
 		else
 			failed++;
 	}
@@ -206,8 +214,9 @@ set_render(struct set_op *op)
 
 			if (st == 0 || st == -ENODEV)
 				continue;
-			cp_buf_printf(b, "error: dataplane lcore %u did not take the limits: %s\n",
-				      i, st == -ETIMEDOUT ? "no answer" : cp_cli_send_error(st));
+			cp_buf_printf(b, "error: dataplane lcore %u did not take the %s: %s\n", i,
+				      op->key == IPC_CONF_CIRC_QUEUE ? "queue limits" : "limits",
+				      st == -ETIMEDOUT ? "no answer" : cp_cli_send_error(st));
 		}
 	}
 	cp_cli_req_finish(req, failed == 0 ? CLI_STATUS_OK : CLI_STATUS_ERR);
@@ -248,9 +257,9 @@ set_cancel(struct cp_cli_req *req)
 	free(req->op);
 }
 
-/* Tell every lcore the new bandwidth limits; answer when they all did. */
+/* Tell every lcore the new setting @p key; answer when they all did. */
 static int
-set_send_bw(struct cp_cli_req *req)
+set_send_dp(struct cp_cli_req *req, uint32_t key)
 {
 	struct cp_ctx *cp = req->cp;
 	int send_rc[IPC_MAX_LCORES];
@@ -264,10 +273,11 @@ set_send_bw(struct cp_cli_req *req)
 	}
 	op = cp_xcalloc(1, sizeof(*op));
 	op->req = req;
+	op->key = key;
 	op->n = cp->dp.n_lcores;
 	for (uint32_t i = 0; i < op->n; i++)
 		send_rc[i] = -ENOTCONN;
-	sent = cp_runconf_send_bw(cp, cp_now_ns(), set_on_status, op, send_rc);
+	sent = cp_runconf_send(cp, key, cp_now_ns(), set_on_status, op, send_rc);
 	for (uint32_t i = 0; i < op->n; i++)
 		op->lc[i].status = send_rc[i];
 	if (sent <= 0) {
@@ -288,7 +298,7 @@ cp_cli_cmd_config_set(struct cp_cli_req *req, int argc, char **argv)
 	char value[CLI_PROTO_LINE_MAX], note[256], err[1024];
 	struct values vs = {0};
 	size_t len = 0;
-	bool dp_bw;
+	uint32_t dp_key;
 	int rc;
 
 	if (argc < 2) {
@@ -300,7 +310,7 @@ cp_cli_cmd_config_set(struct cp_cli_req *req, int argc, char **argv)
 	for (int i = 1; i < argc && len < sizeof(value); i++)
 		len += (size_t)snprintf(value + len, sizeof(value) - len, "%s%s", i > 1 ? " " : "",
 					argv[i]);
-	rc = cp_runconf_set(req->cp, argv[0], value, &opt, &dp_bw, note, sizeof(note), err,
+	rc = cp_runconf_set(req->cp, argv[0], value, &opt, &dp_key, note, sizeof(note), err,
 			    sizeof(err));
 	if (rc != 0) {
 		cp_buf_printf(&req->out, "error: %s\n", err);
@@ -314,5 +324,5 @@ cp_cli_cmd_config_set(struct cp_cli_req *req, int argc, char **argv)
 	values_free(&vs);
 	if (note[0] != '\0')
 		cp_buf_printf(&req->out, "%s\n", note);
-	return dp_bw ? set_send_bw(req) : CLI_STATUS_OK;
+	return dp_key != 0 ? set_send_dp(req, dp_key) : CLI_STATUS_OK;
 }

@@ -2011,9 +2011,32 @@ dp_circ_conf_default(struct dp_circ_conf *c)
 	memset(c, 0, sizeof(*c));
 	c->max_circs = 16384;
 	c->max_cells = 32768;
-	c->queue_hiwat = 128;
-	c->queue_max = 512;
+	c->queue_hiwat = IPC_CONF_CIRC_QUEUE_DEFAULT;
+	c->queue_max = IPC_CONF_CIRC_QUEUE_MAX_DEFAULT;
 	c->pending_timeout_us = 60u * 1000000u;
+}
+
+int
+dp_circ_set_queue(struct dp_lcore *lc, uint64_t hiwat, uint64_t max)
+{
+	struct dp_circ_lcore *cc = lc->circ;
+
+	if (cc == NULL)
+		return -ENODEV;
+	if (hiwat == 0 || max <= hiwat || max > IPC_CONF_CIRC_QUEUE_LIMIT)
+		return -EINVAL;
+	cc->conf.queue_hiwat = (uint32_t)hiwat;
+	cc->conf.queue_max = (uint32_t)max;
+	ipc_ctr_set(lc->ctr, DP_CTR_circ_queue_hiwat, hiwat);
+	ipc_ctr_set(lc->ctr, DP_CTR_circ_queue_max, max);
+	return 0;
+}
+
+void
+dp_circ_queue(const struct dp_lcore *lc, uint64_t *hiwat, uint64_t *max)
+{
+	*hiwat = lc->circ != NULL ? lc->circ->conf.queue_hiwat : 0;
+	*max = lc->circ != NULL ? lc->circ->conf.queue_max : 0;
 }
 
 int
@@ -2035,6 +2058,8 @@ dp_circ_create(struct dp_lcore *lc, const struct dp_circ_conf *conf)
 		return -ENOMEM;
 	lc->circ = cc;
 	cc->conf = *conf;
+	ipc_ctr_set(lc->ctr, DP_CTR_circ_queue_hiwat, conf->queue_hiwat);
+	ipc_ctr_set(lc->ctr, DP_CTR_circ_queue_max, conf->queue_max);
 	cc->circs = rte_zmalloc_socket("dp_circs", sizeof(*cc->circs) * conf->max_circs,
 				       RTE_CACHE_LINE_SIZE, sock);
 	cc->pend = rte_zmalloc_socket("dp_circ_xlpend", sizeof(*cc->pend) * conf->max_circs,

@@ -52,7 +52,10 @@
 /** Most circuits per lcore (17 bits of pool index). */
 #define DP_CIRC_MAX (1u << 17)
 
-/** Per-lcore circuit configuration; immutable once lcores run. */
+/**
+ * Per-lcore circuit configuration; fixed once lcores run, except the queue
+ * limits, which dp_circ_set_queue() changes on the lcore itself.
+ */
 struct dp_circ_conf {
 	uint32_t max_circs;	   /**< circuits per lcore, 1..DP_CIRC_MAX */
 	uint32_t max_cells;	   /**< queued cells per lcore (cell buffers) */
@@ -62,6 +65,23 @@ struct dp_circ_conf {
 	uint8_t extend_private;	   /**< EXTEND2 to private IPv4 addresses allowed (test networks) */
 	uint8_t pad[3];
 };
+
+/**
+ * Change the per-circuit queue limits of @p lc while it runs (CONF_SET
+ * IPC_CONF_CIRC_QUEUE, on the lcore): from the next cell on, a queue at
+ * @p hiwat pauses its feeding channel (resumed at half), one at @p max
+ * destroys its circuit (so lowering @p max below what queues hold ends
+ * those circuits as their next cell arrives). Cross-lcore credit follows
+ * the new @p hiwat as it is returned.
+ *
+ * @return
+ *   0; -ENODEV without a circuit layer; -EINVAL unless
+ *   1 <= @p hiwat < @p max <= IPC_CONF_CIRC_QUEUE_LIMIT (nothing changed).
+ */
+int dp_circ_set_queue(struct dp_lcore *lc, uint64_t hiwat, uint64_t max);
+
+/** The queue limits in force on @p lc (0, 0 without a circuit layer). */
+void dp_circ_queue(const struct dp_lcore *lc, uint64_t *hiwat, uint64_t *max);
 
 /** Fill @p c with the defaults (16384 circuits, 32768 cells, 128 / 512, 60 s). */
 void dp_circ_conf_default(struct dp_circ_conf *c);

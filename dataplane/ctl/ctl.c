@@ -186,6 +186,10 @@ ctl_conf(struct dp_lcore *lc, const void *msg)
 		st.status = dp_chan_set_bw(lc, req->val[0], req->val[1]);
 		dp_chan_bw(lc, &st.val[0], &st.val[1]);
 		break;
+	case IPC_CONF_CIRC_QUEUE:
+		st.status = dp_circ_set_queue(lc, req->val[0], req->val[1]);
+		dp_circ_queue(lc, &st.val[0], &st.val[1]);
+		break;
 	default:
 		st.status = -EINVAL;
 		break;

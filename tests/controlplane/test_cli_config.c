@@ -508,7 +508,7 @@ test_set_rate_while_detached_answers_at_once(void)
 	CU_ASSERT_EQUAL(fx.conf.dir.bw_rate, 1048576);
 	CU_ASSERT_EQUAL(fx.conf.dir.bw_burst, 1048576);
 	CU_ASSERT_EQUAL(fx.cp.dir.conf.bw_rate, 1048576);
-	CU_ASSERT_TRUE(fx.cp.runconf.bw_set);
+	CU_ASSERT_TRUE(fx.cp.runconf.dp_set[IPC_CONF_BANDWIDTH]);
 }
 
 static void
@@ -535,7 +535,7 @@ test_set_rate_sends_the_limits_to_every_lcore(void)
 			       "RelayBandwidthBurst raised to 1048576 bytes\n"
 			       "dataplane lcore 0: rate 1048576 bytes/s, burst 1048576 bytes\n"
 			       "dataplane lcore 1: no channels (nothing to limit)\n");
-	CU_ASSERT_EQUAL(fx.cp.runconf.bw_epoch, fx.cp.dp.epoch);
+	CU_ASSERT_EQUAL(fx.cp.runconf.dp_epoch[IPC_CONF_BANDWIDTH], fx.cp.dp.epoch);
 }
 
 static void
@@ -612,6 +612,85 @@ test_tick_without_a_bandwidth_change_sends_nothing(void)
 	CU_ASSERT_EQUAL(fx.cp.runconf.dp_sent, 0);
 }
 
+/* ---- config set: the circuit queue limits, to the dataplane ---------------- */
+
+static void
+test_set_circuit_queue_sends_both_limits(void)
+{
+	struct ipc_msg_conf_set m0, m1;
+
+	CU_ASSERT_FATAL(fx.ready);
+	dispatch("config set CircuitQueue 64");
+	CU_ASSERT_EQUAL(fx.calls, 0);
+	CU_ASSERT_FATAL(pop_conf_set(0, &m0) == 0);
+	CU_ASSERT_FATAL(pop_conf_set(1, &m1) == 0);
+	CU_ASSERT_EQUAL(m0.key, IPC_CONF_CIRC_QUEUE);
+	CU_ASSERT_EQUAL(m0.val[0], 64);
+	CU_ASSERT_EQUAL(m0.val[1], IPC_CONF_CIRC_QUEUE_MAX_DEFAULT);
+	CU_ASSERT_EQUAL(m1.key, IPC_CONF_CIRC_QUEUE);
+	answer_conf(0, &m0, 0, 64, 512);
+	answer_conf(1, &m1, -ENODEV, 0, 0);
+	cp_dplink_poll(&fx.cp.dp, cp_now_ns());
+	CU_ASSERT_EQUAL(fx.calls, 1);
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
+	CU_ASSERT_STRING_EQUAL(fx.body, "CircuitQueue set to 64\n"
+					"dataplane lcore 0: CircuitQueue 64, CircuitQueueMax 512\n"
+					"dataplane lcore 1: no circuits (nothing to limit)\n");
+	CU_ASSERT_EQUAL(fx.conf.circ_queue, 64);
+	CU_ASSERT_EQUAL(fx.cp.runconf.dp_epoch[IPC_CONF_CIRC_QUEUE], fx.cp.dp.epoch);
+	/* The bandwidth was not touched: nothing for it on a later attach. */
+	CU_ASSERT_FALSE(fx.cp.runconf.dp_set[IPC_CONF_BANDWIDTH]);
+}
+
+static void
+test_set_circuit_queue_pair_is_checked(void)
+{
+	cp_dplink_detach(&fx.cp.dp, 0);
+	dispatch("config set CircuitQueue 512");
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_ERR);
+	CU_ASSERT_STRING_EQUAL(fx.body, "error: CircuitQueue (512) must stay below "
+					"CircuitQueueMax (512): raise that first\n");
+	dispatch("config set CircuitQueueMax 128");
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_ERR);
+	CU_ASSERT_STRING_EQUAL(fx.body, "error: CircuitQueueMax (128) must stay above "
+					"CircuitQueue (128): lower that first\n");
+	dispatch("config set CircuitQueue 0");
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_ERR);
+	CU_ASSERT_EQUAL(fx.conf.circ_queue, IPC_CONF_CIRC_QUEUE_DEFAULT);
+	CU_ASSERT_EQUAL(fx.conf.circ_queue_max, IPC_CONF_CIRC_QUEUE_MAX_DEFAULT);
+	CU_ASSERT_EQUAL(fx.cp.runconf.refused, 3);
+	/* In the right order, both move. */
+	dispatch("config set CircuitQueueMax 4096");
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
+	dispatch("config set CircuitQueue 1024");
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
+	CU_ASSERT_EQUAL(fx.conf.circ_queue, 1024);
+	CU_ASSERT_EQUAL(fx.conf.circ_queue_max, 4096);
+}
+
+static void
+test_tick_tells_a_new_dataplane_the_queue_limits(void)
+{
+	struct ipc_msg_conf_set m;
+	char err[256];
+
+	cp_dplink_detach(&fx.cp.dp, 0);
+	dispatch("config set CircuitQueueMax 1000");
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
+	CU_ASSERT_FATAL(cp_dplink_attach(&fx.cp.dp, fx.name, err, sizeof(err)) == 0);
+	cp_runconf_tick(&fx.cp, cp_now_ns());
+	for (uint32_t i = 0; i < N_LCORES; i++) {
+		CU_ASSERT_FATAL(pop_conf_set(i, &m) == 0);
+		CU_ASSERT_EQUAL(m.key, IPC_CONF_CIRC_QUEUE);
+		CU_ASSERT_EQUAL(m.val[0], IPC_CONF_CIRC_QUEUE_DEFAULT);
+		CU_ASSERT_EQUAL(m.val[1], 1000);
+	}
+	/* Only the queue limits were changed: no bandwidth message follows. */
+	CU_ASSERT_EQUAL(pop_conf_set(0, &m), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(log_text(), "dataplane attached: CircuitQueue 128, "
+						  "CircuitQueueMax 1000"));
+}
+
 static CU_TestInfo cli_config_tests[] = {
 	{"get_lists_every_keyword", test_get_lists_every_keyword},
 	{"get_one_keyword_in_any_case", test_get_one_keyword_in_any_case},
@@ -651,6 +730,10 @@ static CU_TestInfo cli_config_tests[] = {
 	 test_tick_tells_a_newly_attached_dataplane_once},
 	{"tick_without_a_bandwidth_change_sends_nothing",
 	 test_tick_without_a_bandwidth_change_sends_nothing},
+	{"set_circuit_queue_sends_both_limits", test_set_circuit_queue_sends_both_limits},
+	{"set_circuit_queue_pair_is_checked", test_set_circuit_queue_pair_is_checked},
+	{"tick_tells_a_new_dataplane_the_queue_limits",
+	 test_tick_tells_a_new_dataplane_the_queue_limits},
 	CU_TEST_INFO_NULL,
 };
 

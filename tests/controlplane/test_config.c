@@ -150,6 +150,20 @@ test_cp_config_file_refuses_bad_dataplane_value(void)
 	CU_ASSERT_STRING_EQUAL(err, want);
 }
 
+/* The circuit queue limits are read here too (`config get|set`), with the
+ * dataplane's rule that the destroy limit is above the pause limit. */
+static void
+test_cp_config_file_circuit_queue_pair(void)
+{
+	CU_ASSERT_EQUAL(load("CircuitQueue 1000\nCircuitQueueMax 4000\n"), 0);
+	CU_ASSERT_EQUAL(c.circ_queue, 1000);
+	CU_ASSERT_EQUAL(c.circ_queue_max, 4000);
+	cp_config_default(&c);
+	write_conf("CircuitQueue 600\n");
+	CU_ASSERT_EQUAL(args("-f", path, NULL), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(err, "CircuitQueueMax (512) must be above CircuitQueue (600)");
+}
+
 /* FamilyId (tor 0.4.9): the id tor --keygen-family prints, repeated ones once, and "*". */
 static void
 test_cp_config_family_id(void)
@@ -573,6 +587,8 @@ test_cp_config_set_changes_exactly_the_runtime_keywords(void)
 		{ "MyFamily", "$ABCDEF0123456789ABCDEF0123456789ABCDEF01" },
 		{ "Log", "info" },
 		{ "MaxOnionQueueDelay", "500" },
+		{ "CircuitQueue", "64" },
+		{ "CircuitQueueMax", "1024" },
 	};
 	const struct conf_opt *opt;
 	char note[256];
@@ -616,6 +632,7 @@ static CU_TestInfo cp_config_tests[] = {
 	{ "defaults", test_cp_config_defaults },
 	{ "file_sets_every_keyword", test_cp_config_file_sets_every_keyword },
 	{ "file_refuses_bad_dataplane_value", test_cp_config_file_refuses_bad_dataplane_value },
+	{ "file_circuit_queue_pair", test_cp_config_file_circuit_queue_pair },
 	{ "address_defaults_to_port_address", test_cp_config_address_defaults_to_port_address },
 	{ "family_id", test_cp_config_family_id },
 	{ "missing_file", test_cp_config_missing_file },

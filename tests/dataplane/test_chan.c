@@ -846,22 +846,28 @@ conf_cb(void *arg, const struct ipc_hdr *reply, uint32_t lcore_idx, uint64_t now
 		r->st.status = -EPROTO;
 }
 
-/* CONF_SET through the control plane's request path to a running lcore. */
+/* CONF_SET of @p key through the control plane's request path to a running lcore. */
 static int
-conf_set_bw(struct relay *r, uint64_t rate, uint64_t burst, struct conf_result *res)
+conf_set(struct relay *r, uint32_t key, uint64_t v0, uint64_t v1, struct conf_result *res)
 {
 	struct ipc_msg_conf_set m;
 
 	memset(res, 0, sizeof(*res));
 	memset(&m, 0, sizeof(m));
 	ipc_hdr_init(&m.hdr, IPC_MSG_CONF_SET, sizeof(m), 0);
-	m.key = IPC_CONF_BANDWIDTH;
-	m.val[0] = rate;
-	m.val[1] = burst;
+	m.key = key;
+	m.val[0] = v0;
+	m.val[1] = v1;
 	if (cp_dplink_request(&r->dp, 0, &m.hdr, sizeof(m), 1000000000u, vnow * 1000u, conf_cb,
 			      res) != 0)
 		return -1;
 	return PUMP_UNTIL(res->done, 20000) ? 0 : -1;
+}
+
+static int
+conf_set_bw(struct relay *r, uint64_t rate, uint64_t burst, struct conf_result *res)
+{
+	return conf_set(r, IPC_CONF_BANDWIDTH, rate, burst, res);
 }
 
 /* The lcore (one lane: the whole limit) takes a rate, a burst alone, and no limit;
@@ -1188,6 +1194,57 @@ test_circ_cells_counted_by_command(void)
 	dp_rc_free(&c1);
 }
 
+/* The queue limits change while B runs (CONF_SET IPC_CONF_CIRC_QUEUE):
+ * bad pairs change nothing; with a cap of 8 instead of the fixture's 64, a
+ * circuit whose reader stopped is destroyed with at most 8 cells queued. */
+static void
+test_circ_queue_limits_set_at_run_time(void)
+{
+	static const char target[] = "192.0.2.1:80";
+	struct conf_result res;
+	struct dp_relay_crypto c1;
+	uint64_t most = 0, hiwat, max;
+	uint32_t sent = 0, open0 = circ_gauge_b();
+
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_queue_hiwat), 16);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_queue_max), 64);
+	CU_ASSERT_FATAL(conf_set(&rb, IPC_CONF_CIRC_QUEUE, 4, 8, &res) == 0);
+	CU_ASSERT_EQUAL(res.st.status, 0);
+	CU_ASSERT_EQUAL(res.st.val[0], 4);
+	CU_ASSERT_EQUAL(res.st.val[1], 8);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_queue_hiwat), 4);
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_queue_max), 8);
+	CU_ASSERT_EQUAL(dp_circ_set_queue(&rb.lc, 8, 8), -EINVAL);
+	CU_ASSERT_EQUAL(dp_circ_set_queue(&rb.lc, 0, 8), -EINVAL);
+	CU_ASSERT_EQUAL(dp_circ_set_queue(&rb.lc, 4, IPC_CONF_CIRC_QUEUE_LIMIT + 1u), -EINVAL);
+	dp_circ_queue(&rb.lc, &hiwat, &max);
+	CU_ASSERT_EQUAL(hiwat, 4);
+	CU_ASSERT_EQUAL(max, 8);
+
+	memset(&c1, 0, sizeof(c1));
+	cl_create(0x80000051u, WIRE_HTYPE_FAST, &c1);
+	CU_ASSERT_FATAL(dp_chan_set_paused(&ra.lc, cl_chan, true) == 0);
+	while (ctr(&rb, DP_CTR_circ_queue_overflow) == 0 && sent < 2000) {
+		cl_relay(0x80000051u, &c1, false, WIRE_RELAY_CMD_BEGIN, (uint16_t)(1 + sent), target,
+			 sizeof(target));
+		sent++;
+		for (int k = 0; k < 4; k++) {
+			step();
+			if (ctr(&rb, DP_CTR_circ_cells_queued) > most)
+				most = ctr(&rb, DP_CTR_circ_cells_queued);
+		}
+	}
+	CU_ASSERT_EQUAL(ctr(&rb, DP_CTR_circ_queue_overflow), 1);
+	CU_ASSERT(most <= 8);
+	CU_ASSERT(PUMP_UNTIL(circ_gauge_b() == open0, 100000));
+	CU_ASSERT_FATAL(dp_chan_set_paused(&ra.lc, cl_chan, false) == 0);
+	CU_ASSERT(PUMP_UNTIL(dp_circ_cells_used(&rb.lc) == 0, 400000));
+	/* Back to the fixture's limits for the tests that follow. */
+	CU_ASSERT_FATAL(conf_set(&rb, IPC_CONF_CIRC_QUEUE, 16, 64, &res) == 0);
+	CU_ASSERT_EQUAL(res.st.status, 0);
+	dp_rc_free(&c1);
+}
+
 /* Bad CREATEs: TAP, unknown HTYPE, ntor of the wrong length, an id of the
  * wrong half, a reused id. Nothing is left behind. */
 static void
@@ -1408,6 +1465,7 @@ static CU_TestInfo circ_tests[] = {
 	{ "circuit_id_allocation", test_circ_id_allocation },
 	{ "truncate_answers_truncated", test_circ_truncate },
 	{ "queue_cap_destroys_the_circuit", test_circ_queue_cap },
+	{ "queue_limits_set_at_run_time", test_circ_queue_limits_set_at_run_time },
 	{ "create_ntor3_fast_relay_both_ways_destroy", test_circ_create_relay_destroy },
 	{ "cells_counted_by_command", test_circ_cells_counted_by_command },
 	{ "bad_creates_refused", test_circ_bad_creates },

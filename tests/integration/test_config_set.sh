@@ -12,8 +12,10 @@
 # 1 with a message on stderr: a keyword that needs a restart (ORPort), a
 # bad value (the same message the config file gets, without FILE:LINE), an
 # unknown keyword, a new Log destination. Other run-time keywords:
-# Nickname, MaxOnionQueueDelay, Log. Everything is cleaned up on exit
-# (lib.sh).
+# Nickname, MaxOnionQueueDelay, Log; CircuitQueue and CircuitQueueMax go to
+# every lcore (/dp/circ/queue_hiwat, queue_max), only in an order that keeps
+# the pause limit below the destroy limit, and again to a restarted
+# dataplane. Everything is cleaned up on exit (lib.sh).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
@@ -76,6 +78,11 @@ fails() {
 	else
 		not_ok "$name" "rc=$RC (want 1), want: $pat" "stdout: $(cat "$OUT")" "stderr: $(cat "$ERR")"
 	fi
+}
+
+# gauge_is NAME N: a dataplane gauge, summed over lcores, is N.
+gauge_is() {
+	"${CTL[@]}" counters "$1" 2>/dev/null | grep -Eq "^$1 +$2\$"
 }
 
 # bw_rate_is N: the dataplane's /dp/chan/bw_rate, summed over lcores, is N.
@@ -191,6 +198,29 @@ has "config_set_log_severity" '^Log +yes +debug stderr$'
 run show config
 has "config_set_log_severity_shows_in_show_config" '^Log +debug stderr$'
 
+# --- the circuit queue limits: every lcore takes both; the pair stays ordered
+run config get CircuitQueue
+has "config_get_circuit_queue_is_runtime" '^CircuitQueue +yes +128$'
+run_ring config set CircuitQueueMax 2048
+if [ $RC -eq 0 ] && grep -q "^CircuitQueueMax set to 2048$" "$OUT" &&
+	[ "$(grep -c "^dataplane lcore [01]: CircuitQueue 128, CircuitQueueMax 2048$" "$OUT")" -eq 2 ]; then
+	ok "config_set_circuit_queue_max_every_lcore"
+else
+	not_ok "config_set_circuit_queue_max_every_lcore" "rc=$RC" "$(cat "$OUT" "$ERR" "$RING_LOG")"
+fi
+run_ring config set CircuitQueue 1024
+[ $RC -eq 0 ] &&
+	[ "$(grep -c "^dataplane lcore [01]: CircuitQueue 1024, CircuitQueueMax 2048$" "$OUT")" -eq 2 ] &&
+	ok "config_set_circuit_queue_every_lcore" ||
+	not_ok "config_set_circuit_queue_every_lcore" "rc=$RC" "$(cat "$OUT" "$ERR" "$RING_LOG")"
+check "dataplane_queue_gauges_follow" wait_until 10 gauge_is /dp/circ/queue_hiwat 2048
+check "dataplane_queue_max_gauges_follow" gauge_is /dp/circ/queue_max 4096
+fails "config_set_circuit_queue_above_its_max" \
+	"error: CircuitQueue (4096) must stay below CircuitQueueMax (2048): raise that first" \
+	config set CircuitQueue 4096
+run config get CircuitQueue
+has "config_get_shows_the_new_circuit_queue" '^CircuitQueue +yes +1024$'
+
 # --- a restarted dataplane gets the limit `config set` chose
 kill -INT "$DP_PID"
 wait_exit "$DP_PID" 20
@@ -201,6 +231,7 @@ check "status_succeeds_after_restart" wait_until 20 status_ok
 check "restarted_dataplane_gets_the_rate" wait_until 10 bw_rate_is 1048576
 check "controlplane_logs_sending_it_again" \
 	grep -q "cp.config: dataplane attached: RelayBandwidthRate 1048576" "$CPLOG"
+check "restarted_dataplane_gets_the_queue_limits" wait_until 10 gauge_is /dp/circ/queue_hiwat 2048
 
 # --- no limit again
 run_ring config set RelayBandwidthRate 0
