@@ -129,6 +129,27 @@ check "chive_answered_creates" counter_ge /dp/circ/created/ok 2
 check "chive_extended_to_tor" counter_ge /dp/circ/extend/ok 2
 check "chive_relayed_cells" counter_ge /dp/circ/cells_bwd $((2 * HTTP_SIZE / 498))
 
+# The operator's view of the running relay (issue 7): is it up, how busy is
+# each core, what is it carrying, what is it dropping and why. From the
+# MetricsPort, scraped in the namespace, and from chivectl.
+ip netns exec "$TESTNET_NS" curl -s --max-time 5 "http://$CHIVE_METRICS/metrics" \
+	>"$IT_DIR/scrape.txt" 2>&1
+# series_sum REGEX: the sum of the values of the series whose line matches REGEX.
+series_sum() { awk -v re="$1" '$0 !~ /^#/ && $0 ~ re { s += $NF } END { printf "%d\n", s }' "$IT_DIR/scrape.txt"; }
+series_ge() { test "$(series_sum "$1")" -ge "$2"; }
+check "scrape_relay_flags_running" series_ge '^tor_relay_flag\{type="Running"\}' 1
+check "scrape_onionskins_processed" series_ge '^tor_relay_load_onionskins_total\{.*action="processed"' 2
+check "scrape_relay_cells_both_ways" series_ge '^chive_cells_total\{direction="received",command="relay"\}' 1000
+check "scrape_relay_cells_sent" series_ge '^chive_cells_total\{direction="sent",command="relay"\}' 1000
+check "scrape_traffic_bytes" series_ge '^tor_relay_traffic_bytes\{direction="read"\}' $((HTTP_SIZE))
+check "scrape_port_packets" series_ge '^chive_port_.*rx_packets' 1000
+check "scrape_drops_are_named" grep -q '^chive_dp_circ_queue_overflow_total' "$IT_DIR/scrape.txt"
+check "scrape_destroys_counted" grep -qE '^tor_relay_destroy_cell_total |^chive_dp_circ_destroy_tx_' "$IT_DIR/scrape.txt"
+ctl show lcores >"$IT_DIR/show-lcores.txt" 2>&1
+check "show_lcores_both_busy_polling" test "$(grep -cE '^ *[01] ' "$IT_DIR/show-lcores.txt")" -ge 2
+ctl show channels >"$IT_DIR/show-channels.txt" 2>&1
+check "show_channels_lists_tor_relays" grep -q "open" "$IT_DIR/show-channels.txt"
+
 # The traffic is measured, the descriptor republished, the consensus follows.
 check "bandwidth_measured" wait_until 30 counter_ge /cp/dir/bw_observed 1000
 check "descriptor_republished" wait_until 30 counter_ge /cp/dir/descs_built 2
