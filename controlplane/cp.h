@@ -17,6 +17,7 @@
 #include "controlplane/dir/dir.h"
 #include "controlplane/link/link.h"
 #include "controlplane/runconf.h"
+#include "controlplane/stats/lcore_busy.h"
 
 struct cp_cli_server;
 struct cp_metrics_server;
@@ -43,6 +44,7 @@ struct cp_ctx {
 	struct cp_link link;          /**< Link credentials and handshake services (link/). */
 	struct cp_circ circ;          /**< Circuit handshakes: the onionskin queue (circ/). */
 	struct cp_dir dir;            /**< Descriptor publishing and the consensus (dir/). */
+	struct cp_lcore_busy lcore_busy; /**< Recent busy ratios (stats/lcore_busy.h). */
 	bool stop;                    /**< Leave the event loop. */
 };
 

@@ -149,6 +149,9 @@ loop_on_timer(struct cp_ctx *cp, struct cp_ev *ev, uint32_t events)
 	if (read(ev->fd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
 		CP_LOG(WARN, main, "timerfd read: %s", strerror(errno));
 	cp_loop_check_dataplane(cp, now);
+	/* Attached here means up: cp_loop_check_dataplane() just detached a stopped one. */
+	cp_lcore_busy_tick(&cp->lcore_busy, cp->dp.attached ? &cp->dp.shm : NULL, cp->dp.epoch,
+			   now);
 	cp_dplink_poll(&cp->dp, now);
 	wall = time(NULL);
 	cp_link_poll(&cp->link, wall, now);

@@ -6,7 +6,8 @@
  * Modules register a struct cp_ev (fd plus callback) with cp_loop_add(). The
  * loop owns a signalfd (SIGINT/SIGTERM stop it cleanly) and a timerfd that
  * polls the dataplane's event and cell_up rings and runs periodic work (key
- * rotation, link credentials): every 1 ms normally (the ~1 kHz of
+ * rotation, link credentials, the lcores' busy-ratio samples once a second,
+ * stats/lcore_busy.h): every 1 ms normally (the ~1 kHz of
  * CONVENTIONS.md §23), every 20 µs while a request is in flight so round
  * trips are measured finely. The dataplane never signals us: it makes no
  * syscalls.

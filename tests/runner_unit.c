@@ -27,6 +27,7 @@ static CU_SuiteInfo *const unit_suites[] = {
 	&suite_dplink,
 	&suite_port_fetch,
 	&suite_stats,
+	&suite_lcore_busy,
 	&suite_keys,
 	&suite_ed25519x,
 	&suite_certs_edcert,

@@ -28,6 +28,7 @@ extern CU_SuiteInfo suite_cli;
 extern CU_SuiteInfo suite_dplink;
 extern CU_SuiteInfo suite_port_fetch;
 extern CU_SuiteInfo suite_stats;
+extern CU_SuiteInfo suite_lcore_busy;
 extern CU_SuiteInfo suite_keys;
 extern CU_SuiteInfo suite_ed25519x;
 extern CU_SuiteInfo suite_certs_edcert;

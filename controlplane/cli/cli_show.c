@@ -15,8 +15,10 @@
  * - `show lcores` reads every lcore's own counter block
  *   (cp_stats_read_lcores()): /dp/lcore/net_queue (1 if it polls a network
  *   queue), iterations, busy and total TSC cycles. The busy ratio is
- *   busy/total since the dataplane started (OVS pmd-perf-show's rule: every
- *   cycle of an iteration that did any work is busy).
+ *   busy/total (OVS pmd-perf-show's rule: every cycle of an iteration that
+ *   did any work is busy) over the last 1, 10 and 60 s, from the samples
+ *   the loop takes once a second (cp->lcore_busy, stats/lcore_busy.h; "-"
+ *   and null while unknown), and since the dataplane started.
  * - `show keys` reads the key store and the link credentials; it never
  *   prints a secret.
  * - `show config` prints cp->conf, the configuration main.c merged from the
@@ -38,6 +40,7 @@
 #include "controlplane/cp.h"
 #include "controlplane/keys/keys.h"
 #include "controlplane/link/link.h"
+#include "controlplane/stats/lcore_busy.h"
 #include "controlplane/stats/port_fetch.h"
 #include "controlplane/stats/stats.h"
 
@@ -361,6 +364,8 @@ struct lcore_row {
 /* Most /dp/lcore/ counters `show lcores` reads (it needs four). */
 #define LCORE_CTRS_MAX 32u
 
+_Static_assert(CP_LCORE_BUSY_N_WINDOWS == 3, "the table has a busy_1s, busy_10s, busy_60s column");
+
 /*
  * busy/total, within [0, 1]: the two counters are read one after the other
  * while the lcore may be adding to them, so busy may run ahead of total.
@@ -453,30 +458,55 @@ cp_cli_cmd_show_lcores(struct cp_cli_req *req, int argc, char **argv)
 				cp_json_kv_double(&j, "busy_ratio", lcore_ratio(r));
 			else
 				cp_json_kv_null(&j, "busy_ratio");
+			for (uint32_t w = 0; w < CP_LCORE_BUSY_N_WINDOWS; w++) {
+				char key[24];
+				double v;
+
+				snprintf(key, sizeof(key), "busy_ratio_%us",
+					 cp_lcore_busy_window_s[w]);
+				if (cp_lcore_busy_ratio(&cp->lcore_busy, i,
+							cp_lcore_busy_window_s[w], &v))
+					cp_json_kv_double(&j, key, v);
+				else
+					cp_json_kv_null(&j, key);
+			}
 			cp_json_obj_end(&j);
 		}
 		cp_json_arr_end(&j);
 		cp_json_obj_end(&j);
 		cp_json_end(&j);
 	} else {
-		cp_buf_printf(&req->out, "%-6s %-4s %-4s %16s %18s %18s %10s\n", "lcore", "id",
-			      "role", "iterations", "busy_cycles", "total_cycles", "busy_ratio");
+		cp_buf_printf(&req->out, "%-6s %-4s %-4s %16s %18s %18s %8s %8s %8s %13s\n",
+			      "lcore", "id", "role", "iterations", "busy_cycles", "total_cycles",
+			      "busy_1s", "busy_10s", "busy_60s", "busy_lifetime");
 		for (uint32_t i = 0; i < n_lc; i++) {
 			const struct lcore_row *r = &rows[i];
-			char ratio[16];
+			char ratio[16], recent[CP_LCORE_BUSY_N_WINDOWS][16];
 
 			if (r->total != 0)
 				snprintf(ratio, sizeof(ratio), "%.4f", lcore_ratio(r));
 			else
 				snprintf(ratio, sizeof(ratio), "-");
-			cp_buf_printf(&req->out, "%-6u %-4u %-4s %16llu %18llu %18llu %10s\n", i,
+			for (uint32_t w = 0; w < CP_LCORE_BUSY_N_WINDOWS; w++) {
+				double v;
+
+				if (cp_lcore_busy_ratio(&cp->lcore_busy, i,
+							cp_lcore_busy_window_s[w], &v))
+					snprintf(recent[w], sizeof(recent[w]), "%.4f", v);
+				else
+					snprintf(recent[w], sizeof(recent[w]), "-");
+			}
+			cp_buf_printf(&req->out,
+				      "%-6u %-4u %-4s %16llu %18llu %18llu %8s %8s %8s %13s\n", i,
 				      ipc_shm_lcore(&cp->dp.shm, i)->lcore_id,
 				      lcore_role(r) != NULL ? lcore_role(r) : "-",
 				      (unsigned long long)r->iterations,
 				      (unsigned long long)r->busy, (unsigned long long)r->total,
-				      ratio);
+				      recent[0], recent[1], recent[2], ratio);
 		}
-		cp_buf_printf(&req->out, "%u lcore%s (busy_ratio since the dataplane started)\n",
+		cp_buf_printf(&req->out,
+			      "%u lcore%s (busy_1s/10s/60s: the last 1, 10, 60 s; busy_lifetime: "
+			      "since the dataplane started)\n",
 			      n_lc, n_lc == 1 ? "" : "s");
 	}
 	free(rows);

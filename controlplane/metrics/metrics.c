@@ -129,8 +129,13 @@ cp_metrics_snap_take(struct cp_ctx *cp, struct cp_metrics_snap *s)
 			s->n_dp = (uint32_t)n;
 			s->tsc_hz = h->tsc_hz;
 			s->dp_start_ns = h->created_ns;
-			for (uint32_t l = 0; l < s->n_lcores; l++)
+			for (uint32_t l = 0; l < s->n_lcores; l++) {
 				s->lcore_id[l] = ipc_shm_lcore(&cp->dp.shm, l)->lcore_id;
+				for (uint32_t w = 0; w < CP_LCORE_BUSY_N_WINDOWS; w++)
+					s->lcore_busy_known[l][w] = cp_lcore_busy_ratio(
+						&cp->lcore_busy, l, cp_lcore_busy_window_s[w],
+						&s->lcore_busy[l][w]);
+			}
 		}
 	}
 	cp_metrics_visit_cp(cp, cp_metrics_snap_add_cp, s);

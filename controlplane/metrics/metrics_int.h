@@ -22,6 +22,7 @@
 #include "common/ipc/ipc_abi.h"
 #include "common/ipc/ipc_msg.h"
 #include "common/ipc/ipc_stats.h"
+#include "controlplane/stats/lcore_busy.h"
 #include "controlplane/stats/port_fetch.h"
 #include "controlplane/stats/stats.h"
 #include "controlplane/util.h"
@@ -49,6 +50,9 @@ struct cp_metrics_snap {
 	struct cp_stat *dp;                /**< the dataplane's counters, totals */
 	uint64_t *dp_lcore;                /**< dp[i] on lcore l: dp_lcore[i * n_lcores + l] */
 	uint32_t n_dp;
+	/** lcore l's busy ratio over cp_lcore_busy_window_s[w], if lcore_busy_known[l][w] */
+	double lcore_busy[IPC_MAX_LCORES][CP_LCORE_BUSY_N_WINDOWS];
+	bool lcore_busy_known[IPC_MAX_LCORES][CP_LCORE_BUSY_N_WINDOWS];
 	struct cp_metrics_cp_ctr *cp;      /**< the control plane's own counters */
 	uint32_t n_cp, cap_cp;
 	bool port_valid;                   /**< @c port holds the last PORT_INFO */
@@ -69,8 +73,9 @@ void cp_metrics_snap_add_cp(void *arg, const char *name, uint64_t value);
 
 /**
  * Take a snapshot of @p cp: the dataplane's counters per lcore when it is
- * up (cp_stats_read_lcores()), every control-plane counter
- * (cp_metrics_visit_cp()), and the signing certificate's expiry.
+ * up (cp_stats_read_lcores()) and each lcore's recent busy ratios
+ * (cp->lcore_busy), every control-plane counter (cp_metrics_visit_cp()),
+ * and the signing certificate's expiry.
  */
 void cp_metrics_snap_take(struct cp_ctx *cp, struct cp_metrics_snap *s);
 

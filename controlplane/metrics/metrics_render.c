@@ -226,9 +226,9 @@ family(struct render *r, const char *name, const char *type, const char *help, c
 	return true;
 }
 
-/* One sample; @p labels holds name, value, name, value, ..., NULL (or is NULL). */
+/* A sample's name and labels; @p labels holds name, value, name, value, ..., NULL (or is NULL). */
 static void
-sample(struct render *r, const char *name, const char *const *labels, uint64_t v)
+sample_start(struct render *r, const char *name, const char *const *labels)
 {
 	cp_buf_printf(r->out, "%s", name);
 	if (labels != NULL && labels[0] != NULL) {
@@ -240,7 +240,22 @@ sample(struct render *r, const char *name, const char *const *labels, uint64_t v
 		}
 		cp_buf_append(r->out, "}", 1);
 	}
+}
+
+/* One sample; @p labels as sample_start() takes them. */
+static void
+sample(struct render *r, const char *name, const char *const *labels, uint64_t v)
+{
+	sample_start(r, name, labels);
 	cp_buf_printf(r->out, " %" PRIu64 "\n", v);
+}
+
+/* One sample whose value is not a whole number (a ratio): six significant digits. */
+static void
+sample_double(struct render *r, const char *name, const char *const *labels, double v)
+{
+	sample_start(r, name, labels);
+	cp_buf_printf(r->out, " %.6g\n", v);
 }
 
 /* ---- lookups for tor's names ------------------------------------------------ */
@@ -445,6 +460,39 @@ render_port(struct render *r, const struct cp_metrics_snap *s)
 	render_port_xstats(r, s);
 }
 
+/*
+ * Each lcore's recent busy ratio (stats/lcore_busy.h) by lcore and window;
+ * a ratio not known yet (fewer than two samples, cycles that did not move)
+ * has no sample, and with none known there is no family.
+ */
+static void
+render_lcore_busy(struct render *r, const struct cp_metrics_snap *s)
+{
+	static const char name[] = CP_METRICS_PREFIX "_lcore_busy_ratio";
+	char lc[16], win[16];
+	bool any = false;
+
+	for (uint32_t l = 0; l < s->n_lcores && l < IPC_MAX_LCORES; l++)
+		for (uint32_t w = 0; w < CP_LCORE_BUSY_N_WINDOWS; w++)
+			any = any || s->lcore_busy_known[l][w];
+	if (!any || !family(r, name, "gauge",
+			    "Share of the lcore's loop cycles spent in iterations that did work, "
+			    "over the last window (sampled every second)",
+			    NULL))
+		return;
+	for (uint32_t l = 0; l < s->n_lcores && l < IPC_MAX_LCORES; l++) {
+		for (uint32_t w = 0; w < CP_LCORE_BUSY_N_WINDOWS; w++) {
+			const char *labels[] = { "lcore", lc, "window", win, NULL };
+
+			if (!s->lcore_busy_known[l][w])
+				continue;
+			snprintf(lc, sizeof(lc), "%u", l);
+			snprintf(win, sizeof(win), "%us", cp_lcore_busy_window_s[w]);
+			sample_double(r, name, labels, s->lcore_busy[l][w]);
+		}
+	}
+}
+
 /* Facts about the processes that are not counters. */
 static void
 render_facts(struct render *r, const struct cp_metrics_snap *s)
@@ -466,6 +514,7 @@ render_facts(struct render *r, const struct cp_metrics_snap *s)
 			sample(r, CP_METRICS_PREFIX "_dp_lcore_info", labels, 1);
 		}
 	}
+	render_lcore_busy(r, s);
 	if (family(r, CP_METRICS_PREFIX "_dp_tsc_hz", "gauge",
 		   "TSC cycles per second of the dataplane (for the _cycles counters)", NULL))
 		sample(r, CP_METRICS_PREFIX "_dp_tsc_hz", NULL, s->tsc_hz);

@@ -40,6 +40,7 @@
 #include "controlplane/keys/keys.h"
 #include "controlplane/link/linkcreds.h"
 #include "controlplane/log.h"
+#include "controlplane/stats/lcore_busy.h"
 #include "controlplane/util.h"
 #include "tests/suites.h"
 
@@ -398,8 +399,8 @@ jstr(const char *s, size_t n)
 	return jout();
 }
 
-/* Add counter @p name to the segment's directory and set it on each lcore. */
-static void
+/* Add counter @p name to the segment's directory and set it on each lcore. @return its index. */
+static uint32_t
 set_ctr(const char *name, uint16_t kind, uint64_t v0, uint64_t v1)
 {
 	struct ipc_ctr_dir *d = ipc_shm_ctr_dir(&fx.dp_shm);
@@ -411,6 +412,7 @@ set_ctr(const char *name, uint16_t kind, uint64_t v0, uint64_t v1)
 	CU_ASSERT_FATAL(idx >= 0);
 	ipc_ctr_set(ipc_shm_ctr_block(&fx.dp_shm, 0), (uint32_t)idx, v0);
 	ipc_ctr_set(ipc_shm_ctr_block(&fx.dp_shm, 1), (uint32_t)idx, v1);
+	return (uint32_t)idx;
 }
 
 /* ---- the writer ----------------------------------------------------------- */
@@ -705,9 +707,61 @@ test_show_lcores_json_gives_each_lcore_its_own_ratio(void)
 	CU_ASSERT_STRING_EQUAL(fx.body,
 			       "{\"tsc_hz\":1000000000,\"lcores\":["
 			       "{\"index\":0,\"id\":3,\"role\":\"net\",\"iterations\":1000,"
-			       "\"busy_cycles\":25,\"total_cycles\":100,\"busy_ratio\":0.25},"
+			       "\"busy_cycles\":25,\"total_cycles\":100,\"busy_ratio\":0.25,"
+			       "\"busy_ratio_1s\":null,\"busy_ratio_10s\":null,"
+			       "\"busy_ratio_60s\":null},"
 			       "{\"index\":1,\"id\":5,\"role\":\"ctl\",\"iterations\":2000,"
-			       "\"busy_cycles\":0,\"total_cycles\":400,\"busy_ratio\":0}]}\n");
+			       "\"busy_cycles\":0,\"total_cycles\":400,\"busy_ratio\":0,"
+			       "\"busy_ratio_1s\":null,\"busy_ratio_10s\":null,"
+			       "\"busy_ratio_60s\":null}]}\n");
+}
+
+/*
+ * The loop's sampler (stats/lcore_busy.h) read the segment twice, a second
+ * apart: lcore 0 was busy for 30 % of that second, lcore 1 throughout.
+ */
+static void
+sample_recent_load(void)
+{
+	uint32_t busy = set_ctr("/dp/lcore/busy_cycles", IPC_CTR_KIND_COUNTER, 25, 0);
+	uint32_t total = set_ctr("/dp/lcore/total_cycles", IPC_CTR_KIND_COUNTER, 100, 400);
+	uint64_t t0 = UINT64_C(7000000000);
+
+	set_ctr("/dp/lcore/iterations", IPC_CTR_KIND_COUNTER, 1000, 2000);
+	cp_lcore_busy_tick(&fx.cp.lcore_busy, &fx.cp.dp.shm, fx.cp.dp.epoch, t0);
+	ipc_ctr_add(ipc_shm_ctr_block(&fx.dp_shm, 0), busy, 300);
+	ipc_ctr_add(ipc_shm_ctr_block(&fx.dp_shm, 0), total, 1000);
+	ipc_ctr_add(ipc_shm_ctr_block(&fx.dp_shm, 1), busy, 1000);
+	ipc_ctr_add(ipc_shm_ctr_block(&fx.dp_shm, 1), total, 1000);
+	cp_lcore_busy_tick(&fx.cp.lcore_busy, &fx.cp.dp.shm, fx.cp.dp.epoch,
+			   t0 + CP_LCORE_BUSY_PERIOD_NS);
+}
+
+static void
+test_show_lcores_json_recent_ratios_from_the_samples(void)
+{
+	CU_ASSERT_FATAL(fx.ready);
+	sample_recent_load();
+	dispatch("--json show lcores");
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
+	CU_ASSERT_TRUE(json_valid(fx.body));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "\"busy_cycles\":325,\"total_cycles\":1100,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "\"busy_ratio_1s\":0.3,\"busy_ratio_10s\":0.3,"
+					       "\"busy_ratio_60s\":0.3}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "\"busy_ratio\":0.714285714285714,"
+					       "\"busy_ratio_1s\":1,\"busy_ratio_10s\":1,"
+					       "\"busy_ratio_60s\":1}"));
+}
+
+static void
+test_show_lcores_table_recent_ratios_from_the_samples(void)
+{
+	CU_ASSERT_FATAL(fx.ready);
+	sample_recent_load();
+	dispatch("show lcores");
+	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "   0.3000   0.3000   0.3000        0.2955\n1 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "   1.0000   1.0000   1.0000        0.7143\n"));
 }
 
 /* busy and total are read one after the other: busy may have run ahead. */
@@ -719,8 +773,8 @@ test_show_lcores_ratio_never_exceeds_one(void)
 	set_ctr("/dp/lcore/total_cycles", IPC_CTR_KIND_COUNTER, 100, 10);
 	dispatch("--json show lcores");
 	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
-	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "\"total_cycles\":100,\"busy_ratio\":1}"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "\"total_cycles\":10,\"busy_ratio\":0.5}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "\"total_cycles\":100,\"busy_ratio\":1,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "\"total_cycles\":10,\"busy_ratio\":0.5,"));
 }
 
 static void
@@ -731,8 +785,12 @@ test_show_lcores_table(void)
 	dispatch("show lcores");
 	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "lcore  id   role       iterations"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(fx.body, " total_cycles  busy_1s busy_10s busy_60s busy_lifetime\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "\n0      3    net              1000 "));
-	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, " 0.2500\n1      5    ctl "));
+	/* No samples yet: the recent ratios are unknown, the lifetime one is not. */
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(fx.body, "       -        -        -        0.2500\n1      5    ctl "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(fx.body, "2 lcores"));
 }
 
@@ -745,6 +803,7 @@ test_show_lcores_without_counters_has_no_ratio(void)
 	CU_ASSERT_TRUE(json_valid(fx.body));
 	CU_ASSERT_EQUAL(count_substr(fx.body, "\"role\":null"), 2);
 	CU_ASSERT_EQUAL(count_substr(fx.body, "\"busy_ratio\":null"), 2);
+	CU_ASSERT_EQUAL(count_substr(fx.body, "\"busy_ratio_60s\":null"), 2);
 }
 
 static void
@@ -1363,6 +1422,10 @@ static CU_TestInfo cli_json_tests[] = {
 	  test_show_lcores_json_gives_each_lcore_its_own_ratio },
 	{ "show_lcores_ratio_never_exceeds_one", test_show_lcores_ratio_never_exceeds_one },
 	{ "show_lcores_table", test_show_lcores_table },
+	{ "show_lcores_json_recent_ratios_from_the_samples",
+	  test_show_lcores_json_recent_ratios_from_the_samples },
+	{ "show_lcores_table_recent_ratios_from_the_samples",
+	  test_show_lcores_table_recent_ratios_from_the_samples },
 	{ "show_lcores_without_counters_has_no_ratio",
 	  test_show_lcores_without_counters_has_no_ratio },
 	{ "show_lcores_while_detached_is_a_json_error",

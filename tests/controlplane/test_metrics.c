@@ -5,7 +5,8 @@
  *
  * Rendering is checked on hand-made snapshots: name mangling, escaping,
  * one HELP and TYPE per family with its samples together (a small
- * exposition-format checker below), per-lcore labels, and tor's names and
+ * exposition-format checker below), per-lcore labels, the recent busy
+ * ratios by lcore and window (absent while unknown), and tor's names and
  * labels as a tor 0.4.9.11 scrape shows them. The policy is tor's
  * MetricsPortPolicy (first match wins, reject by default), the port tor's
  * MetricsPort syntax, and the request parser a table of named requests.
@@ -296,6 +297,52 @@ test_metrics_render_lcore_counters_per_lcore_only(void)
 	CU_ASSERT_FALSE(has_line(t, "chive_dp_lcore_iterations_total 350"));
 	CU_ASSERT_TRUE(has_line(t, "chive_dp_lcore_info{lcore=\"1\",lcore_id=\"3\"} 1"));
 	CU_ASSERT_STRING_EQUAL(check_format(t), "");
+}
+
+/* The recent busy ratios (stats/lcore_busy.h), as cp_metrics_snap_take() copies them. */
+static void
+set_busy(uint32_t lcore, uint32_t w, double v)
+{
+	snap.lcore_busy[lcore][w] = v;
+	snap.lcore_busy_known[lcore][w] = true;
+}
+
+static void
+test_metrics_render_lcore_busy_ratio_by_lcore_and_window(void)
+{
+	const char *t;
+
+	add_dp("/dp/lcore/iterations", IPC_CTR_KIND_COUNTER, "main-loop iterations", 100, 250);
+	set_busy(0, 0, 0.5);
+	set_busy(0, 1, 0.125);
+	set_busy(0, 2, 1.0 / 3);
+	set_busy(1, 0, 0.0); /* lcore 1: 1 s known, 10 s and 60 s not yet */
+	t = render();
+	CU_ASSERT_TRUE(has_line(t, "# HELP chive_lcore_busy_ratio Share of the lcore's loop cycles "
+				   "spent in iterations that did work, over the last window "
+				   "(sampled every second)"));
+	CU_ASSERT_TRUE(has_line(t, "# TYPE chive_lcore_busy_ratio gauge"));
+	CU_ASSERT_TRUE(has_line(t, "chive_lcore_busy_ratio{lcore=\"0\",window=\"1s\"} 0.5"));
+	CU_ASSERT_TRUE(has_line(t, "chive_lcore_busy_ratio{lcore=\"0\",window=\"10s\"} 0.125"));
+	CU_ASSERT_TRUE(has_line(t, "chive_lcore_busy_ratio{lcore=\"0\",window=\"60s\"} 0.333333"));
+	CU_ASSERT_TRUE(has_line(t, "chive_lcore_busy_ratio{lcore=\"1\",window=\"1s\"} 0"));
+	CU_ASSERT_EQUAL(count(t, "chive_lcore_busy_ratio{lcore=\"1\""), 1); /* unknown: no sample */
+	CU_ASSERT_STRING_EQUAL(check_format(t), "");
+}
+
+static void
+test_metrics_render_lcore_busy_ratio_absent_while_unknown(void)
+{
+	add_dp("/dp/lcore/iterations", IPC_CTR_KIND_COUNTER, "main-loop iterations", 100, 250);
+	CU_ASSERT_PTR_NULL(strstr(render(), "chive_lcore_busy_ratio"));
+}
+
+static void
+test_metrics_render_lcore_busy_ratio_absent_with_dataplane_down(void)
+{
+	snap.n_lcores = 2;
+	set_busy(0, 0, 0.5);
+	CU_ASSERT_PTR_NULL(strstr(render(), "chive_lcore_busy_ratio"));
 }
 
 static void
@@ -1046,6 +1093,12 @@ static CU_TestInfo metrics_tests[] = {
 	{ "render_dataplane_gauge", test_metrics_render_dataplane_gauge },
 	{ "render_lcore_counters_per_lcore_only",
 	  test_metrics_render_lcore_counters_per_lcore_only },
+	{ "render_lcore_busy_ratio_by_lcore_and_window",
+	  test_metrics_render_lcore_busy_ratio_by_lcore_and_window },
+	{ "render_lcore_busy_ratio_absent_while_unknown",
+	  test_metrics_render_lcore_busy_ratio_absent_while_unknown },
+	{ "render_lcore_busy_ratio_absent_with_dataplane_down",
+	  test_metrics_render_lcore_busy_ratio_absent_with_dataplane_down },
 	{ "render_help_is_escaped", test_metrics_render_help_is_escaped },
 	{ "render_names_that_mangle_alike_once", test_metrics_render_names_that_mangle_alike_once },
 	{ "render_controlplane_counters_and_gauges",

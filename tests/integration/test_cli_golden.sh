@@ -28,7 +28,8 @@
 #     the files, but a mismatch shows);
 #   - numbers that move while the relay runs, each replaced by N padded to
 #     the width it had: `status` ping round trips and iterations, `show
-#     lcores` iterations, cycles and busy ratio, the packet and byte
+#     lcores` iterations, cycles and busy ratios (1 s, 10 s, 60 s and
+#     lifetime; "-" while not known yet), the packet and byte
 #     counters of `show ports` (port and queue rows), the *packets and
 #     *bytes values of `show ports xstats`, and "..._packets"/"..._bytes"
 #     members of JSON. Drop and error counters are not normalized: they
@@ -98,7 +99,7 @@ while (my $line = <STDIN>) {
 	if ($line =~ /^\d+ +\d+ +\d+\.\d +\d+$/) {
 		$line = mask($line, 2, 3);              # status: ping_rtt_us iterations
 	} elsif ($line =~ /^\d+ +\d+ +(?:net|ctl|-) /) {
-		$line = mask($line, 3, 4, 5, 6);        # show lcores: iterations, cycles, ratio
+		$line = mask($line, 3 .. 9);            # show lcores: iterations, cycles, ratios
 	} elsif ($line =~ /^\S+ +(?:[0-9a-f]{2}:){5}[0-9a-f]{2} /) {
 		$line = mask($line, -9, -8, -7, -6);    # show ports: rx/tx packets and bytes
 	} elsif ($line =~ /^\S+ +\d+(?: +\d+){5}$/) {

@@ -7,7 +7,8 @@
 # circuits, consensus, ports, lcores, keys, config, help) answers with exit
 # 0, its table as today, and with --json one document that python3's json
 # module accepts; golden fields are checked (as many lcores as started,
-# each busy ratio within [0, 1], no port, the identity `status` shows, the
+# each busy ratio within [0, 1], the recent ones (1 s, 10 s, 60 s) known
+# within seconds, no port, the identity `status` shows, the
 # socket and segment the controlplane runs with, a counter the dataplane
 # increments). Then the dataplane comes back with a port (net_null, no
 # NIC): `show ports` names it and its queue, `show ports xstats` lists the
@@ -123,6 +124,22 @@ jcheck "show_lcores_json_busy_ratio_between_0_and_1" \
 jcheck "show_lcores_json_no_network_queue_without_port" 'all(l["role"] == "ctl" for l in d["lcores"])'
 grep -q "^0      0    ctl " "$IT_DIR/show_lcores.table" && ok "show_lcores_table_rows" ||
 	not_ok "show_lcores_table_rows" "$(cat "$IT_DIR/show_lcores.table")"
+# The recent ratios: the controlplane samples each lcore's cycle counters once a
+# second, so after a couple of seconds every window has a number (the part of
+# it sampled so far), each within [0, 1].
+recent_known() {
+	run --json show lcores && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if all(l["busy_ratio_" + w] is not None for l in d["lcores"] for w in ("1s", "10s", "60s")) else 1)' "$OUT"
+}
+check "show_lcores_json_recent_ratios_known_after_seconds" wait_until 10 recent_known
+jcheck "show_lcores_json_recent_ratios_between_0_and_1" \
+	'len(d["lcores"]) == 2 and all(isinstance(l["busy_ratio_" + w], (int, float)) and 0.0 <= l["busy_ratio_" + w] <= 1.0 for l in d["lcores"] for w in ("1s", "10s", "60s"))'
+run show lcores
+if [ $RC -eq 0 ] && grep -q " busy_1s busy_10s busy_60s busy_lifetime$" "$OUT" &&
+	grep -Eq "^1 +1 +ctl( +[0-9]+){3}( +[01]\.[0-9]{4}){4}$" "$OUT"; then
+	ok "show_lcores_table_recent_ratios"
+else
+	not_ok "show_lcores_table_recent_ratios" "rc=$RC" "$(cat "$OUT")"
+fi
 
 both show_ports show ports
 jcheck "show_ports_json_no_port" 'd == {"ports": []}'
@@ -214,6 +231,8 @@ fails "show_ports_xstats_bad_argument_exits_2" 2 "usage: show ports xstats \\[FI
 run_ring --json show lcores
 jcheck "show_lcores_json_lcore0_polls_the_queue" \
 	'[l["role"] for l in d["lcores"]] == ["net", "ctl"] and all(0.0 <= l["busy_ratio"] <= 1.0 for l in d["lcores"])'
+# A new dataplane (its counters start again): the sampler starts afresh and has numbers again.
+check "show_lcores_json_recent_ratios_known_after_the_restart" wait_until 10 recent_known
 
 kill -INT "$DP2" "$CP_PID"
 wait_exit "$DP2" 20

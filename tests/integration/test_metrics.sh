@@ -9,7 +9,9 @@
 # no lint problem besides tor's own name quirks, reproduced on purpose;
 # that a counter the dataplane increments (/dp/ipc/cmd_rx, one per ping
 # of `chivectl status`; /dp/lcore/iterations per lcore) shows the same
-# values in `chivectl counters` and in the scrape; that tor's names are
+# values in `chivectl counters` and in the scrape; that each lcore's
+# recent busy ratio (chive_lcore_busy_ratio{lcore,window}) is there for
+# every lcore and window, within [0, 1]; that tor's names are
 # there; that other paths, methods and malformed requests get 404, 405 and
 # 400; that a client the policy does not accept (one connecting from
 # 127.0.0.2) is closed with no answer, and so is everyone when no policy is
@@ -154,6 +156,29 @@ fi
 grep -qx 'chive_dp_lcore_info{lcore="1",lcore_id="1"} 1' "$IT_DIR/scrape.txt" &&
 	grep -qx 'chive_dataplane_up 1' "$IT_DIR/scrape.txt" &&
 	ok "lcore_info_and_dataplane_up" || not_ok "lcore_info_and_dataplane_up"
+
+# --- each lcore's recent busy ratio, by window (sampled once a second: known within seconds)
+# busy_ratios: the scrape has chive_lcore_busy_ratio for lcores 0 and 1 and every window, each in [0, 1].
+busy_ratios() {
+	python3 - "$IT_DIR/scrape.txt" <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read()
+got = {}
+for m in re.finditer(r'^chive_lcore_busy_ratio\{lcore="(\d+)",window="(\d+s)"\} (\S+)$', text, re.M):
+    got[(m.group(1), m.group(2))] = float(m.group(3))
+want = {(l, w) for l in ("0", "1") for w in ("1s", "10s", "60s")}
+ok = (set(got) == want and all(0.0 <= v <= 1.0 for v in got.values()) and
+      "# TYPE chive_lcore_busy_ratio gauge\n" in text and "# HELP chive_lcore_busy_ratio " in text)
+sys.exit(0 if ok else 1)
+EOF
+}
+scrape_busy() { scrape && busy_ratios; }
+if wait_until 10 scrape_busy; then
+	ok "lcore_busy_ratio_per_lcore_and_window"
+else
+	not_ok "lcore_busy_ratio_per_lcore_and_window" "$(grep chive_lcore_busy_ratio "$IT_DIR/scrape.txt")"
+fi
+promtool_ok "promtool_check_metrics_passes_with_busy_ratios"
 
 # --- tor's names
 grep -qx '# TYPE tor_relay_load_onionskins_total counter' "$IT_DIR/scrape.txt" &&
