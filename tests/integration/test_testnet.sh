@@ -144,6 +144,7 @@ check "scrape_relay_cells_sent" series_ge '^chive_cells_total\{direction="sent",
 check "scrape_traffic_bytes" series_ge '^tor_relay_traffic_bytes\{direction="read"\}' $((HTTP_SIZE))
 check "scrape_port_packets" series_ge '^chive_port_.*rx_packets' 1000
 check "scrape_drops_are_named" grep -q '^chive_dp_circ_queue_overflow_total' "$IT_DIR/scrape.txt"
+check "scrape_busy_ratio_of_each_lcore" test "$(grep -cE '^chive_lcore_busy_ratio\{lcore="[01]",window="10s"\}' "$IT_DIR/scrape.txt")" -eq 2
 check "scrape_destroys_counted" grep -qE '^tor_relay_destroy_cell_total |^chive_dp_circ_destroy_tx_' "$IT_DIR/scrape.txt"
 ctl show lcores >"$IT_DIR/show-lcores.txt" 2>&1
 check "show_lcores_both_busy_polling" test "$(grep -cE '^ *[01] ' "$IT_DIR/show-lcores.txt")" -ge 2
