@@ -167,8 +167,11 @@ def setup_net():
         "netns", NS2)
     run(*nsx(NS, "ip", "addr", "add", GEN_IP_T + "/24", "dev", "vgt"))
     run(*nsx(NS2, "ip", "addr", "add", TOR_IP + "/24", "dev", "vtor"))
+    # A port like Chive's for the second, idle dataplane that chive_slot_bytes() starts.
+    run(*nsx(NS2, "ip", "link", "add", "vchive", "type", "veth", "peer", "name", "vidle"))
+    run(*nsx(NS2, "ip", "link", "set", "vidle", "up"))
     # The same offloads (none) on every end: af_packet cannot do checksums or TSO.
-    for ns, dev in ((NS, "vgen"), (NS, "vchive"), (NS, "vgt"), (NS2, "vtor")):
+    for ns, dev in ((NS, "vgen"), (NS, "vchive"), (NS, "vgt"), (NS2, "vtor"), (NS2, "vchive")):
         run(*nsx(ns, "ip", "link", "set", dev, "up"))
         run(*nsx(ns, "ethtool", "-K", dev, "rx", "off", "tx", "off", "tso", "off", "gso",
                  "off", "gro", "off"), check=False, stdout=subprocess.DEVNULL,
@@ -195,6 +198,9 @@ class Chive:
         wait_for(lambda: self.counter("/dp/chan/link_installs") >= 1, 60,
                  "Chive's link credentials")
         self.dp_pid = dataplane_pid(self.dp.pid)
+        # Idle, before any traffic touches buffers: what chive_slot_bytes() compares.
+        time.sleep(1)
+        self.rss_idle = rss_kib(self.dp_pid)
         self.hop = "%s:%d,%s" % (CHIVE_IP, ORPORT, self.data)
 
     def ctl(self, *args):
@@ -233,15 +239,13 @@ def dataplane_pid(wrapper_pid):
 
 
 def chive_slot_bytes(chive):
-    """Dataplane RSS per circuit slot: a second start with SLOTS_SMALL slots."""
-    big = rss_kib(chive.dp_pid)
-    # The port is taken by the running dataplane: the second one gets a TAP
-    # vdev of its own in NS2, which is enough to start (no traffic).
-    args = dp_args(SHM2, SLOTS_SMALL)
-    args = [a.replace("net_af_packet0,iface=vchive,framecnt=8192,blocksz=4096,framesz=2048,"
-                      "qpairs=1", "net_tap0,iface=chivetap") for a in args]
-    args = ["net_tap0" if a == "net_af_packet0" else
-            "--log-level=notice" if a == "--log-level=warning" else a for a in args]
+    """Dataplane RSS per circuit slot: the running dataplane's RSS when it was
+    idle, against a second start, also idle, that differs only in having
+    SLOTS_SMALL slots (its own port: an af_packet port on a veth named alike
+    in NS2)."""
+    big = chive.rss_idle
+    args = ["--log-level=notice" if a == "--log-level=warning" else a
+            for a in dp_args(SHM2, SLOTS_SMALL)]
     p = spawn(nsx(NS2, os.path.join(BIN, "chive-dataplane"), *args),
               stdout=open(os.path.join(OUT, "relay-dp-small.log"), "w"),
               stderr=subprocess.STDOUT)
