@@ -17,7 +17,9 @@
  *    (IPC_CONF_BANDWIDTH) goes to every lcore, each of which takes its
  *    share;
  *  - CircuitQueue/CircuitQueueMax are the dataplane's alone: IPC_MSG_CONF_SET
- *    (IPC_CONF_CIRC_QUEUE) with both goes to every lcore.
+ *    (IPC_CONF_CIRC_QUEUE) with both goes to every lcore. The pair sent is
+ *    the control plane's (its config file, else the defaults), so after a
+ *    `config set` it replaces what the dataplane's own command line chose.
  * For those two, the caller sends the setting now (cp_runconf_send(),
  * `config set` waits for the answers); cp_runconf_tick() sends it again to
  * every dataplane that attaches later (a restarted one starts from its own
