@@ -1893,9 +1893,12 @@ xl_on_msg(struct dp_lcore *lc, struct circ *c, const struct xl_msg *m)
 	case XL_CREDIT:
 		{
 			uint32_t cr = (uint32_t)c->xl_credit + m->reason;
+			uint32_t cap = cc->conf.queue_hiwat < UINT16_MAX ? cc->conf.queue_hiwat
+									 : UINT16_MAX;
 
-			c->xl_credit = (uint16_t)(cr > cc->conf.queue_hiwat ? cc->conf.queue_hiwat
-									    : cr);
+			/* At most CircuitQueue, and what the 16-bit field holds (a
+			 * CircuitQueue above 65535 must not wrap it). */
+			c->xl_credit = (uint16_t)(cr > cap ? cap : cr);
 		}
 		if (c->xl_credit > 0)
 			xl_pause_local(lc, c, false);
