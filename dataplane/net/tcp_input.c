@@ -674,7 +674,7 @@ enter_recovery(struct dp_lcore *lc, struct dp_tcb *t)
 	tcp_retransmit(lc, t, t->snd_una);
 	t->high_rxt = t->snd_una + (t->sq_len < mss ? t->sq_len : mss) - 1; /* inclusive */
 	if (t->flags & TCB_F_SACK_OK)
-		dp_tcp_rxt_add(&t->rxt, t->snd_una, t->high_rxt + 1, t->snd_max);
+		dp_tcp_rxt_add(&t->rxt, t->snd_una, t->high_rxt + 1, t->snd_max, lc->now_us);
 	tcp_timer_rearm_rto(lc, t); /* and the probe for the retransmission */
 }
 
@@ -697,6 +697,50 @@ early_retransmit_due(const struct dp_tcb *t, uint32_t mss)
 	if (unsent != 0 && room >= (unsent < mss ? unsent : mss))
 		return false;
 	return t->dupacks >= oseg - 1;
+}
+
+/*
+ * RFC 8985 §6.2 for the segment at SND.UNA, outside recovery. New data leaves
+ * in sequence order, so the highest SACKed byte is the most recently sent
+ * one delivered: its transmit time is RACK.xmit_ts (a tail-loss probe that
+ * resent it keeps the first, earlier time: the safe side). The segment at
+ * SND.UNA, sent no later, is lost once now >= its xmit_ts + RACK.rtt +
+ * RACK.reo_wnd (step 5; SRTT stands for RACK.rtt, reo_wnd = min(min_RTT / 4,
+ * SRTT), step 4); until then the reordering timer waits for it (§6.3). This
+ * is what turns a SACK behind a loss into fast recovery when fewer than
+ * DupThresh segments follow it, notably the SACK of a tail-loss probe
+ * (§7.4). RFC 6582 §3.2 step 2 still applies: not for data sent before the
+ * last recovery or timeout.
+ */
+void
+tcp_rack_detect(struct dp_lcore *lc, struct dp_tcb *t)
+{
+	uint32_t reo_wnd = t->min_rtt_us / 4 < t->srtt_us ? t->min_rtt_us / 4 : t->srtt_us;
+	uint64_t una_us, rack_us, due;
+
+	if ((t->flags & (TCB_F_SACK_OK | TCB_F_RECOVERY)) != TCB_F_SACK_OK || t->sb.n == 0 ||
+	    t->min_rtt_us == 0 || t->snd_una == t->snd_max || !seq_gt(t->snd_una, t->recover) ||
+	    (t->state != DP_TCP_STATE_ESTABLISHED && t->state != DP_TCP_STATE_CLOSE_WAIT &&
+	     t->state != DP_TCP_STATE_FIN_WAIT_1 && t->state != DP_TCP_STATE_LAST_ACK &&
+	     t->state != DP_TCP_STATE_CLOSING))
+		goto off;
+	if (!dp_tcp_xmit_time(&t->xr, t->snd_una, &una_us) ||
+	    !dp_tcp_xmit_time(&t->xr, t->sb.high_sacked - 1, &rack_us) || rack_us < una_us)
+		goto off;
+	due = una_us + t->srtt_us + reo_wnd;
+	if ((rack_us > una_us && rack_us - una_us >= reo_wnd) || lc->now_us >= due) {
+		tcp_timer_set(lc, t, DP_TCP_T_REO, 0);
+		DP_CTR_INC(lc, tcp_rack_recovery);
+		enter_recovery(lc, t);
+		tcp_work_add(lc, t);
+		return;
+	}
+	if (t->tmr[DP_TCP_T_REO] != due)
+		tcp_timer_set(lc, t, DP_TCP_T_REO, due);
+	return;
+off:
+	if (t->tmr[DP_TCP_T_REO] != 0)
+		tcp_timer_set(lc, t, DP_TCP_T_REO, 0);
 }
 
 /* A segment's ACK field. Returns false if the segment must be dropped. */
@@ -737,6 +781,7 @@ ack_input(struct dp_lcore *lc, struct dp_tcb *t, struct seg *s)
 		if (seq_lt(t->snd_nxt, t->snd_una))
 			t->snd_nxt = t->snd_una;
 		dp_tcp_sack_sb_ack(&t->sb, t->snd_una);
+		dp_tcp_xmit_ack(&t->xr, t->snd_una);
 		if ((t->flags & TCB_F_TLP_OUT) && seq_geq(s->ack, t->tlp_high))
 			t->flags &= ~TCB_F_TLP_OUT; /* the probe was answered (RFC 8985 §7.4) */
 		if (seq_lt(t->high_rxt, t->snd_una - 1))
@@ -823,10 +868,21 @@ ack_input(struct dp_lcore *lc, struct dp_tcb *t, struct seg *s)
 	} else if (new_sacked != 0 && (t->flags & TCB_F_RECOVERY)) {
 		tcp_work_add(lc, t);
 	}
-	/* A retransmission overtaken by later data is lost too (see tcp_sack.h). */
+	/* RFC 8985 §6.2 on every ACK: the segment at SND.UNA lost by time order. */
+	if ((t->flags & (TCB_F_SACK_OK | TCB_F_RECOVERY)) == TCB_F_SACK_OK)
+		tcp_rack_detect(lc, t);
+	/* A retransmission overtaken by later data, or by a later retransmission, is lost
+	 * too (see tcp_sack.h). RFC 8985 §6.2 step 4: RACK.reo_wnd = min(min_RTT / 4, SRTT). */
 	if ((t->flags & (TCB_F_RECOVERY | TCB_F_SACK_OK)) == (TCB_F_RECOVERY | TCB_F_SACK_OK) &&
-	    t->rxt.n != 0 && dp_tcp_rxt_update(&t->rxt, &t->sb, t->snd_una, mss) != 0)
-		tcp_work_add(lc, t);
+	    t->rxt.n != 0) {
+		uint32_t reo_wnd = t->min_rtt_us / 4 < t->srtt_us ? t->min_rtt_us / 4 : t->srtt_us;
+		uint32_t by_time = t->rxt.lost_by_time;
+
+		if (dp_tcp_rxt_update(&t->rxt, &t->sb, t->snd_una, mss, lc->now_us, t->min_rtt_us,
+				      reo_wnd) != 0)
+			tcp_work_add(lc, t);
+		DP_CTR_ADD(lc, tcp_rxt_lost_time, t->rxt.lost_by_time - by_time);
+	}
 	return true;
 }
 

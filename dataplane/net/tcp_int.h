@@ -48,6 +48,7 @@ enum dp_tcp_timer {
 	DP_TCP_T_KEEPALIVE, /**< Keepalive idle / probe interval. */
 	DP_TCP_T_2MSL,      /**< TIME_WAIT end; also FIN_WAIT_2 orphan timeout. */
 	DP_TCP_T_TLP,       /**< Tail-loss probe (RFC 8985 §7), ahead of the RTO. */
+	DP_TCP_T_REO,       /**< RACK reordering timer (RFC 8985 §6.3), outside recovery. */
 	DP_TCP_T__COUNT
 };
 
@@ -70,6 +71,7 @@ enum dp_tcp_timer {
 #define TCB_F_ACCEPTED 0x8000u     /**< The app has accepted (passive) or been told connected. */
 #define TCB_F_SWS_OVERRIDE 0x10000u /**< Next output may send a small segment (RFC 9293 §3.8.6.2.1 (4)). */
 #define TCB_F_TLP_OUT 0x20000u     /**< A tail-loss probe is unanswered (until ACK >= tlp_high). */
+#define TCB_F_RXT_PROBE 0x40000u   /**< Recovery probe: the next output may exceed cwnd by one segment. */
 
 /** tcb->events: application events waiting for delivery. */
 #define TCB_EV_ACCEPTED 0x01u
@@ -148,6 +150,7 @@ struct dp_tcb {
 
 	/* RTT and RTO (RFC 6298). */
 	uint32_t srtt_us, rttvar_us, rto_us;
+	uint32_t min_rtt_us;      /**< Least RTT sample (RFC 8985 RACK.min_RTT); 0 = none yet. */
 	uint32_t rtt_seq;         /**< Timed sequence (no timestamps): Karn's algorithm. */
 	uint64_t rtt_start_us;    /**< 0 = no segment being timed. */
 
@@ -160,6 +163,7 @@ struct dp_tcb {
 	uint32_t cwnd_rec;        /**< NewReno (no SACK) inflated window during recovery. */
 	uint32_t tlp_high;        /**< SND.MAX when the unanswered tail-loss probe left (TCB_F_TLP_OUT). */
 	struct dp_tcp_rxt_log rxt; /**< Retransmissions of this SACK recovery (tcp_sack.h). */
+	struct dp_tcp_xmit_ring xr; /**< When new data left (RFC 8985 time order, tcp_sack.h). */
 
 	/* Timers. */
 	uint64_t tmr[DP_TCP_T__COUNT]; /**< Deadlines, µs; 0 = off. */
@@ -292,5 +296,11 @@ void tcp_rtt_sample(struct dp_lcore *lc, struct dp_tcb *t, uint32_t rtt_us);
 
 /** Deliver queued application events and output for tcbs on the work list. */
 uint32_t tcp_work_run(struct dp_lcore *lc);
+/**
+ * RFC 8985 §6.2-6.3 outside recovery: enter SACK recovery if the segment at
+ * SND.UNA is lost by time order, else arm the reordering timer when it may
+ * become so. Called after each ACK and when that timer fires.
+ */
+void tcp_rack_detect(struct dp_lcore *lc, struct dp_tcb *t);
 
 #endif /* DATAPLANE_NET_TCP_INT_H */

@@ -384,8 +384,10 @@ send_range(struct dp_lcore *lc, struct dp_tcb *t, uint32_t seq, uint32_t len, bo
 		t->rtt_start_us = lc->now_us;
 		t->rtt_seq = seq;
 	}
-	if (seq_gt(end, t->snd_max))
+	if (seq_gt(end, t->snd_max)) {
 		t->snd_max = end;
+		dp_tcp_xmit_add(&t->xr, end, lc->now_us); /* RFC 8985 §6.1 Segment.xmit_ts */
+	}
 	if (t->tmr[DP_TCP_T_RTO] == 0)
 		tcp_timer_rearm_rto(lc, t); /* and the tail-loss probe */
 	return true;
@@ -435,7 +437,9 @@ output_sack_recovery(struct dp_lcore *lc, struct dp_tcb *t)
 
 		/* SetPipe() counts every retransmission as in flight; one found lost is not. */
 		pipe -= gone < pipe ? gone : pipe;
-		if (pipe + mss > t->cc.cwnd)
+		/* A recovery probe (tcp_timer.c) goes out whatever cwnd says, as a tail-loss
+		 * probe does (RFC 8985 §7.3): one segment per PTO. */
+		if (pipe + mss > t->cc.cwnd && !(sent == 0 && (t->flags & TCB_F_RXT_PROBE)))
 			break;
 		/* First a retransmission found lost (tcp_sack.h), the oldest hole of all. */
 		r = dp_tcp_rxt_next_lost(&t->rxt, t->snd_una, &seq, &len);
@@ -463,16 +467,18 @@ output_sack_recovery(struct dp_lcore *lc, struct dp_tcb *t)
 		if (r != NULL) {
 			r->lost = 0;
 			r->mark = t->snd_max;
+			r->xmit_us = lc->now_us;
 			DP_CTR_INC(lc, tcp_rxt_lost);
 		} else if (rexmit) {
 			t->high_rxt = seq + len - 1; /* inclusive: the last byte resent */
-			dp_tcp_rxt_add(&t->rxt, seq, seq + len, t->snd_max);
+			dp_tcp_rxt_add(&t->rxt, seq, seq + len, t->snd_max, lc->now_us);
 		} else {
 			t->snd_nxt += len;
 			if ((t->flags & TCB_F_FIN_SENT) && t->snd_nxt == t->fin_seq)
 				t->snd_nxt++;
 		}
 	}
+	t->flags &= ~TCB_F_RXT_PROBE;
 	if (resent)
 		tcp_timer_arm_probe(lc, t); /* one PTO for these retransmissions (tcp_timer.c) */
 	return sent;

@@ -350,6 +350,7 @@ void
 dp_tcp_rxt_reset(struct dp_tcp_rxt_log *log)
 {
 	log->n = 0;
+	log->rack_xmit_us = 0;
 }
 
 static void
@@ -360,39 +361,67 @@ rxt_remove(struct dp_tcp_rxt_log *log, uint32_t i)
 }
 
 void
-dp_tcp_rxt_add(struct dp_tcp_rxt_log *log, uint32_t start, uint32_t end, uint32_t mark)
+dp_tcp_rxt_add(struct dp_tcp_rxt_log *log, uint32_t start, uint32_t end, uint32_t mark,
+	       uint64_t xmit_us)
 {
 	if (log->n == DP_TCP_RXT_LOG_MAX)
 		rxt_remove(log, 0);
-	log->e[log->n++] = (struct dp_tcp_rxt){.start = start, .end = end, .mark = mark, .lost = 0};
+	log->e[log->n++] = (struct dp_tcp_rxt){
+		.start = start, .end = end, .mark = mark, .lost = 0, .xmit_us = xmit_us};
+}
+
+/* RFC 8985 §6.2 step 2: entry @p r was delivered; advance RACK.xmit_ts unless the
+ * ACK came back too soon to be for the retransmission (it is for the original). */
+static void
+rxt_delivered(struct dp_tcp_rxt_log *log, const struct dp_tcp_rxt *r, uint64_t now_us,
+	      uint32_t min_rtt_us)
+{
+	if (now_us - r->xmit_us < min_rtt_us)
+		return;
+	if (r->xmit_us > log->rack_xmit_us)
+		log->rack_xmit_us = r->xmit_us;
 }
 
 uint32_t
 dp_tcp_rxt_update(struct dp_tcp_rxt_log *log, const struct dp_tcp_sack_sb *sb, uint32_t snd_una,
-		  uint32_t mss)
+		  uint32_t mss, uint64_t now_us, uint32_t min_rtt_us, uint32_t reo_wnd_us)
 {
 	uint64_t thresh = (uint64_t)DP_TCP_SACK_DUPTHRESH * mss;
 	uint32_t newly = 0;
 
+	/* Deliveries first (RFC 8985 §6.2 steps 1-2): they set RACK.xmit_ts. */
 	for (uint32_t i = 0; i < log->n;) {
 		struct dp_tcp_rxt *r = &log->e[i];
 
 		if (seq_leq(r->end, snd_una)) {
+			rxt_delivered(log, r, now_us, min_rtt_us);
 			rxt_remove(log, i);
 			continue;
 		}
 		if (seq_lt(r->start, snd_una))
 			r->start = snd_una;
 		if (dp_tcp_sack_sb_is_sacked(sb, r->start, r->end - r->start)) {
+			rxt_delivered(log, r, now_us, min_rtt_us);
 			rxt_remove(log, i);
 			continue;
 		}
-		if (!r->lost && dp_tcp_sack_sb_sacked_above(sb, r->mark) >= thresh) {
-			r->lost = 1;
-			log->lost_total++;
-			newly++;
-		}
 		i++;
+	}
+	/* Then loss marking (step 5): by sequence (sent after, SACKed above the mark), or by
+	 * time (sent at least reo_wnd before a retransmission already delivered). */
+	for (uint32_t i = 0; i < log->n; i++) {
+		struct dp_tcp_rxt *r = &log->e[i];
+
+		if (r->lost)
+			continue;
+		if (log->rack_xmit_us > r->xmit_us && log->rack_xmit_us - r->xmit_us >= reo_wnd_us) {
+			log->lost_by_time++;
+		} else if (dp_tcp_sack_sb_sacked_above(sb, r->mark) < thresh) {
+			continue;
+		}
+		r->lost = 1;
+		log->lost_total++;
+		newly++;
 	}
 	return newly;
 }
@@ -421,4 +450,54 @@ dp_tcp_rxt_lost_bytes(const struct dp_tcp_rxt_log *log)
 		if (log->e[i].lost)
 			n += log->e[i].end - log->e[i].start;
 	return n;
+}
+
+/* ---- Transmit times of new data ---- */
+
+void
+dp_tcp_xmit_reset(struct dp_tcp_xmit_ring *r)
+{
+	r->head = 0;
+	r->n = 0;
+}
+
+void
+dp_tcp_xmit_add(struct dp_tcp_xmit_ring *r, uint32_t end, uint64_t us)
+{
+	uint32_t last = (r->head + r->n + DP_TCP_XMIT_RING_MAX - 1) % DP_TCP_XMIT_RING_MAX;
+
+	if (r->n != 0 && !seq_gt(end, r->e[last].end))
+		return;
+	/* The same instant, or no room: the newest burst grows (see tcp_sack.h). */
+	if (r->n != 0 && (r->e[last].us == us || r->n == DP_TCP_XMIT_RING_MAX)) {
+		r->e[last].end = end;
+		return;
+	}
+	last = (r->head + r->n) % DP_TCP_XMIT_RING_MAX;
+	r->e[last].end = end;
+	r->e[last].us = us;
+	r->n++;
+}
+
+void
+dp_tcp_xmit_ack(struct dp_tcp_xmit_ring *r, uint32_t snd_una)
+{
+	while (r->n != 0 && seq_leq(r->e[r->head].end, snd_una)) {
+		r->head = (r->head + 1) % DP_TCP_XMIT_RING_MAX;
+		r->n--;
+	}
+}
+
+bool
+dp_tcp_xmit_time(const struct dp_tcp_xmit_ring *r, uint32_t seq, uint64_t *us)
+{
+	for (uint32_t i = 0; i < r->n; i++) {
+		uint32_t k = (r->head + i) % DP_TCP_XMIT_RING_MAX;
+
+		if (seq_lt(seq, r->e[k].end)) {
+			*us = r->e[k].us;
+			return true;
+		}
+	}
+	return false;
 }

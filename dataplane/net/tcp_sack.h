@@ -121,6 +121,16 @@ uint32_t dp_tcp_sack_sb_sacked_above(const struct dp_tcp_sack_sb *sb, uint32_t s
  * deemed lost and is due again. DupThresh segments of allowance keep
  * ordinary reordering from triggering it, as IsLost() does for the first
  * transmission.
+ *
+ * Time order too (RFC 8985 §6.2, RACK's "sent after" test restricted to
+ * these retransmissions): each entry also remembers when it (last) left. A
+ * retransmission that is delivered (acknowledged or SACKed) proves every
+ * entry sent at least RACK.reo_wnd before it, and still undelivered, lost,
+ * whatever was or was not sent above SND.MAX in between: this is what catches
+ * a lost retransmission when cwnd is full of other retransmissions and no
+ * new data follows them. A delivery that comes back sooner than min_RTT
+ * after the retransmission left acknowledges the original instead and proves
+ * nothing (§6.2 step 2).
  */
 
 /** Retransmissions remembered per connection; older ones fall back to the RTO. */
@@ -131,12 +141,15 @@ struct dp_tcp_rxt {
 	uint32_t start, end; /**< Range resent, [start, end). */
 	uint32_t mark;       /**< SND.MAX when it was (last) sent. */
 	uint32_t lost;       /**< Deemed lost, due for another retransmission. */
+	uint64_t xmit_us;    /**< When it was (last) sent (RFC 8985 Segment.xmit_ts). */
 };
 
 /** The log: entries[0..n) oldest first. */
 struct dp_tcp_rxt_log {
 	uint32_t n;
 	uint32_t lost_total; /**< Retransmissions deemed lost (statistics). */
+	uint32_t lost_by_time; /**< Of those, found by time order (statistics). */
+	uint64_t rack_xmit_us; /**< Latest send time of a delivered entry (RACK.xmit_ts); 0 = none. */
 	struct dp_tcp_rxt e[DP_TCP_RXT_LOG_MAX];
 };
 
@@ -144,21 +157,27 @@ struct dp_tcp_rxt_log {
 void dp_tcp_rxt_reset(struct dp_tcp_rxt_log *log);
 
 /**
- * Remember that [start, end) was retransmitted while SND.MAX was @p mark.
- * When the log is full the oldest entry is forgotten (its loss, if any, is
- * left to the RTO).
+ * Remember that [start, end) was retransmitted at @p xmit_us while SND.MAX
+ * was @p mark. When the log is full the oldest entry is forgotten (its loss,
+ * if any, is left to the RTO).
  */
-void dp_tcp_rxt_add(struct dp_tcp_rxt_log *log, uint32_t start, uint32_t end, uint32_t mark);
+void dp_tcp_rxt_add(struct dp_tcp_rxt_log *log, uint32_t start, uint32_t end, uint32_t mark,
+		    uint64_t xmit_us);
 
 /**
- * After an ACK: drop entries acknowledged or SACKed, and mark lost those
- * with at least DupThresh * @p mss bytes SACKed above their mark.
+ * After an ACK arriving at @p now_us: drop entries acknowledged or SACKed
+ * (the latest send time among them, unless sooner than @p min_rtt_us ago,
+ * becomes RACK.xmit_ts), and mark lost those with at least DupThresh * @p mss
+ * bytes SACKed above their mark, or sent at least @p reo_wnd_us before
+ * RACK.xmit_ts (RFC 8985 §6.2 step 5; with the ACK's RTT as RACK.rtt,
+ * "now >= xmit_ts + RACK.rtt + reo_wnd" is exactly that).
  *
  * @return
  *   Entries newly marked lost by this call.
  */
 uint32_t dp_tcp_rxt_update(struct dp_tcp_rxt_log *log, const struct dp_tcp_sack_sb *sb,
-			   uint32_t snd_una, uint32_t mss);
+			   uint32_t snd_una, uint32_t mss, uint64_t now_us, uint32_t min_rtt_us,
+			   uint32_t reo_wnd_us);
 
 /** Bytes of the retransmissions deemed lost and not yet sent again (no longer in the pipe). */
 uint32_t dp_tcp_rxt_lost_bytes(const struct dp_tcp_rxt_log *log);
@@ -169,5 +188,36 @@ uint32_t dp_tcp_rxt_lost_bytes(const struct dp_tcp_rxt_log *log);
  */
 struct dp_tcp_rxt *dp_tcp_rxt_next_lost(struct dp_tcp_rxt_log *log, uint32_t snd_una,
 					uint32_t *seq, uint32_t *len);
+
+/* ---- Transmit times of new data (RFC 8985 §6.1 Segment.xmit_ts) ----
+ *
+ * New data leaves in sequence order, so its transmit times can be kept per
+ * burst rather than per segment: a ring of (end, time), the bytes below
+ * `end` and at or above the previous entry's end having left at `time`.
+ * When the ring is full the newest entry absorbs the next burst, which
+ * dates those bytes earlier than they left: a segment then looks sent
+ * sooner, so less is deemed lost by time order (the safe side).
+ */
+
+/** Bursts of new data remembered per connection. */
+#define DP_TCP_XMIT_RING_MAX 32
+
+/** Ring of transmit times; e[(head + i) % MAX] for i < n, oldest first. */
+struct dp_tcp_xmit_ring {
+	uint32_t head, n;
+	struct {
+		uint32_t end;    /**< Sequence number after the burst's last byte. */
+		uint64_t us;     /**< When the burst left. */
+	} e[DP_TCP_XMIT_RING_MAX];
+};
+
+/** Forget everything. */
+void dp_tcp_xmit_reset(struct dp_tcp_xmit_ring *r);
+/** New data up to (not including) @p end left at @p us. */
+void dp_tcp_xmit_add(struct dp_tcp_xmit_ring *r, uint32_t end, uint64_t us);
+/** SND.UNA advanced to @p snd_una: forget bursts wholly below it. */
+void dp_tcp_xmit_ack(struct dp_tcp_xmit_ring *r, uint32_t snd_una);
+/** When the byte @p seq (not below SND.UNA) first left; false when unknown. */
+bool dp_tcp_xmit_time(const struct dp_tcp_xmit_ring *r, uint32_t seq, uint64_t *us);
 
 #endif /* DATAPLANE_NET_TCP_SACK_H */

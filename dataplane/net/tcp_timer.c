@@ -95,7 +95,12 @@ tcp_timer_stop_all(struct dp_lcore *lc, struct dp_tcb *t)
  *    retransmission: a PTO without progress means the oldest one is lost
  *    (what RACK's reordering timer concludes, RFC 8985 §6.3, when nothing
  *    sent later is left in flight to reveal it). Without it a small window
- *    that loses its retransmission sits idle until the RTO.
+ *    that loses its retransmission sits idle until the RTO. With no
+ *    retransmission outstanding (a partial ACK took them) but data SACKed
+ *    above SND.UNA, the segment at SND.UNA is the one deemed lost. The
+ *    segment the probe releases goes out even when cwnd is full (one per
+ *    PTO, as a tail-loss probe ignores cwnd, RFC 8985 §7.3): otherwise a
+ *    pipe that still counts the lost segments keeps it back until the RTO.
  */
 static uint64_t
 tlp_deadline(struct dp_lcore *lc, const struct dp_tcb *t, uint64_t rto_at)
@@ -105,7 +110,8 @@ tlp_deadline(struct dp_lcore *lc, const struct dp_tcb *t, uint64_t rto_at)
 	if (lc->tcp.conf->tlp_min_us == 0 || t->srtt_us == 0 || !(t->flags & TCB_F_SACK_OK) ||
 	    (t->state != DP_TCP_STATE_ESTABLISHED && t->state != DP_TCP_STATE_CLOSE_WAIT))
 		return 0;
-	if ((t->flags & TCB_F_RECOVERY) ? t->rxt.n == 0 : (t->flags & TCB_F_TLP_OUT) != 0)
+	if ((t->flags & TCB_F_RECOVERY) ? t->rxt.n == 0 && t->sb.n == 0
+					: (t->flags & TCB_F_TLP_OUT) != 0)
 		return 0;
 	if (pto < lc->tcp.conf->tlp_min_us)
 		pto = lc->tcp.conf->tlp_min_us;
@@ -137,6 +143,8 @@ tcp_rtt_sample(struct dp_lcore *lc, struct dp_tcb *t, uint32_t r)
 {
 	if (r == 0)
 		r = 1;
+	if (t->min_rtt_us == 0 || r < t->min_rtt_us)
+		t->min_rtt_us = r;
 	if (t->srtt_us == 0) {
 		/* RFC 6298 §2.2 */
 		t->srtt_us = r;
@@ -284,10 +292,34 @@ on_timer(struct dp_lcore *lc, struct dp_tcb *t, enum dp_tcp_timer k)
 			if (!t->rxt.e[i].lost) {
 				t->rxt.e[i].lost = 1;
 				t->rxt.lost_total++;
-				tcp_output(lc, t);
 				break;
 			}
 		}
+		if (t->rxt.n == 0 && t->sb.n != 0) {
+			/* None outstanding (a partial ACK took them), yet data above SND.UNA was
+			 * SACKed a PTO ago: the segment at SND.UNA, sent before it, is lost
+			 * (RFC 8985 §6.3, the reordering timer's conclusion). */
+			uint32_t mss = tcp_eff_mss(t);
+			uint32_t len = t->sq_len < mss ? t->sq_len : mss;
+
+			if (len != 0) {
+				dp_tcp_rxt_add(&t->rxt, t->snd_una, t->snd_una + len, t->snd_max,
+					       lc->now_us);
+				t->rxt.e[t->rxt.n - 1].lost = 1;
+				t->rxt.lost_total++;
+				if (seq_lt(t->high_rxt, t->snd_una + len - 1))
+					t->high_rxt = t->snd_una + len - 1;
+			}
+		}
+		t->flags |= TCB_F_RXT_PROBE;
+		tcp_output(lc, t);
+		t->flags &= ~TCB_F_RXT_PROBE;
+		tcp_timer_arm_probe(lc, t);
+		break;
+	case DP_TCP_T_REO:
+		tcp_rack_detect(lc, t);
+		if (t->flags & TCB_F_RECOVERY)
+			tcp_output(lc, t);
 		break;
 	case DP_TCP_T_2MSL:
 		if (t->state == DP_TCP_STATE_TIME_WAIT)

@@ -817,6 +817,180 @@ test_tcp_loss_lost_retransmission_is_sent_again_when_later_data_is_sacked(void)
 	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 0);
 }
 
+/*
+ * Segments 1 and 3 of a burst of ten are lost, nothing else is queued, and
+ * min_RTT = SRTT = 4.8 ms (RFC 8985 §6.2: reo_wnd = min_RTT / 4 = 1.2 ms).
+ * SACKs for 2 and 4..5 start recovery, which resends segment 1 at t0;
+ * @p gap_us later a SACK for 4..6 makes segment 3 lost (RFC 6675 IsLost())
+ * and it is resent. Nothing is ever sent above SND.MAX, so only time order
+ * can show that the first retransmission was lost. Returns the peer's seq.
+ */
+static uint32_t
+two_retransmissions(uint64_t gap_us, uint32_t *iss)
+{
+	uint32_t pseq = sack_burst_of_ten(iss);
+	struct dp_tcb *t = tcp_tcb_get(tp.lc, tp.app.h);
+	const uint32_t b1[1][2] = { { seg_at(*iss, 2), seg_at(*iss, 3) } };
+	const uint32_t b2[2][2] = { { seg_at(*iss, 4), seg_at(*iss, 5) },
+				    { seg_at(*iss, 2), seg_at(*iss, 3) } };
+	const uint32_t b3[2][2] = { { seg_at(*iss, 4), seg_at(*iss, 6) },
+				    { seg_at(*iss, 2), seg_at(*iss, 3) } };
+	const uint32_t b4[2][2] = { { seg_at(*iss, 4), seg_at(*iss, 7) },
+				    { seg_at(*iss, 2), seg_at(*iss, 3) } };
+
+	t->min_rtt_us = 4800;
+	t->srtt_us = 4800;
+	peer_sack(pseq, seg_at(*iss, 1), 1, b1);
+	CU_ASSERT_EQUAL(tp_collect(), 0);
+	peer_sack(pseq, seg_at(*iss, 1), 2, b2);
+	CU_ASSERT_EQUAL(tp_collect(), 0);
+	/* Third duplicate ACK: recovery, segment 1 resent; cwnd 7 = pipe (1 resent, 3, 6..10). */
+	peer_sack(pseq, seg_at(*iss, 1), 2, b3);
+	CU_ASSERT_EQUAL_FATAL(tp_collect(), 1);
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(*iss, 1));
+	CU_ASSERT_EQUAL(tp_advance(gap_us), 0);
+	/* Three segments SACKed above segment 3: lost, resent (RFC 6675 NextSeg() rule 1). */
+	peer_sack(pseq, seg_at(*iss, 1), 2, b4);
+	CU_ASSERT_EQUAL_FATAL(tp_collect(), 1);
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(*iss, 3));
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rxt_lost), 0);
+	return pseq;
+}
+
+static void
+test_tcp_loss_lost_retransmission_is_sent_again_when_a_later_retransmission_is_sacked(void)
+{
+	uint32_t iss, pseq = two_retransmissions(2000, &iss);
+	const uint32_t b[1][2] = { { seg_at(iss, 2), seg_at(iss, 8) } };
+
+	/* 5 ms later (not sooner than min_RTT: it is the retransmission's own ACK, §6.2
+	 * step 2) segment 3 is SACKed. Segment 1's retransmission left 2 ms >= reo_wnd
+	 * before it and is still missing: lost (§6.2 step 5), resent at once rather than
+	 * at the PTO (t0 + 12 ms) or the RTO. */
+	CU_ASSERT_EQUAL(tp_advance(5000), 0);
+	peer_sack(pseq, seg_at(iss, 1), 1, b);
+	CU_ASSERT_EQUAL_FATAL(tp_collect(), 1);
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 1));
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rxt_lost_time), 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rxt_lost), 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_tlp_probes), 0);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 0);
+	/* It arrives: the full ACK ends recovery. */
+	peer_ack(pseq, seg_at(iss, 11), 65535);
+	tp_collect();
+	CU_ASSERT_EQUAL(info_of(tp.app.h).in_recovery, 0);
+}
+
+static void
+test_tcp_loss_retransmissions_within_the_reordering_window_are_not_deemed_lost(void)
+{
+	uint32_t iss, pseq = two_retransmissions(1000, &iss);
+	const uint32_t b[1][2] = { { seg_at(iss, 2), seg_at(iss, 8) } };
+
+	/* The two retransmissions left 1 ms apart, less than reo_wnd (1.2 ms): segment 1's
+	 * may merely be reordered behind segment 3's. Not lost, nothing sent. */
+	CU_ASSERT_EQUAL(tp_advance(5000), 0);
+	peer_sack(pseq, seg_at(iss, 1), 1, b);
+	CU_ASSERT_EQUAL(tp_collect(), 0);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rxt_lost_time), 0);
+	/* It does arrive: recovery ends with no spurious retransmission. */
+	peer_ack(pseq, seg_at(iss, 11), 65535);
+	tp_collect();
+	CU_ASSERT_EQUAL(info_of(tp.app.h).in_recovery, 0);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_retrans_segs), 2);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rxt_lost), 0);
+}
+
+static void
+test_tcp_loss_ack_sooner_than_min_rtt_after_a_retransmission_proves_nothing(void)
+{
+	uint32_t iss, pseq = two_retransmissions(2000, &iss);
+	const uint32_t b[1][2] = { { seg_at(iss, 2), seg_at(iss, 8) } };
+
+	/* Segment 3 is SACKed 1 ms after its retransmission, sooner than min_RTT (4.8 ms):
+	 * the original was delayed, not lost (RFC 8985 §6.2 step 2), so RACK.xmit_ts does
+	 * not move and segment 1's retransmission is not deemed lost by it. */
+	CU_ASSERT_EQUAL(tp_advance(1000), 0);
+	peer_sack(pseq, seg_at(iss, 1), 1, b);
+	CU_ASSERT_EQUAL(tp_collect(), 0);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rxt_lost_time), 0);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rxt_lost), 0);
+}
+
+/* Two segments in flight (iw 2) of ten queued; min_RTT = SRTT = 4 ms, so
+ * RACK.reo_wnd = 1 ms (RFC 8985 §6.2 step 4). */
+static uint32_t
+rack_conn(uint32_t *iss)
+{
+	uint32_t pseq = sack_conn_iw(2, 10, iss);
+	struct dp_tcb *t = tcp_tcb_get(tp.lc, tp.app.h);
+
+	t->min_rtt_us = 4000;
+	t->srtt_us = 4000;
+	return pseq;
+}
+
+static void
+test_tcp_loss_rack_starts_recovery_when_later_sent_data_is_sacked(void)
+{
+	uint32_t iss, pseq = rack_conn(&iss);
+
+	/* Segment 1 is lost. 2 ms later segment 2 is SACKed: sent with 1, so not yet
+	 * evidence (§6.2 step 5); limited transmit sends segment 3 (RFC 3042). */
+	CU_ASSERT_EQUAL(tp_advance(2000), 0);
+	peer_sack_segs(pseq, iss, 1, 2, 2);
+	CU_ASSERT_EQUAL_FATAL(tp_collect(), 1);
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 3));
+	CU_ASSERT_EQUAL(info_of(tp.app.h).in_recovery, 0);
+	/* Segment 3, sent 2 ms >= reo_wnd after segment 1, is SACKed: segment 1 is lost
+	 * with only two duplicate ACKs, and recovery resends it. */
+	peer_sack_segs(pseq, iss, 1, 2, 3);
+	CU_ASSERT(tp_collect() >= 1);
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 1));
+	CU_ASSERT_EQUAL(info_of(tp.app.h).in_recovery, 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rack_recovery), 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_dupacks), 2);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_tlp_probes), 0);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 0);
+}
+
+static void
+test_tcp_loss_rack_reordering_timer_resends_the_first_segment(void)
+{
+	uint32_t iss, pseq = rack_conn(&iss);
+
+	/* Segment 2 is SACKed at once; segment 3 (limited transmit) and everything after
+	 * it are lost. §6.3: the reordering timer runs to segment 1's xmit_ts + RACK.rtt
+	 * + reo_wnd = 4 + 1 ms; then it is lost, before the 10 ms tail-loss probe. */
+	peer_sack_segs(pseq, iss, 1, 2, 2);
+	CU_ASSERT_EQUAL_FATAL(tp_collect(), 1);
+	CU_ASSERT_NOT_EQUAL(tcp_tcb_get(tp.lc, tp.app.h)->tmr[DP_TCP_T_REO], 0);
+	expect_one_after(5000);
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 1));
+	CU_ASSERT_EQUAL(info_of(tp.app.h).in_recovery, 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rack_recovery), 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_tlp_probes), 0);
+}
+
+static void
+test_tcp_loss_rack_reordering_within_the_window_is_not_a_loss(void)
+{
+	uint32_t iss, pseq = rack_conn(&iss);
+
+	/* Segment 2 arrives before segment 1 (reordered, not lost): SACK, then the
+	 * cumulative ACK 1 ms later, within the reordering timer. */
+	peer_sack_segs(pseq, iss, 1, 2, 2);
+	CU_ASSERT_EQUAL_FATAL(tp_collect(), 1);
+	CU_ASSERT_EQUAL(tp_advance(1000), 0);
+	peer_ack(pseq, seg_at(iss, 4), 65535);
+	tp_collect();
+	CU_ASSERT_EQUAL(tcp_tcb_get(tp.lc, tp.app.h)->tmr[DP_TCP_T_REO], 0);
+	tp_advance(5000);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_retrans_segs), 0);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rack_recovery), 0);
+	CU_ASSERT_EQUAL(info_of(tp.app.h).in_recovery, 0);
+}
+
 static void
 test_tcp_loss_recovery_probe_resends_a_lost_retransmission_before_the_rto(void)
 {
@@ -1451,6 +1625,18 @@ static CU_TestInfo tcp_loss_tests[] = {
 	{ "tlp_sends_new_data_when_cwnd_is_full", test_tcp_loss_tlp_sends_new_data_when_cwnd_is_full },
 	{ "lost_retransmission_is_sent_again_when_later_data_is_sacked",
 	  test_tcp_loss_lost_retransmission_is_sent_again_when_later_data_is_sacked },
+	{ "lost_retransmission_is_sent_again_when_a_later_retransmission_is_sacked",
+	  test_tcp_loss_lost_retransmission_is_sent_again_when_a_later_retransmission_is_sacked },
+	{ "retransmissions_within_the_reordering_window_are_not_deemed_lost",
+	  test_tcp_loss_retransmissions_within_the_reordering_window_are_not_deemed_lost },
+	{ "ack_sooner_than_min_rtt_after_a_retransmission_proves_nothing",
+	  test_tcp_loss_ack_sooner_than_min_rtt_after_a_retransmission_proves_nothing },
+	{ "rack_starts_recovery_when_later_sent_data_is_sacked",
+	  test_tcp_loss_rack_starts_recovery_when_later_sent_data_is_sacked },
+	{ "rack_reordering_timer_resends_the_first_segment",
+	  test_tcp_loss_rack_reordering_timer_resends_the_first_segment },
+	{ "rack_reordering_within_the_window_is_not_a_loss",
+	  test_tcp_loss_rack_reordering_within_the_window_is_not_a_loss },
 	{ "recovery_probe_resends_a_lost_retransmission_before_the_rto",
 	  test_tcp_loss_recovery_probe_resends_a_lost_retransmission_before_the_rto },
 	{ "zero_window_probes_with_backoff_until_opened",

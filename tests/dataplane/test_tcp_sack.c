@@ -908,19 +908,19 @@ test_tcp_sack_rxt_lost_after_dupthresh_segments_sacked_above_its_mark(void)
 		uint32_t base = bases[b], seq = 0, len = 0;
 
 		/* [0,1000) resent while SND.MAX was base + 10000. */
-		dp_tcp_rxt_add(&log, base, base + 1000, base + 10000);
+		dp_tcp_rxt_add(&log, base, base + 1000, base + 10000, 0);
 		/* Data below the mark (sent before the retransmission) proves nothing. */
 		sb_build(&sb, base, 14000, &board_four);
-		CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, base, MSS), 0);
+		CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, base, MSS, 0, 0, 0), 0);
 		/* Two segments above the mark: still within the reordering allowance. */
 		sb_build_blks(&sb, base, 14000, two, 2);
-		CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, base, MSS), 0);
+		CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, base, MSS, 0, 0, 0), 0);
 		CU_ASSERT_PTR_NULL(dp_tcp_rxt_next_lost(&log, base, &seq, &len));
 		CU_ASSERT_EQUAL(dp_tcp_rxt_lost_bytes(&log), 0);
 		/* Three (DupThresh): lost, once. */
 		sb_build_blks(&sb, base, 14000, three, 2);
-		CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, base, MSS), 1);
-		CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, base, MSS), 0);
+		CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, base, MSS, 0, 0, 0), 1);
+		CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, base, MSS, 0, 0, 0), 0);
 		CU_ASSERT_PTR_NOT_NULL(dp_tcp_rxt_next_lost(&log, base, &seq, &len));
 		CU_ASSERT_EQUAL(seq, base);
 		CU_ASSERT_EQUAL(len, 1000);
@@ -938,13 +938,13 @@ test_tcp_sack_rxt_entries_go_when_acked_or_sacked(void)
 		struct off_blk hole2[] = { { 2000, 3000 } };
 		uint32_t base = bases[b], seq = 0, len = 0;
 
-		dp_tcp_rxt_add(&log, base, base + 1000, base + 9000);
-		dp_tcp_rxt_add(&log, base + 2000, base + 3000, base + 9000);
-		dp_tcp_rxt_add(&log, base + 4000, base + 5000, base + 9000);
+		dp_tcp_rxt_add(&log, base, base + 1000, base + 9000, 0);
+		dp_tcp_rxt_add(&log, base + 2000, base + 3000, base + 9000, 0);
+		dp_tcp_rxt_add(&log, base + 4000, base + 5000, base + 9000, 0);
 		/* The second is SACKed, the first is cumulatively acknowledged. */
 		sb_build_blks(&sb, base, 9000, hole2, 1);
 		dp_tcp_sack_sb_ack(&sb, base + 1000);
-		CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, base + 1000, MSS), 0);
+		CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, base + 1000, MSS, 0, 0, 0), 0);
 		CU_ASSERT_EQUAL_FATAL(log.n, 1);
 		CU_ASSERT_EQUAL(log.e[0].start, base + 4000);
 		/* An ACK inside an entry trims it; next_lost returns only what is unacknowledged. */
@@ -961,12 +961,74 @@ test_tcp_sack_rxt_log_full_forgets_the_oldest(void)
 	struct dp_tcp_rxt_log log = { 0 };
 
 	for (uint32_t i = 0; i < DP_TCP_RXT_LOG_MAX + 3; i++)
-		dp_tcp_rxt_add(&log, 1000 * i, 1000 * i + 1000, 100000);
+		dp_tcp_rxt_add(&log, 1000 * i, 1000 * i + 1000, 100000, 0);
 	CU_ASSERT_EQUAL(log.n, DP_TCP_RXT_LOG_MAX);
 	CU_ASSERT_EQUAL(log.e[0].start, 3000);
 	CU_ASSERT_EQUAL(log.e[DP_TCP_RXT_LOG_MAX - 1].start, 1000 * (DP_TCP_RXT_LOG_MAX + 2));
 	dp_tcp_rxt_reset(&log);
 	CU_ASSERT_EQUAL(log.n, 0);
+}
+
+/* RFC 8985 §6.1: transmit times of new data, per burst, in sequence order. */
+static void
+test_tcp_sack_xmit_ring_dates_bytes_by_burst(void)
+{
+	struct dp_tcp_xmit_ring r = { 0 };
+	uint64_t us = 0;
+
+	CU_ASSERT_FALSE(dp_tcp_xmit_time(&r, 100, &us));
+	dp_tcp_xmit_add(&r, 1000, 10);
+	dp_tcp_xmit_add(&r, 2000, 10); /* the same instant: one burst */
+	dp_tcp_xmit_add(&r, 3000, 20);
+	dp_tcp_xmit_add(&r, 2500, 30); /* not new data: ignored */
+	CU_ASSERT_EQUAL(r.n, 2);
+	CU_ASSERT_TRUE(dp_tcp_xmit_time(&r, 1999, &us));
+	CU_ASSERT_EQUAL(us, 10);
+	CU_ASSERT_TRUE(dp_tcp_xmit_time(&r, 2000, &us));
+	CU_ASSERT_EQUAL(us, 20);
+	CU_ASSERT_FALSE(dp_tcp_xmit_time(&r, 3000, &us));
+	/* Acknowledged bursts go; a burst partly acknowledged stays. */
+	dp_tcp_xmit_ack(&r, 2500);
+	CU_ASSERT_EQUAL(r.n, 1);
+	CU_ASSERT_TRUE(dp_tcp_xmit_time(&r, 2500, &us));
+	CU_ASSERT_EQUAL(us, 20);
+	/* Full: the newest burst absorbs the next ones (dated earlier: the safe side). */
+	for (uint32_t i = 1; i <= DP_TCP_XMIT_RING_MAX + 5; i++)
+		dp_tcp_xmit_add(&r, 3000 + 1000 * i, 20 + i);
+	CU_ASSERT_EQUAL(r.n, DP_TCP_XMIT_RING_MAX);
+	CU_ASSERT_TRUE(dp_tcp_xmit_time(&r, 3000 + 1000 * (DP_TCP_XMIT_RING_MAX + 4), &us));
+	CU_ASSERT_EQUAL(us, 20 + DP_TCP_XMIT_RING_MAX - 1);
+	/* Sequence wrap. */
+	dp_tcp_xmit_reset(&r);
+	dp_tcp_xmit_add(&r, UINT32_MAX - 99, 5);
+	dp_tcp_xmit_add(&r, 900, 6);
+	CU_ASSERT_TRUE(dp_tcp_xmit_time(&r, 10, &us));
+	CU_ASSERT_EQUAL(us, 6);
+}
+
+/* RFC 8985 §6.2: a delivered retransmission proves earlier ones lost, past reo_wnd. */
+static void
+test_tcp_sack_rxt_lost_by_time_order(void)
+{
+	struct dp_tcp_rxt_log log = { 0 };
+	struct dp_tcp_sack_blk b = { 2000, 3000 };
+	struct dp_tcp_sack_sb sb;
+
+	dp_tcp_sack_sb_reset(&sb);
+	dp_tcp_rxt_add(&log, 1000, 2000, 50000, 100);
+	dp_tcp_rxt_add(&log, 2000, 3000, 50000, 150); /* 50 µs later */
+	dp_tcp_sack_sb_update(&sb, 1000, 50000, &b, 1);
+	/* Delivered sooner than min_RTT (100 µs) after it left: the original, proves nothing. */
+	CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, 1000, MSS, 200, 100, 25), 0);
+	CU_ASSERT_EQUAL(log.n, 1);
+	CU_ASSERT_EQUAL(log.rack_xmit_us, 0);
+	/* Again, with a later retransmission delivered in time: reo_wnd 60 µs > 50 µs. */
+	dp_tcp_rxt_add(&log, 2000, 3000, 50000, 150);
+	CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, 1000, MSS, 400, 100, 60), 0);
+	CU_ASSERT_EQUAL(log.rack_xmit_us, 150);
+	/* reo_wnd 50 µs: lost. */
+	CU_ASSERT_EQUAL(dp_tcp_rxt_update(&log, &sb, 1000, MSS, 400, 100, 50), 1);
+	CU_ASSERT_EQUAL(log.lost_by_time, 1);
 }
 
 static CU_TestInfo tcp_sack_tests[] = {
@@ -1033,6 +1095,8 @@ static CU_TestInfo tcp_sack_tests[] = {
 	{ "rxt_lost_after_dupthresh_segments_sacked_above_its_mark",
 	  test_tcp_sack_rxt_lost_after_dupthresh_segments_sacked_above_its_mark },
 	{ "rxt_entries_go_when_acked_or_sacked", test_tcp_sack_rxt_entries_go_when_acked_or_sacked },
+	{ "rxt_lost_by_time_order", test_tcp_sack_rxt_lost_by_time_order },
+	{ "xmit_ring_dates_bytes_by_burst", test_tcp_sack_xmit_ring_dates_bytes_by_burst },
 	{ "rxt_log_full_forgets_the_oldest", test_tcp_sack_rxt_log_full_forgets_the_oldest },
 	CU_TEST_INFO_NULL,
 };
