@@ -9,7 +9,7 @@
 #   (a) 1 GiB each way, SHA-256 equal (echo round trip and chargen);
 #   (b) the same through 1 % and 5 % drop plus 1 % reordering injected on
 #       both directions (1 GiB at 1 %; 128 MiB at 5 % in CI, where 1 GiB
-#       would take about 15 minutes: set CHIVE_TCP_FULL=1 for it);
+#       takes about 9 minutes more: set CHIVE_TCP_FULL=1 for it);
 #   (c) 2,000 concurrent connections, 1 MiB each way on each;
 #   (d) half-close both ways, every byte delivered;
 #   (e) RST paths: a closed port refuses, a kernel abort resets Chive's side,
