@@ -30,6 +30,7 @@
 #include "controlplane/cp.h"
 #include "controlplane/dplink.h"
 #include "controlplane/util.h"
+#include "tests/harness/fake_dp.h"
 #include "tests/suites.h"
 
 #define N_LCORES 2u
@@ -39,9 +40,7 @@
 static struct {
 	bool ready;
 	char name[IPC_SHM_NAME_MAX];
-	struct ipc_shm dp_shm;
-	struct ipc_ring_cons cmd[N_LCORES];
-	struct ipc_ring_prod evt[N_LCORES];
+	struct fake_dp fdp; /* the segment, and the lcores' ends of its rings */
 	struct cp_ctx cp;
 	struct cp_cli_req req;
 	int calls; /* times done() ran */
@@ -86,8 +85,7 @@ setup(void)
 	fx.status = -1;
 	fx.owner = NULL;
 	fx.body[0] = '\0';
-	memset(&fx.dp_shm, 0, sizeof(fx.dp_shm));
-	fx.dp_shm.fd = -1;
+	fake_dp_init(&fx.fdp);
 	memset(&fx.cp, 0, sizeof(fx.cp));
 	cp_dplink_init(&fx.cp.dp);
 	snprintf(fx.cp.shm_name, sizeof(fx.cp.shm_name), "%s", fx.name);
@@ -101,17 +99,9 @@ setup(void)
 	g.lcore_ids[0] = 7;
 	g.lcore_ids[1] = 9;
 	g.ring_slots[IPC_RING_CMD] = CMD_SLOTS;
-	if (ipc_shm_create(fx.name, &g, (uint32_t)getppid(), &fx.dp_shm, err, sizeof(err)) != 0) {
+	if (fake_dp_start(&fx.fdp, fx.name, &g, err, sizeof(err)) != 0) {
 		fprintf(stderr, "cli setup: %s\n", err);
 		return;
-	}
-	ipc_shm_publish(&fx.dp_shm);
-	for (uint32_t i = 0; i < N_LCORES; i++) {
-		if (ipc_ring_cons_init(&fx.cmd[i], ipc_shm_ring(&fx.dp_shm, i, IPC_RING_CMD),
-				       ipc_shm_ring_size(&fx.dp_shm, IPC_RING_CMD)) != 0 ||
-		    ipc_ring_prod_init(&fx.evt[i], ipc_shm_ring(&fx.dp_shm, i, IPC_RING_EVT),
-				       ipc_shm_ring_size(&fx.dp_shm, IPC_RING_EVT)) != 0)
-			return;
 	}
 	if (cp_dplink_attach(&fx.cp.dp, fx.name, err, sizeof(err)) != 0) {
 		fprintf(stderr, "cli setup: %s\n", err);
@@ -126,7 +116,7 @@ teardown(void)
 	/* A test that stopped half-way may leave `status` pending: drop it first. */
 	cp_cli_req_cancel(&fx.req);
 	cp_dplink_detach(&fx.cp.dp, 0);
-	ipc_shm_close(&fx.dp_shm);
+	fake_dp_close(&fx.fdp);
 	cp_buf_free(&fx.req.out);
 }
 
@@ -167,7 +157,7 @@ static int
 pop_ping(uint32_t lc, struct ipc_msg_ping *ping)
 {
 	uint8_t slot[IPC_CMD_SLOT] = { 0 };
-	int rc = ipc_ring_pop(&fx.cmd[lc], slot, sizeof(slot));
+	int rc = ipc_ring_pop(&fx.fdp.cmd[lc], slot, sizeof(slot));
 
 	memcpy(ping, slot, sizeof(*ping));
 	return rc;
@@ -189,7 +179,7 @@ answer_pong(uint32_t lc)
 	pong.cp_send_ns = ping.cp_send_ns;
 	pong.dp_iterations = ITERATIONS;
 	pong.lcore_id = lc;
-	return ipc_ring_push(&fx.evt[lc], &pong, sizeof(pong));
+	return ipc_ring_push(&fx.fdp.evt[lc], &pong, sizeof(pong));
 }
 
 /* Take lcore @p lc's PING and refuse it with a CMD_ERROR. */
@@ -207,7 +197,7 @@ answer_cmd_error(uint32_t lc)
 	e.bad_type = ping.hdr.type;
 	e.bad_len = ping.hdr.len;
 	e.err = -ENOTSUP;
-	return ipc_ring_push(&fx.evt[lc], &e, sizeof(e));
+	return ipc_ring_push(&fx.fdp.evt[lc], &e, sizeof(e));
 }
 
 /* Fill lcore @p lc's command ring with requests nobody will answer. */
@@ -426,7 +416,7 @@ static void
 test_status_when_dataplane_stopping_reports_down(void)
 {
 	CU_ASSERT_FATAL(fx.ready);
-	ipc_shm_close(&fx.dp_shm); /* the dataplane marks the segment STOPPING */
+	fake_dp_close(&fx.fdp); /* the dataplane marks the segment STOPPING */
 	dispatch("status");
 	CU_ASSERT_EQUAL(fx.calls, 1);
 	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_ERR);
@@ -492,7 +482,7 @@ test_status_rtt_ignores_echoed_send_time(void)
 		memset(&pong, 0, sizeof(pong));
 		ipc_hdr_init(&pong.hdr, IPC_MSG_PONG, sizeof(pong), ping.hdr.req_id);
 		pong.cp_send_ns = 0; /* a broken echo: would give the whole uptime */
-		CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[lc], &pong, sizeof(pong)), 0);
+		CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[lc], &pong, sizeof(pong)), 0);
 	}
 	cp_dplink_poll(&fx.cp.dp, cp_now_ns());
 	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);

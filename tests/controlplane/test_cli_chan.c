@@ -30,6 +30,7 @@
 #include "controlplane/cp.h"
 #include "controlplane/dplink.h"
 #include "controlplane/util.h"
+#include "tests/harness/fake_dp.h"
 #include "tests/suites.h"
 
 #define N_LCORES 2u
@@ -60,9 +61,7 @@ union cmd_slot {
 static struct {
 	bool ready;
 	char name[IPC_SHM_NAME_MAX];
-	struct ipc_shm dp_shm;
-	struct ipc_ring_cons cmd[N_LCORES];
-	struct ipc_ring_prod evt[N_LCORES];
+	struct fake_dp fdp; /* the segment, and the lcores' ends of its rings */
 	struct cp_ctx cp;
 	struct cp_cli_req req;
 	int calls;
@@ -95,8 +94,7 @@ setup(void)
 	fx.calls = 0;
 	fx.status = -1;
 	fx.body[0] = '\0';
-	memset(&fx.dp_shm, 0, sizeof(fx.dp_shm));
-	fx.dp_shm.fd = -1;
+	fake_dp_init(&fx.fdp);
 	memset(&fx.cp, 0, sizeof(fx.cp));
 	cp_dplink_init(&fx.cp.dp);
 	snprintf(fx.cp.shm_name, sizeof(fx.cp.shm_name), "%s", fx.name);
@@ -107,17 +105,9 @@ setup(void)
 	fx.req.owner = &fx.cp;
 	ipc_seg_geom_default(&g, N_LCORES);
 	g.ring_slots[IPC_RING_CMD] = 8;
-	if (ipc_shm_create(fx.name, &g, (uint32_t)getppid(), &fx.dp_shm, err, sizeof(err)) != 0) {
+	if (fake_dp_start(&fx.fdp, fx.name, &g, err, sizeof(err)) != 0) {
 		fprintf(stderr, "cli_chan setup: %s\n", err);
 		return;
-	}
-	ipc_shm_publish(&fx.dp_shm);
-	for (uint32_t i = 0; i < N_LCORES; i++) {
-		if (ipc_ring_cons_init(&fx.cmd[i], ipc_shm_ring(&fx.dp_shm, i, IPC_RING_CMD),
-				       ipc_shm_ring_size(&fx.dp_shm, IPC_RING_CMD)) != 0 ||
-		    ipc_ring_prod_init(&fx.evt[i], ipc_shm_ring(&fx.dp_shm, i, IPC_RING_EVT),
-				       ipc_shm_ring_size(&fx.dp_shm, IPC_RING_EVT)) != 0)
-			return;
 	}
 	if (cp_dplink_attach(&fx.cp.dp, fx.name, err, sizeof(err)) != 0) {
 		fprintf(stderr, "cli_chan setup: %s\n", err);
@@ -131,7 +121,7 @@ teardown(void)
 {
 	cp_cli_req_cancel(&fx.req);
 	cp_dplink_detach(&fx.cp.dp, 0);
-	ipc_shm_close(&fx.dp_shm);
+	fake_dp_close(&fx.fdp);
 	cp_buf_free(&fx.req.out);
 }
 
@@ -148,19 +138,19 @@ static int
 pop_cmd(uint32_t lc, union cmd_slot *s)
 {
 	memset(s, 0, sizeof(*s));
-	return ipc_ring_pop(&fx.cmd[lc], s, sizeof(*s));
+	return ipc_ring_pop(&fx.fdp.cmd[lc], s, sizeof(*s));
 }
 
 static uint32_t
 cmd_count(uint32_t lc)
 {
-	return ipc_ring_cons_count(&fx.cmd[lc]);
+	return ipc_ring_cons_count(&fx.fdp.cmd[lc]);
 }
 
 static int
 push_evt(uint32_t lc, const void *m, size_t len)
 {
-	return ipc_ring_push(&fx.evt[lc], m, len);
+	return ipc_ring_push(&fx.fdp.evt[lc], m, len);
 }
 
 static void

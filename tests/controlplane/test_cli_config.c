@@ -35,6 +35,7 @@
 #include "controlplane/log.h"
 #include "controlplane/runconf.h"
 #include "controlplane/util.h"
+#include "tests/harness/fake_dp.h"
 #include "tests/suites.h"
 
 #define N_LCORES 2u
@@ -42,9 +43,7 @@
 static struct {
 	bool ready;
 	char name[IPC_SHM_NAME_MAX];
-	struct ipc_shm dp_shm;
-	struct ipc_ring_cons cmd[N_LCORES];
-	struct ipc_ring_prod evt[N_LCORES];
+	struct fake_dp fdp; /* the segment, and the lcores' ends of its rings */
 	struct cp_ctx cp;
 	struct cp_config conf;
 	struct cp_cli_req req;
@@ -84,8 +83,7 @@ setup(void)
 	fx.log_out = open_memstream(&fx.log, &fx.log_len);
 	cp_log_set_output(fx.log_out);
 	cp_log_set_level(CP_LOG_NOTICE);
-	memset(&fx.dp_shm, 0, sizeof(fx.dp_shm));
-	fx.dp_shm.fd = -1;
+	fake_dp_init(&fx.fdp);
 	memset(&fx.cp, 0, sizeof(fx.cp));
 	cp_dplink_init(&fx.cp.dp);
 	snprintf(fx.cp.shm_name, sizeof(fx.cp.shm_name), "%s", fx.name);
@@ -100,17 +98,9 @@ setup(void)
 	fx.req.owner = &fx.cp;
 	ipc_seg_geom_default(&g, N_LCORES);
 	g.ring_slots[IPC_RING_CMD] = 8;
-	if (ipc_shm_create(fx.name, &g, (uint32_t)getppid(), &fx.dp_shm, err, sizeof(err)) != 0) {
+	if (fake_dp_start(&fx.fdp, fx.name, &g, err, sizeof(err)) != 0) {
 		fprintf(stderr, "cli_config setup: %s\n", err);
 		return;
-	}
-	ipc_shm_publish(&fx.dp_shm);
-	for (uint32_t i = 0; i < N_LCORES; i++) {
-		if (ipc_ring_cons_init(&fx.cmd[i], ipc_shm_ring(&fx.dp_shm, i, IPC_RING_CMD),
-				       ipc_shm_ring_size(&fx.dp_shm, IPC_RING_CMD)) != 0 ||
-		    ipc_ring_prod_init(&fx.evt[i], ipc_shm_ring(&fx.dp_shm, i, IPC_RING_EVT),
-				       ipc_shm_ring_size(&fx.dp_shm, IPC_RING_EVT)) != 0)
-			return;
 	}
 	if (cp_dplink_attach(&fx.cp.dp, fx.name, err, sizeof(err)) != 0) {
 		fprintf(stderr, "cli_config setup: %s\n", err);
@@ -124,7 +114,7 @@ teardown(void)
 {
 	cp_cli_req_cancel(&fx.req);
 	cp_dplink_detach(&fx.cp.dp, 0);
-	ipc_shm_close(&fx.dp_shm);
+	fake_dp_close(&fx.fdp);
 	cp_buf_free(&fx.req.out);
 	cp_log_set_output(NULL);
 	cp_log_set_level(CP_LOG_NOTICE);
@@ -191,7 +181,7 @@ pop_conf_set(uint32_t lc, struct ipc_msg_conf_set *m)
 	uint8_t slot[IPC_CMD_SLOT] = {0};
 	uint16_t type = 0;
 
-	if (ipc_ring_pop(&fx.cmd[lc], slot, sizeof(slot)) < 0 ||
+	if (ipc_ring_pop(&fx.fdp.cmd[lc], slot, sizeof(slot)) < 0 ||
 	    ipc_msg_validate(slot, sizeof(slot), IPC_DIR_CMD, &type) != 0 ||
 	    type != IPC_MSG_CONF_SET)
 		return -1;
@@ -212,7 +202,7 @@ answer_conf(uint32_t lc, const struct ipc_msg_conf_set *req, int32_t status, uin
 	st.status = status;
 	st.val[0] = rate;
 	st.val[1] = burst;
-	CU_ASSERT_FATAL(ipc_ring_push(&fx.evt[lc], &st, sizeof(st)) == 0);
+	CU_ASSERT_FATAL(ipc_ring_push(&fx.fdp.evt[lc], &st, sizeof(st)) == 0);
 }
 
 /* ---- config get ---------------------------------------------------------- */

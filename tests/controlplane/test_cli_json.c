@@ -42,6 +42,7 @@
 #include "controlplane/log.h"
 #include "controlplane/stats/lcore_busy.h"
 #include "controlplane/util.h"
+#include "tests/harness/fake_dp.h"
 #include "tests/suites.h"
 
 #define N_LCORES 2u
@@ -59,9 +60,7 @@ static struct {
 	char name[IPC_SHM_NAME_MAX];
 	char keydir[64];
 	struct cp_keys *keys; /* made once for the suite */
-	struct ipc_shm dp_shm;
-	struct ipc_ring_cons cmd[N_LCORES];
-	struct ipc_ring_prod evt[N_LCORES];
+	struct fake_dp fdp; /* the segment, and the lcores' ends of its rings */
 	struct cp_ctx cp;
 	struct cp_config conf;
 	struct cp_cli_req req;
@@ -311,8 +310,7 @@ setup(void)
 	fx.body[0] = '\0';
 	memset(&fx.jb, 0, sizeof(fx.jb));
 	cp_json_init(&fx.j, &fx.jb);
-	memset(&fx.dp_shm, 0, sizeof(fx.dp_shm));
-	fx.dp_shm.fd = -1;
+	fake_dp_init(&fx.fdp);
 	memset(&fx.cp, 0, sizeof(fx.cp));
 	cp_dplink_init(&fx.cp.dp);
 	snprintf(fx.cp.shm_name, sizeof(fx.cp.shm_name), "%s", fx.name);
@@ -325,19 +323,13 @@ setup(void)
 	g.lcore_ids[0] = 3;
 	g.lcore_ids[1] = 5;
 	g.ring_slots[IPC_RING_CMD] = 8;
-	if (ipc_shm_create(fx.name, &g, (uint32_t)getppid(), &fx.dp_shm, err, sizeof(err)) != 0) {
+	if (fake_dp_create(&fx.fdp, fx.name, &g, err, sizeof(err)) != 0) {
 		fprintf(stderr, "cli_json setup: %s\n", err);
 		return;
 	}
-	fx.dp_shm.hdr->tsc_hz = 1000000000u;
-	ipc_shm_publish(&fx.dp_shm);
-	for (uint32_t i = 0; i < N_LCORES; i++) {
-		if (ipc_ring_cons_init(&fx.cmd[i], ipc_shm_ring(&fx.dp_shm, i, IPC_RING_CMD),
-				       ipc_shm_ring_size(&fx.dp_shm, IPC_RING_CMD)) != 0 ||
-		    ipc_ring_prod_init(&fx.evt[i], ipc_shm_ring(&fx.dp_shm, i, IPC_RING_EVT),
-				       ipc_shm_ring_size(&fx.dp_shm, IPC_RING_EVT)) != 0)
-			return;
-	}
+	fx.fdp.shm.hdr->tsc_hz = 1000000000u;
+	if (fake_dp_publish(&fx.fdp) != 0)
+		return;
 	if (cp_dplink_attach(&fx.cp.dp, fx.name, err, sizeof(err)) != 0) {
 		fprintf(stderr, "cli_json setup: %s\n", err);
 		return;
@@ -350,7 +342,7 @@ teardown(void)
 {
 	cp_cli_req_cancel(&fx.req);
 	cp_dplink_detach(&fx.cp.dp, 0);
-	ipc_shm_close(&fx.dp_shm);
+	fake_dp_close(&fx.fdp);
 	cp_buf_free(&fx.req.out);
 	cp_buf_free(&fx.jb);
 }
@@ -379,7 +371,7 @@ static int
 pop_cmd(uint32_t lc, union cmd_slot *s)
 {
 	memset(s, 0, sizeof(*s));
-	return ipc_ring_pop(&fx.cmd[lc], s, sizeof(*s));
+	return ipc_ring_pop(&fx.fdp.cmd[lc], s, sizeof(*s));
 }
 
 /* The writer's output so far, NUL-terminated. */
@@ -403,15 +395,15 @@ jstr(const char *s, size_t n)
 static uint32_t
 set_ctr(const char *name, uint16_t kind, uint64_t v0, uint64_t v1)
 {
-	struct ipc_ctr_dir *d = ipc_shm_ctr_dir(&fx.dp_shm);
+	struct ipc_ctr_dir *d = ipc_shm_ctr_dir(&fx.fdp.shm);
 	int idx;
 
 	ipc_ctr_dir_begin(d);
 	idx = ipc_ctr_dir_add(d, name, kind, "test");
 	ipc_ctr_dir_end(d);
 	CU_ASSERT_FATAL(idx >= 0);
-	ipc_ctr_set(ipc_shm_ctr_block(&fx.dp_shm, 0), (uint32_t)idx, v0);
-	ipc_ctr_set(ipc_shm_ctr_block(&fx.dp_shm, 1), (uint32_t)idx, v1);
+	ipc_ctr_set(ipc_shm_ctr_block(&fx.fdp.shm, 0), (uint32_t)idx, v0);
+	ipc_ctr_set(ipc_shm_ctr_block(&fx.fdp.shm, 1), (uint32_t)idx, v1);
 	return (uint32_t)idx;
 }
 
@@ -651,7 +643,7 @@ test_status_json_with_pongs_lists_lcores(void)
 		memset(&pong, 0, sizeof(pong));
 		ipc_hdr_init(&pong.hdr, IPC_MSG_PONG, sizeof(pong), s.hdr.req_id);
 		pong.dp_iterations = 4242;
-		CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[lc], &pong, sizeof(pong)), 0);
+		CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[lc], &pong, sizeof(pong)), 0);
 	}
 	cp_dplink_poll(&fx.cp.dp, cp_now_ns());
 	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_OK);
@@ -729,10 +721,10 @@ sample_recent_load(void)
 
 	set_ctr("/dp/lcore/iterations", IPC_CTR_KIND_COUNTER, 1000, 2000);
 	cp_lcore_busy_tick(&fx.cp.lcore_busy, &fx.cp.dp.shm, fx.cp.dp.epoch, t0);
-	ipc_ctr_add(ipc_shm_ctr_block(&fx.dp_shm, 0), busy, 300);
-	ipc_ctr_add(ipc_shm_ctr_block(&fx.dp_shm, 0), total, 1000);
-	ipc_ctr_add(ipc_shm_ctr_block(&fx.dp_shm, 1), busy, 1000);
-	ipc_ctr_add(ipc_shm_ctr_block(&fx.dp_shm, 1), total, 1000);
+	ipc_ctr_add(ipc_shm_ctr_block(&fx.fdp.shm, 0), busy, 300);
+	ipc_ctr_add(ipc_shm_ctr_block(&fx.fdp.shm, 0), total, 1000);
+	ipc_ctr_add(ipc_shm_ctr_block(&fx.fdp.shm, 1), busy, 1000);
+	ipc_ctr_add(ipc_shm_ctr_block(&fx.fdp.shm, 1), total, 1000);
 	cp_lcore_busy_tick(&fx.cp.lcore_busy, &fx.cp.dp.shm, fx.cp.dp.epoch,
 			   t0 + CP_LCORE_BUSY_PERIOD_NS);
 }
@@ -842,11 +834,11 @@ answer_port_q(struct ipc_msg_port_info *info, uint16_t n_q)
 		r.tx_packets = 10u * q + 3;
 		r.tx_bytes = 100u * q + 4;
 		r.errors = q;
-		CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[CP_PORT_LCORE], &r, sizeof(r)), 0);
+		CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[CP_PORT_LCORE], &r, sizeof(r)), 0);
 	}
 	ipc_hdr_init(&info->hdr, IPC_MSG_PORT_INFO, sizeof(*info), s.hdr.req_id);
 	info->n_queue_stats = n_q;
-	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[CP_PORT_LCORE], info, sizeof(*info)), 0);
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[CP_PORT_LCORE], info, sizeof(*info)), 0);
 	cp_dplink_poll(&fx.cp.dp, cp_now_ns());
 }
 
@@ -953,7 +945,7 @@ test_show_ports_queue_count_mismatch_is_an_error(void)
 	CU_ASSERT_EQUAL_FATAL(pop_cmd(CP_PORT_LCORE, &s), IPC_CMD_SLOT);
 	ipc_hdr_init(&p.hdr, IPC_MSG_PORT_INFO, sizeof(p), s.hdr.req_id);
 	p.n_queue_stats = 1;
-	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[CP_PORT_LCORE], &p, sizeof(p)), 0);
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[CP_PORT_LCORE], &p, sizeof(p)), 0);
 	cp_dplink_poll(&fx.cp.dp, cp_now_ns());
 	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_ERR);
 	CU_ASSERT_STRING_EQUAL(fx.body, "error: unexpected answer from the dataplane\n");
@@ -1022,7 +1014,7 @@ answer_xstats_page(uint32_t cursor, uint32_t n, uint32_t served, uint32_t total)
 		x.id = cursor + i;
 		x.value = 1000u + x.id;
 		xstat_name(x.id, x.name, sizeof(x.name));
-		CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[CP_PORT_LCORE], &x, sizeof(x)), 0);
+		CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[CP_PORT_LCORE], &x, sizeof(x)), 0);
 	}
 	memset(&end, 0, sizeof(end));
 	ipc_hdr_init(&end.hdr, IPC_MSG_PORT_XSTATS_END, sizeof(end), s.hdr.req_id);
@@ -1030,7 +1022,7 @@ answer_xstats_page(uint32_t cursor, uint32_t n, uint32_t served, uint32_t total)
 	end.next = cursor + n < served ? cursor + n : 0;
 	end.served = served;
 	end.total = total;
-	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[CP_PORT_LCORE], &end, sizeof(end)), 0);
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[CP_PORT_LCORE], &end, sizeof(end)), 0);
 	cp_dplink_poll(&fx.cp.dp, cp_now_ns());
 }
 
@@ -1128,7 +1120,7 @@ test_show_ports_xstats_short_page_is_an_error(void)
 	end.count = 1;
 	end.served = 1;
 	end.total = 1;
-	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[CP_PORT_LCORE], &end, sizeof(end)), 0);
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[CP_PORT_LCORE], &end, sizeof(end)), 0);
 	cp_dplink_poll(&fx.cp.dp, cp_now_ns());
 	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_ERR);
 	CU_ASSERT_STRING_EQUAL(fx.body, "{\"error\":\"unexpected answer from the dataplane\"}\n");
@@ -1190,12 +1182,12 @@ answer_list(uint32_t lc, const void *row, size_t row_len, uint16_t end_type)
 		memcpy(&h, buf, sizeof(h));
 		h.req_id = s.hdr.req_id;
 		memcpy(buf, &h, sizeof(h));
-		CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[lc], buf, row_len), 0);
+		CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[lc], buf, row_len), 0);
 	}
 	memset(&end, 0, sizeof(end));
 	ipc_hdr_init(&end.hdr, end_type, sizeof(end), s.hdr.req_id);
 	end.total = row != NULL;
-	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[lc], &end, sizeof(end)), 0);
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[lc], &end, sizeof(end)), 0);
 }
 
 static void

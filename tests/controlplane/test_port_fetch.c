@@ -24,6 +24,7 @@
 #include "common/ipc/ipc_shm.h"
 #include "controlplane/dplink.h"
 #include "controlplane/stats/port_fetch.h"
+#include "tests/harness/fake_dp.h"
 #include "tests/suites.h"
 
 #define N_LCORES 2u
@@ -40,10 +41,8 @@ union cmd_slot {
 static struct {
 	bool ready;
 	char name[IPC_SHM_NAME_MAX];
-	struct ipc_shm dp_shm;
+	struct fake_dp fdp; /* the segment, and the lcores' ends of its rings */
 	struct cp_dplink l;
-	struct ipc_ring_cons cmd[N_LCORES];
-	struct ipc_ring_prod evt[N_LCORES];
 	struct cp_port_fetch *f;
 	int calls;
 	struct cp_port_snap snap; /* what the callback saw */
@@ -71,25 +70,16 @@ setup(void)
 	struct ipc_seg_geom g;
 	char err[256];
 
-	memset(&fx.dp_shm, 0, sizeof(fx.dp_shm));
-	fx.dp_shm.fd = -1;
+	fake_dp_init(&fx.fdp);
 	memset(&fx.snap, 0, sizeof(fx.snap));
 	fx.calls = 0;
 	fx.f = NULL;
 	cp_dplink_init(&fx.l);
 	fx.ready = false;
 	ipc_seg_geom_default(&g, N_LCORES);
-	if (ipc_shm_create(fx.name, &g, (uint32_t)getppid(), &fx.dp_shm, err, sizeof(err)) != 0) {
+	if (fake_dp_start(&fx.fdp, fx.name, &g, err, sizeof(err)) != 0) {
 		fprintf(stderr, "port_fetch setup: %s\n", err);
 		return;
-	}
-	ipc_shm_publish(&fx.dp_shm);
-	for (uint32_t i = 0; i < N_LCORES; i++) {
-		if (ipc_ring_cons_init(&fx.cmd[i], ipc_shm_ring(&fx.dp_shm, i, IPC_RING_CMD),
-				       ipc_shm_ring_size(&fx.dp_shm, IPC_RING_CMD)) != 0 ||
-		    ipc_ring_prod_init(&fx.evt[i], ipc_shm_ring(&fx.dp_shm, i, IPC_RING_EVT),
-				       ipc_shm_ring_size(&fx.dp_shm, IPC_RING_EVT)) != 0)
-			return;
 	}
 	if (cp_dplink_attach(&fx.l, fx.name, err, sizeof(err)) != 0) {
 		fprintf(stderr, "port_fetch setup: %s\n", err);
@@ -104,7 +94,7 @@ teardown(void)
 	cp_port_fetch_cancel(&fx.l, fx.f);
 	fx.f = NULL;
 	cp_dplink_detach(&fx.l, 0);
-	ipc_shm_close(&fx.dp_shm);
+	fake_dp_close(&fx.fdp);
 }
 
 static void
@@ -120,7 +110,7 @@ static uint32_t
 pop_cmd(uint16_t type, union cmd_slot *s)
 {
 	memset(s, 0, sizeof(*s));
-	CU_ASSERT_EQUAL_FATAL(ipc_ring_pop(&fx.cmd[0], s, sizeof(*s)), IPC_CMD_SLOT);
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_pop(&fx.fdp.cmd[0], s, sizeof(*s)), IPC_CMD_SLOT);
 	CU_ASSERT_EQUAL_FATAL(s->hdr.type, type);
 	return s->hdr.req_id;
 }
@@ -128,7 +118,7 @@ pop_cmd(uint16_t type, union cmd_slot *s)
 static void
 push(const void *msg, size_t len)
 {
-	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.evt[0], msg, len), 0);
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[0], msg, len), 0);
 }
 
 static void
@@ -240,7 +230,7 @@ test_port_fetch_info_and_queues_without_xstats(void)
 	CU_ASSERT_EQUAL(fx.snap.queues[1].errors, 1);
 	CU_ASSERT_FALSE(fx.snap.has_xstats);
 	/* Nothing more was asked. */
-	CU_ASSERT_EQUAL(ipc_ring_pop(&fx.cmd[0], &s, sizeof(s)), -EAGAIN);
+	CU_ASSERT_EQUAL(ipc_ring_pop(&fx.fdp.cmd[0], &s, sizeof(s)), -EAGAIN);
 	CU_ASSERT_EQUAL(fx.l.n_pending, 0);
 }
 
@@ -257,7 +247,7 @@ test_port_fetch_no_port_is_enodev(void)
 	CU_ASSERT_EQUAL(fx.snap.status, -ENODEV);
 	CU_ASSERT_FALSE(fx.snap.has_info);
 	CU_ASSERT_FALSE(fx.snap.has_xstats);
-	CU_ASSERT_EQUAL(ipc_ring_pop(&fx.cmd[0], &s, sizeof(s)), -EAGAIN);
+	CU_ASSERT_EQUAL(ipc_ring_pop(&fx.fdp.cmd[0], &s, sizeof(s)), -EAGAIN);
 }
 
 static void
@@ -391,7 +381,7 @@ test_port_fetch_cursor_that_does_not_move_on_is_eproto(void)
 	cp_dplink_poll(&fx.l, T0 + 2);
 	CU_ASSERT_EQUAL(fx.calls, 1);
 	CU_ASSERT_EQUAL(fx.snap.status, -EPROTO);
-	CU_ASSERT_EQUAL(ipc_ring_pop(&fx.cmd[0], &s, sizeof(s)), -EAGAIN);
+	CU_ASSERT_EQUAL(ipc_ring_pop(&fx.fdp.cmd[0], &s, sizeof(s)), -EAGAIN);
 }
 
 static void
