@@ -3,16 +3,24 @@
 # chive-torclient (tools/torclient/): a Tor test client and echo endpoint over
 # kernel sockets and OpenSSL. It links the control-plane objects (keys, link
 # credentials, certificate checks, circuit handshakes) and its own build of
-# dataplane/cell/relay_crypto.c, compiled with OpenSSL's flags only: that file
-# uses no DPDK, and the dataplane's object of it is built with DPDK's flags.
+# dataplane/cell/relay_crypto.c and dataplane/tls/tls_settings.c, compiled with
+# OpenSSL's flags only: they use no DPDK, and the dataplane's objects of them
+# are built with DPDK's flags.
 TORCLIENT_SRCS := $(sort $(wildcard tools/torclient/*.c))
 TORCLIENT_RC_OBJ := $(O)/tools/torclient/relay_crypto.o
-TORCLIENT_OBJS := $(TORCLIENT_SRCS:%.c=$(O)/%.o) $(TORCLIENT_RC_OBJ)
+TORCLIENT_TLS_OBJ := $(O)/tools/torclient/tls_settings.o
+TORCLIENT_OBJS := $(TORCLIENT_SRCS:%.c=$(O)/%.o) $(TORCLIENT_RC_OBJ) $(TORCLIENT_TLS_OBJ)
 TORCLIENT_BIN := $(O)/bin/chive-torclient
 
 $(TORCLIENT_OBJS): EXTRA_CFLAGS += $(SSL_CFLAGS)
 
 $(TORCLIENT_RC_OBJ): dataplane/cell/relay_crypto.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+# The dataplane's TLS link settings, likewise DPDK-free (dataplane/tls/tls_settings.h).
+$(TORCLIENT_TLS_OBJ): dataplane/tls/tls_settings.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
@@ -30,7 +38,7 @@ BENCH_CRYPTO_BIN := $(O)/bin/chive-bench-crypto
 
 $(BENCH_CRYPTO_OBJS): EXTRA_CFLAGS += $(SSL_CFLAGS)
 
-$(BENCH_CRYPTO_BIN): $(BENCH_CRYPTO_OBJS) $(TORCLIENT_RC_OBJ) $(O)/libcommon.a
+$(BENCH_CRYPTO_BIN): $(BENCH_CRYPTO_OBJS) $(TORCLIENT_RC_OBJ) $(TORCLIENT_TLS_OBJ) $(O)/libcommon.a
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SSL_LIBS)

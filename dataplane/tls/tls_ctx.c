@@ -54,27 +54,9 @@
 
 #include "dataplane/base/dp_log.h"
 #include "dataplane/tls/tls_int.h"
+#include "dataplane/tls/tls_settings.h"
 
 RTE_LOG_REGISTER(dp_logtype_tls, dp.tls, INFO);
-
-/* TLS 1.2 suites the server chooses from, in its order of preference: all ECDHE with RSA. */
-static const char tls_server_ciphers[] =
-	"ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305:"
-	"ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA";
-/* TLS 1.3 suites of the server, tor 0.4.9's choice first. */
-static const char tls_server_suites[] =
-	"TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256";
-/* What tor 0.4.9's ClientHello offers for TLS 1.2 (relay-checklist §0.8): no DHE. */
-static const char tls_client_ciphers[] =
-	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
-	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-	"ECDHE-ECDSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:"
-	"AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA:AES256-SHA";
-static const char tls_client_suites[] =
-	"TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384";
-static const char tls_server_groups[] = "X25519:P-256:P-224";
-static const char tls_client_groups[] = "X25519:P-256";
 
 /* What a prefetched pointer is, to free it. */
 enum {
@@ -256,27 +238,12 @@ static SSL_CTX *
 tls_ctx_new(struct dp_tls_lcore *t, bool server)
 {
 	SSL_CTX *ctx = SSL_CTX_new_ex(t->libctx, NULL, TLS_method());
-	uint64_t opts = SSL_OP_NO_COMPRESSION | SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION |
-			SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION;
 
 	if (ctx == NULL)
 		return NULL;
-	if (server)
-		opts |= SSL_OP_CIPHER_SERVER_PREFERENCE;
-	SSL_CTX_set_options(ctx, opts);
-	SSL_CTX_set_security_level(ctx, 1);
-	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
-				      SSL_MODE_NO_AUTO_CHAIN);
 	SSL_CTX_set_read_ahead(ctx, 1);
 	SSL_CTX_set_msg_callback(ctx, tls_conn_msg_cb);
-	if (SSL_CTX_set_min_proto_version(ctx, t->conf.min_version) != 1 ||
-	    SSL_CTX_set_max_proto_version(ctx, t->conf.max_version) != 1 ||
-	    SSL_CTX_set_num_tickets(ctx, 0) != 1 ||
-	    SSL_CTX_set_cipher_list(ctx, server ? tls_server_ciphers : tls_client_ciphers) != 1 ||
-	    SSL_CTX_set_ciphersuites(ctx, server ? tls_server_suites : tls_client_suites) != 1 ||
-	    SSL_CTX_set1_groups_list(ctx, server ? tls_server_groups : tls_client_groups) != 1) {
+	if (dp_tls_ctx_settings(ctx, server, t->conf.min_version, t->conf.max_version) != 0) {
 		tls_log_ssl_errors(server ? "server SSL_CTX" : "client SSL_CTX");
 		SSL_CTX_free(ctx);
 		return NULL;

@@ -37,13 +37,12 @@
  * Not measured: the circuit-table hash lookup (dp_u64map), per-circuit
  * queues and the EWMA scheduler, counters, TCP, the NIC.
  *
- * TLS settings: dataplane/tls/tls_ctx.c (tls_ctx_new(), dp_tls_create())
- * cannot be linked without EAL (rte_zmalloc, DP_LOG), so its settings are
- * replicated here and must be kept in step: a private OSSL_LIB_CTX with the
- * default provider, SSL_CTX_new_ex(TLS_method()), the same options, modes,
- * read-ahead, suites, groups and security level, server preference on the
- * server, and a message callback that counts records (tls_conn_msg_cb()
- * does the same per record). The relay-crypto algorithm is fetched from the
+ * TLS settings: as dataplane/tls/tls_ctx.c (tls_ctx_new(), dp_tls_create()),
+ * which needs EAL (rte_zmalloc, DP_LOG): a private OSSL_LIB_CTX with the
+ * default provider, SSL_CTX_new_ex(TLS_method()), the dataplane's own
+ * dp_tls_ctx_settings() (dataplane/tls/tls_settings.c: options, modes,
+ * suites, groups, security level), read-ahead, and a message callback that
+ * counts records (tls_conn_msg_cb() does the same per record). The relay-crypto algorithm is fetched from the
  * same library context, as circ.c does with dp_tls_libctx().
  *
  * BIO: Chive's BIO (dataplane/tls/tls_bio.c) moves bytes to and from its TCP
@@ -76,6 +75,7 @@
 #include "common/base/byteorder.h"
 #include "common/wire/wire_cell.h"
 #include "dataplane/cell/relay_crypto.h"
+#include "dataplane/tls/tls_settings.h"
 
 /** Most circuits of any case. */
 #define BENCH_MAX_CIRCS 65536u
@@ -95,24 +95,6 @@
 _Static_assert((BENCH_BATCH * WIRE_CELL_LEN) <= 16384, "31 cells fit one TLS record");
 _Static_assert(BENCH_CHUNK % BENCH_BATCH == 0, "a chunk is whole 31-cell records");
 
-/* ---- TLS settings: copied from dataplane/tls/tls_ctx.c ---- */
-
-static const char tls_server_ciphers[] =
-	"ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305:"
-	"ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA";
-static const char tls_server_suites[] =
-	"TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256";
-static const char tls_client_ciphers[] =
-	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
-	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-	"ECDHE-ECDSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:"
-	"AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA:AES256-SHA";
-static const char tls_client_suites[] =
-	"TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384";
-/* Not const: SSL_CTX_set1_groups_list() casts to char *, which clang's -Wcast-qual flags. */
-static char tls_server_groups[] = "X25519:P-256:P-224";
-static char tls_client_groups[] = "X25519:P-256";
 
 /** A circuit as far as relay crypto goes (circ.c struct circ holds the same rc). */
 struct bench_circ {
@@ -461,27 +443,12 @@ static SSL_CTX *
 ctx_new(struct bench *b, bool server)
 {
 	SSL_CTX *ctx = SSL_CTX_new_ex(b->libctx, NULL, TLS_method());
-	uint64_t opts = SSL_OP_NO_COMPRESSION | SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION |
-			SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION;
 
 	if (ctx == NULL)
 		die_ssl("SSL_CTX_new_ex");
-	if (server)
-		opts |= SSL_OP_CIPHER_SERVER_PREFERENCE;
-	SSL_CTX_set_options(ctx, opts);
-	SSL_CTX_set_security_level(ctx, 1);
-	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
-				      SSL_MODE_NO_AUTO_CHAIN);
 	SSL_CTX_set_read_ahead(ctx, 1);
 	SSL_CTX_set_msg_callback(ctx, msg_cb);
-	if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
-	    SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1 ||
-	    SSL_CTX_set_num_tickets(ctx, 0) != 1 ||
-	    SSL_CTX_set_cipher_list(ctx, server ? tls_server_ciphers : tls_client_ciphers) != 1 ||
-	    SSL_CTX_set_ciphersuites(ctx, server ? tls_server_suites : tls_client_suites) != 1 ||
-	    SSL_CTX_set1_groups_list(ctx, server ? tls_server_groups : tls_client_groups) != 1)
+	if (dp_tls_ctx_settings(ctx, server, TLS1_2_VERSION, TLS1_3_VERSION) != 0)
 		die_ssl(server ? "server SSL_CTX" : "client SSL_CTX");
 	return ctx;
 }
