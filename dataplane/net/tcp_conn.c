@@ -47,7 +47,7 @@ dp_tcp_conf_default(struct dp_tcp_conf *c)
 	c->tw_max = 4096;
 	c->rto_init_us = 1000000;   /* RFC 6298 §2.1 */
 	c->rto_min_us = 200000;     /* RFC 6298 §2.4 says 1 s; 200 ms as deployed stacks */
-	c->tlp_min_us = 10000;      /* RFC 8985 §7.2 PTO = 2 SRTT, at least 10 ms */
+	c->tlp_min_us = 2000;       /* RFC 8985 §7.2 PTO = 2 SRTT; at least two wheel ticks */
 	c->rto_max_us = 60000000;   /* RFC 6298 §2.5 */
 	c->delack_us = 40000;
 	c->msl_us = 30000000;

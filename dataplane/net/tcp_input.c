@@ -663,7 +663,7 @@ enter_recovery(struct dp_lcore *lc, struct dp_tcb *t)
 	t->recover = t->snd_max - 1;
 	t->cc_ops->on_congestion(&t->cc, t->snd_max - t->snd_una, lc->now_us);
 	t->flags |= TCB_F_RECOVERY;
-	t->flags &= ~TCB_F_TLP_OUT;
+	t->tlp_n = 0;
 	t->fast_recoveries++;
 	DP_CTR_INC(lc, tcp_fast_recovery);
 	t->cwnd_rec = t->cc.ssthresh + 3 * mss; /* RFC 6582 §3.2 step 2 (used without SACK) */
@@ -782,8 +782,8 @@ ack_input(struct dp_lcore *lc, struct dp_tcb *t, struct seg *s)
 			t->snd_nxt = t->snd_una;
 		dp_tcp_sack_sb_ack(&t->sb, t->snd_una);
 		dp_tcp_xmit_ack(&t->xr, t->snd_una);
-		if ((t->flags & TCB_F_TLP_OUT) && seq_geq(s->ack, t->tlp_high))
-			t->flags &= ~TCB_F_TLP_OUT; /* the probe was answered (RFC 8985 §7.4) */
+		if (t->tlp_n != 0 && seq_geq(s->ack, t->tlp_high))
+			t->tlp_n = 0; /* the probes were answered (RFC 8985 §7.4) */
 		if (seq_lt(t->high_rxt, t->snd_una - 1))
 			t->high_rxt = t->snd_una - 1;
 		/* RTT (RFC 6298 §3, Karn): only from a segment sent once. */

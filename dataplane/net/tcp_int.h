@@ -39,6 +39,11 @@
 #define DP_TCP_OOO_MAX 256
 /** SACK blocks we remember to report (most recent first, RFC 2018 §4). */
 #define DP_TCP_RCV_SACK_MAX 4
+/** Tail-loss probes per episode, each a PTO after the last (tcp_timer.c). */
+#define DP_TCP_TLP_MAX 2
+/** RFC 8985 §7.2 WCDelAckT: how long a receiver may hold its ACK for less than
+ * two full-sized segments (RFC 5681 §4.2 asks for one every second one). */
+#define DP_TCP_TLP_WCDELACK_US 200000u
 
 /** Timer kinds. */
 enum dp_tcp_timer {
@@ -70,7 +75,6 @@ enum dp_tcp_timer {
 #define TCB_F_RECOVERY 0x4000u     /**< In fast recovery (RFC 6582 / RFC 6675). */
 #define TCB_F_ACCEPTED 0x8000u     /**< The app has accepted (passive) or been told connected. */
 #define TCB_F_SWS_OVERRIDE 0x10000u /**< Next output may send a small segment (RFC 9293 §3.8.6.2.1 (4)). */
-#define TCB_F_TLP_OUT 0x20000u     /**< A tail-loss probe is unanswered (until ACK >= tlp_high). */
 #define TCB_F_RXT_PROBE 0x40000u   /**< Recovery probe: the next output may exceed cwnd by one segment. */
 
 /** tcb->events: application events waiting for delivery. */
@@ -116,6 +120,7 @@ struct dp_tcb {
 	uint8_t persist_backoff;
 	uint8_t ka_probes;
 	uint8_t syn_tries;
+	uint8_t tlp_n;            /**< Tail-loss probes of this episode, until ACK >= tlp_high (tcp_timer.c). */
 
 	/* Send queue. */
 	struct rte_mbuf *sq_head, *sq_tail;
@@ -161,7 +166,7 @@ struct dp_tcb {
 	uint32_t recover;         /**< RFC 6582 / RFC 6675 RecoveryPoint. */
 	uint32_t high_rxt;        /**< RFC 6675 HighRxt: the last byte retransmitted (inclusive). */
 	uint32_t cwnd_rec;        /**< NewReno (no SACK) inflated window during recovery. */
-	uint32_t tlp_high;        /**< SND.MAX when the unanswered tail-loss probe left (TCB_F_TLP_OUT). */
+	uint32_t tlp_high;        /**< SND.MAX when the last tail-loss probe left (valid with tlp_n). */
 	struct dp_tcp_rxt_log rxt; /**< Retransmissions of this SACK recovery (tcp_sack.h). */
 	struct dp_tcp_xmit_ring xr; /**< When new data left (RFC 8985 time order, tcp_sack.h). */
 

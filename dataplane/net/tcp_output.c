@@ -553,6 +553,9 @@ tcp_output(struct dp_lcore *lc, struct dp_tcb *t)
 				t->snd_nxt++; /* the FIN rode on this segment */
 			sent++;
 		}
+	/* RFC 8985 §7.2: the PTO restarts once new data has left. */
+	if (sent != 0 && !(t->flags & TCB_F_RECOVERY))
+		tcp_timer_arm_probe(lc, t);
 	if (sent == 0 && (t->flags & TCB_F_ACK_NOW))
 		tcp_send_ack(lc, t);
 	/* Data held back by a closed or small window with nothing in flight: no ACK will come
@@ -595,7 +598,7 @@ tcp_send_tlp(struct dp_lcore *lc, struct dp_tcb *t)
 	}
 	if (!sent)
 		return;
-	t->flags |= TCB_F_TLP_OUT;
+	t->tlp_n++;
 	t->tlp_high = t->snd_max;
 	DP_CTR_INC(lc, tcp_tlp_probes);
 	/* §7.3: the RTO runs from the probe. */

@@ -88,9 +88,19 @@ tcp_timer_stop_all(struct dp_lcore *lc, struct dp_tcb *t)
  * The probe timer (DP_TCP_T_TLP), one probe timeout (PTO) of 2 SRTT, floored
  * at tlp_min_us, and only if it comes before the RTO. With SACK and an RTT
  * measured it serves two purposes:
- *  - outside recovery, the RFC 8985 §7 tail-loss probe, while no probe is
- *    unanswered (the §7.2 allowance for a delayed ACK of a single segment is
- *    covered by the floor and by the RTO that follows the probe);
+ *  - the RFC 8985 §7 tail-loss probe, when no ACK has come for a PTO: outside
+ *    recovery, or inside it with nothing retransmitted outstanding and no
+ *    SACK information (the ACKs for what recovery sent were lost). With less
+ *    than two full-sized segments in flight the receiver may hold its ACK
+ *    (RFC 5681 §4.2), so the PTO grows by WCDelAckT (§7.2) and in practice
+ *    the RTO comes first: a lone small segment, the common case of a quiet
+ *    Tor channel, is not sent twice for a delayed ACK. Up to DP_TCP_TLP_MAX
+ *    probes per episode, a PTO apart (§7.3 has one). When the probe follows
+ *    a lost ACK, it is one new in-order segment, whose ACK the receiver may
+ *    hold (Linux does for 40 ms); the second probe makes two full-sized
+ *    segments, which it must acknowledge at once, or shows it a hole if the
+ *    first was lost. The episode ends when an ACK covers the last probe
+ *    (§7.4), on recovery or RTO;
  *  - in SACK recovery with retransmissions outstanding, a probe for a lost
  *    retransmission: a PTO without progress means the oldest one is lost
  *    (what RACK's reordering timer concludes, RFC 8985 §6.3, when nothing
@@ -102,6 +112,12 @@ tcp_timer_stop_all(struct dp_lcore *lc, struct dp_tcb *t)
  *    PTO, as a tail-loss probe ignores cwnd, RFC 8985 §7.3): otherwise a
  *    pipe that still counts the lost segments keeps it back until the RTO.
  */
+static bool
+rxt_probe_due(const struct dp_tcb *t)
+{
+	return (t->flags & TCB_F_RECOVERY) && (t->rxt.n != 0 || t->sb.n != 0);
+}
+
 static uint64_t
 tlp_deadline(struct dp_lcore *lc, const struct dp_tcb *t, uint64_t rto_at)
 {
@@ -110,11 +126,14 @@ tlp_deadline(struct dp_lcore *lc, const struct dp_tcb *t, uint64_t rto_at)
 	if (lc->tcp.conf->tlp_min_us == 0 || t->srtt_us == 0 || !(t->flags & TCB_F_SACK_OK) ||
 	    (t->state != DP_TCP_STATE_ESTABLISHED && t->state != DP_TCP_STATE_CLOSE_WAIT))
 		return 0;
-	if ((t->flags & TCB_F_RECOVERY) ? t->rxt.n == 0 && t->sb.n == 0
-					: (t->flags & TCB_F_TLP_OUT) != 0)
-		return 0;
 	if (pto < lc->tcp.conf->tlp_min_us)
 		pto = lc->tcp.conf->tlp_min_us;
+	if (!rxt_probe_due(t)) {
+		if (t->tlp_n >= DP_TCP_TLP_MAX)
+			return 0;
+		if (t->snd_max - t->snd_una < 2 * (uint32_t)tcp_eff_mss(t))
+			pto += DP_TCP_TLP_WCDELACK_US;
+	}
 	return lc->now_us + pto < rto_at ? lc->now_us + pto : 0;
 }
 
@@ -216,12 +235,15 @@ on_rto(struct dp_lcore *lc, struct dp_tcb *t)
 	/* RFC 5681 §3.1 (5) and (6): loss window, then slow start from SND.UNA. */
 	t->cc_ops->on_rto(&t->cc, flight, t->rto_backoff == 1, lc->now_us);
 	backoff_rto(lc, t);
-	t->flags &= ~(TCB_F_RECOVERY | TCB_F_TLP_OUT);
+	t->flags &= ~TCB_F_RECOVERY;
+	t->tlp_n = 0;
 	t->tmr[DP_TCP_T_TLP] = 0;
 	t->dupacks = 0;
 	dp_tcp_rxt_reset(&t->rxt);
-	/* RFC 6582 §3.2 (after a timeout): no fast retransmit for data sent before it. */
-	t->recover = t->snd_max;
+	/* RFC 6582 §4: recover is the highest sequence number sent, so that no fast
+	 * retransmit (§3.2 step 2) repeats data sent before the timeout, while data sent
+	 * after it, from SND.MAX on, may be. */
+	t->recover = t->snd_max - 1;
 	/* RFC 2018 §8: after a timeout, SACK information may not be relied on. */
 	dp_tcp_sack_sb_reset(&t->sb);
 	t->high_rxt = t->snd_una - 1;
@@ -282,8 +304,8 @@ on_timer(struct dp_lcore *lc, struct dp_tcb *t, enum dp_tcp_timer k)
 	case DP_TCP_T_TLP:
 		if (t->snd_una == t->snd_max || !(t->flags & TCB_F_SACK_OK))
 			break;
-		if (!(t->flags & TCB_F_RECOVERY)) {
-			if (!(t->flags & TCB_F_TLP_OUT))
+		if (!rxt_probe_due(t)) {
+			if (t->tlp_n < DP_TCP_TLP_MAX)
 				tcp_send_tlp(lc, t);
 			break;
 		}

@@ -744,23 +744,66 @@ test_tcp_loss_sack_dupack_may_carry_data(void)
 }
 
 static void
-test_tcp_loss_tlp_probes_last_segment_before_the_rto(void)
+test_tcp_loss_tlp_probes_last_segment_twice_before_the_rto(void)
 {
 	uint32_t iss;
 
 	sack_conn_iw(10, 3, &iss);
-	/* RFC 8985 §7.2: PTO = 2 SRTT, here raised to the 10 ms floor (the handshake's RTT
-	 * is ~0). §7.3: no new data, so the last segment is sent again. */
+	/* RFC 8985 §7.2: PTO = 2 SRTT, here raised to the floor (the handshake's RTT is
+	 * ~0). §7.3: no new data, so the last segment is sent again. */
 	expect_one_after(lc_tlp_min());
 	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 3));
 	CU_ASSERT_EQUAL(tp.out[0].len, MSS_TS);
 	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_tlp_probes), 1);
 	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 0);
-	/* One probe per episode: the RTO (200 ms from the probe) comes next. */
+	/* Unanswered for another PTO: the second and last probe of the episode. */
+	expect_one_after(lc_tlp_min());
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 3));
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_tlp_probes), 2);
+	/* Then the RTO, 200 ms from that probe, and no third probe before it. */
 	expect_one_after(200000);
 	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 1));
 	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 1);
-	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_tlp_probes), 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_tlp_probes), 2);
+}
+
+static void
+test_tcp_loss_tlp_second_probe_is_new_data_when_the_first_gets_no_ack(void)
+{
+	uint32_t iss, pseq = sack_conn_iw(4, 10, &iss);
+
+	/* Segments 1..4 arrived but their ACK was lost. The first probe is segment 5,
+	 * which a receiver may hold its ACK for (one segment); one PTO later the second
+	 * is segment 6, and two full segments must be acknowledged at once (RFC 5681
+	 * §4.2). */
+	expect_one_after(lc_tlp_min());
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 5));
+	expect_one_after(lc_tlp_min());
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 6));
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_tlp_probes), 2);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_retrans_segs), 0);
+	/* The ACK covers both probes: the episode is over, output resumes. */
+	peer_ack(pseq, seg_at(iss, 7), 65535);
+	CU_ASSERT(tp_collect() >= 1);
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 7));
+	CU_ASSERT_EQUAL(tcp_tcb_get(tp.lc, tp.app.h)->tlp_n, 0);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 0);
+}
+
+static void
+test_tcp_loss_tlp_waits_for_a_delayed_ack_of_a_lone_segment(void)
+{
+	uint32_t iss;
+
+	/* One segment in flight: the receiver may delay its ACK (RFC 5681 §4.2), so the
+	 * PTO grows by WCDelAckT = 200 ms (RFC 8985 §7.2) and the RTO comes first. A
+	 * quiet connection's lone segment is not sent twice for a delayed ACK. */
+	sack_conn_iw(10, 1, &iss);
+	CU_ASSERT_EQUAL(tcp_tcb_get(tp.lc, tp.app.h)->tmr[DP_TCP_T_TLP], 0);
+	expect_one_after(200000);
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 1));
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_tlp_probes), 0);
 }
 
 static void
@@ -776,7 +819,7 @@ test_tcp_loss_tlp_sends_new_data_when_cwnd_is_full(void)
 	peer_ack(pseq, seg_at(iss, 6), 65535);
 	CU_ASSERT(tp_collect() >= 1);
 	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 0);
-	CU_ASSERT_EQUAL(tcp_tcb_get(tp.lc, tp.app.h)->flags & TCB_F_TLP_OUT, 0);
+	CU_ASSERT_EQUAL(tcp_tcb_get(tp.lc, tp.app.h)->tlp_n, 0);
 	CU_ASSERT_NOT_EQUAL(tcp_tcb_get(tp.lc, tp.app.h)->tmr[DP_TCP_T_TLP], 0);
 }
 
@@ -927,6 +970,7 @@ rack_conn(uint32_t *iss)
 
 	t->min_rtt_us = 4000;
 	t->srtt_us = 4000;
+	tcp_timer_arm_probe(tp.lc, t); /* PTO = 2 SRTT = 8 ms from now */
 	return pseq;
 }
 
@@ -1013,6 +1057,79 @@ test_tcp_loss_recovery_probe_resends_a_lost_retransmission_before_the_rto(void)
 	peer_ack(pseq, seg_at(iss, 11), 65535);
 	tp_collect();
 	CU_ASSERT_EQUAL(info_of(tp.app.h).in_recovery, 0);
+}
+
+static void
+test_tcp_loss_recovery_probe_when_acks_stop_with_nothing_resent_outstanding(void)
+{
+	uint32_t iss, pseq = sack_conn_iw(4, 20, &iss);
+	struct dp_tcb *t;
+	uint32_t top;
+
+	/* Segment 1 is lost: SACKs of 2 and 2..3 release 5 and 6 (limited transmit),
+	 * 2..4 starts recovery (RecoveryPoint: the end of 6) and resends 1. */
+	for (uint32_t k = 2; k <= 4; k++) {
+		peer_sack_segs(pseq, iss, 1, 2, k);
+		tp_collect();
+	}
+	CU_ASSERT_EQUAL_FATAL(info_of(tp.app.h).in_recovery, 1);
+	/* A partial ACK takes the retransmission and every SACKed block; what recovery
+	 * sends next is in flight, and then the ACKs stop (all lost). */
+	peer_ack(pseq, seg_at(iss, 5), 65535);
+	tp_collect();
+	t = tcp_tcb_get(tp.lc, tp.app.h);
+	CU_ASSERT_EQUAL_FATAL(info_of(tp.app.h).in_recovery, 1);
+	CU_ASSERT_EQUAL(t->rxt.n, 0);
+	CU_ASSERT_EQUAL(t->sb.n, 0);
+	CU_ASSERT_FATAL(t->snd_max - t->snd_una >= 2 * MSS_TS);
+	top = t->snd_max;
+	/* One PTO later, not the RTO: a tail-loss probe, new data (RFC 8985 §7.3). */
+	expect_one_after(lc_tlp_min());
+	CU_ASSERT_EQUAL(tp.out[0].seq, top);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_tlp_probes), 1);
+	/* Still nothing: a second one, the next new segment. */
+	expect_one_after(lc_tlp_min());
+	CU_ASSERT_EQUAL(tp.out[0].seq, top + MSS_TS);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_tlp_probes), 2);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 0);
+	/* Their ACK covers everything sent: recovery ends. */
+	peer_ack(pseq, t->snd_max, 65535);
+	tp_collect();
+	CU_ASSERT_EQUAL(info_of(tp.app.h).in_recovery, 0);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 0);
+}
+
+static void
+test_tcp_loss_loss_of_the_first_segment_after_a_timeout_is_fast_retransmitted(void)
+{
+	struct dp_tcp_conf c = conf_default();
+	uint32_t iss, pseq;
+
+	c.tlp_min_us = 0; /* the RTO alone */
+	c.iw_segs = 2;
+	restart(&c);
+	pseq = tp_accept(NULL, &iss);
+	dp_tcp_send(tp.lc, tp.app.h, data, 20 * MSS_TS);
+	CU_ASSERT_EQUAL(tp_advance(0), 2);
+	/* Segments 1 and 2 arrive, their ACK is lost: the RTO resends 1, and recover
+	 * becomes the highest sequence number sent, the last byte of 2 (RFC 6582 §4). */
+	expect_one_after(200000);
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 1));
+	CU_ASSERT_EQUAL(tcp_tcb_get(tp.lc, tp.app.h)->recover, seg_at(iss, 3) - 1);
+	/* The ACK of both; slow start sends 3 and 4; 3 is lost. Segment 3 was sent after
+	 * the timeout, so its loss is fast-retransmitted once DupThresh segments sent
+	 * after it (4 and, by limited transmit, 5 and 6) are SACKed (RFC 6582 §3.2 step 2
+	 * excludes only data sent before the timeout). */
+	peer_ack(pseq, seg_at(iss, 3), 65535);
+	CU_ASSERT_EQUAL_FATAL(tp_collect(), 2);
+	CU_ASSERT_EQUAL(tp.out[0].seq, seg_at(iss, 3));
+	for (uint32_t k = 4; k <= 6; k++) {
+		peer_sack_segs(pseq, iss, 3, 4, k);
+		tp_collect();
+	}
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_fast_recovery), 1);
+	CU_ASSERT_EQUAL(info_of(tp.app.h).in_recovery, 1);
+	CU_ASSERT_EQUAL(tp_ctr(DP_CTR_tcp_rto), 1);
 }
 
 static void
@@ -1621,7 +1738,12 @@ static CU_TestInfo tcp_loss_tests[] = {
 	{ "early_retransmit_with_three_segments_outstanding",
 	  test_tcp_loss_early_retransmit_with_three_segments_outstanding },
 	{ "sack_dupack_may_carry_data", test_tcp_loss_sack_dupack_may_carry_data },
-	{ "tlp_probes_last_segment_before_the_rto", test_tcp_loss_tlp_probes_last_segment_before_the_rto },
+	{ "tlp_probes_last_segment_twice_before_the_rto",
+	  test_tcp_loss_tlp_probes_last_segment_twice_before_the_rto },
+	{ "tlp_second_probe_is_new_data_when_the_first_gets_no_ack",
+	  test_tcp_loss_tlp_second_probe_is_new_data_when_the_first_gets_no_ack },
+	{ "tlp_waits_for_a_delayed_ack_of_a_lone_segment",
+	  test_tcp_loss_tlp_waits_for_a_delayed_ack_of_a_lone_segment },
 	{ "tlp_sends_new_data_when_cwnd_is_full", test_tcp_loss_tlp_sends_new_data_when_cwnd_is_full },
 	{ "lost_retransmission_is_sent_again_when_later_data_is_sacked",
 	  test_tcp_loss_lost_retransmission_is_sent_again_when_later_data_is_sacked },
@@ -1639,6 +1761,10 @@ static CU_TestInfo tcp_loss_tests[] = {
 	  test_tcp_loss_rack_reordering_within_the_window_is_not_a_loss },
 	{ "recovery_probe_resends_a_lost_retransmission_before_the_rto",
 	  test_tcp_loss_recovery_probe_resends_a_lost_retransmission_before_the_rto },
+	{ "recovery_probe_when_acks_stop_with_nothing_resent_outstanding",
+	  test_tcp_loss_recovery_probe_when_acks_stop_with_nothing_resent_outstanding },
+	{ "loss_of_the_first_segment_after_a_timeout_is_fast_retransmitted",
+	  test_tcp_loss_loss_of_the_first_segment_after_a_timeout_is_fast_retransmitted },
 	{ "zero_window_probes_with_backoff_until_opened",
 	  test_tcp_loss_zero_window_probes_with_backoff_until_opened },
 	{ "keepalive_unanswered_closes_timeout_with_rst",
