@@ -210,6 +210,18 @@ answer_page(uint32_t cursor, uint32_t n, uint32_t served, uint32_t total)
 	cp_dplink_poll(&fx.l, T0 + 2);
 }
 
+/* Start an xstats fetch, answer its PORT_GET with one queue, and return the
+ * req_id of the first PORT_XSTATS, left unanswered. */
+static uint32_t
+xstats_in_flight(void)
+{
+	union cmd_slot s;
+
+	start(CP_PORT_FETCH_XSTATS);
+	answer_get(1);
+	return pop_cmd(IPC_MSG_PORT_XSTATS, &s);
+}
+
 static void
 test_port_fetch_info_and_queues_without_xstats(void)
 {
@@ -335,13 +347,10 @@ test_port_fetch_queue_count_mismatch_is_eproto(void)
 static void
 test_port_fetch_page_count_mismatch_is_eproto(void)
 {
-	union cmd_slot s;
 	uint32_t id;
 
 	CU_ASSERT_FATAL(fx.ready);
-	start(CP_PORT_FETCH_XSTATS);
-	answer_get(1);
-	id = pop_cmd(IPC_MSG_PORT_XSTATS, &s);
+	id = xstats_in_flight();
 	push_xstat(id, 0);
 	push_end(id, 0, 2, 0, 2, 2); /* counts two; one came */
 	cp_dplink_poll(&fx.l, T0 + 2);
@@ -354,13 +363,10 @@ test_port_fetch_page_count_mismatch_is_eproto(void)
 static void
 test_port_fetch_listing_that_stops_short_is_eproto(void)
 {
-	union cmd_slot s;
 	uint32_t id;
 
 	CU_ASSERT_FATAL(fx.ready);
-	start(CP_PORT_FETCH_XSTATS);
-	answer_get(1);
-	id = pop_cmd(IPC_MSG_PORT_XSTATS, &s);
+	id = xstats_in_flight();
 	push_xstat(id, 0);
 	push_end(id, 0, 1, 0, 3, 3); /* done, but 3 are served */
 	cp_dplink_poll(&fx.l, T0 + 2);
@@ -374,9 +380,7 @@ test_port_fetch_cursor_that_does_not_move_on_is_eproto(void)
 	uint32_t id;
 
 	CU_ASSERT_FATAL(fx.ready);
-	start(CP_PORT_FETCH_XSTATS);
-	answer_get(1);
-	id = pop_cmd(IPC_MSG_PORT_XSTATS, &s);
+	id = xstats_in_flight();
 	push_end(id, 0, 0, 0 + 1, 3, 3); /* nothing sent, yet "continue at 1" */
 	cp_dplink_poll(&fx.l, T0 + 2);
 	CU_ASSERT_EQUAL(fx.calls, 1);
@@ -387,13 +391,10 @@ test_port_fetch_cursor_that_does_not_move_on_is_eproto(void)
 static void
 test_port_fetch_xstat_out_of_order_is_eproto(void)
 {
-	union cmd_slot s;
 	uint32_t id;
 
 	CU_ASSERT_FATAL(fx.ready);
-	start(CP_PORT_FETCH_XSTATS);
-	answer_get(1);
-	id = pop_cmd(IPC_MSG_PORT_XSTATS, &s);
+	id = xstats_in_flight();
 	push_xstat(id, 1); /* 0 first */
 	push_end(id, 0, 1, 0, 1, 1);
 	cp_dplink_poll(&fx.l, T0 + 2);
@@ -418,12 +419,9 @@ test_port_fetch_partial_of_another_request_ends_it(void)
 static void
 test_port_fetch_read_error_keeps_the_info(void)
 {
-	union cmd_slot s;
 
 	CU_ASSERT_FATAL(fx.ready);
-	start(CP_PORT_FETCH_XSTATS);
-	answer_get(1);
-	push_end(pop_cmd(IPC_MSG_PORT_XSTATS, &s), -EIO, 0, 0, 0, 0);
+	push_end(xstats_in_flight(), -EIO, 0, 0, 0, 0);
 	cp_dplink_poll(&fx.l, T0 + 2);
 	CU_ASSERT_EQUAL(fx.calls, 1);
 	CU_ASSERT_EQUAL(fx.snap.status, -EIO);
@@ -452,12 +450,9 @@ test_port_fetch_cmd_error_gives_its_errno(void)
 static void
 test_port_fetch_timeout_is_etimedout(void)
 {
-	union cmd_slot s;
 
 	CU_ASSERT_FATAL(fx.ready);
-	start(CP_PORT_FETCH_XSTATS);
-	answer_get(1);
-	pop_cmd(IPC_MSG_PORT_XSTATS, &s);
+	xstats_in_flight();
 	cp_dplink_poll(&fx.l, T0 + 1 + TIMEOUT);
 	CU_ASSERT_EQUAL(fx.calls, 1);
 	CU_ASSERT_EQUAL(fx.snap.status, -ETIMEDOUT);
