@@ -374,6 +374,13 @@ pop_cmd(uint32_t lc, union cmd_slot *s)
 	return ipc_ring_pop(&fx.fdp.cmd[lc], s, sizeof(*s));
 }
 
+/* Put an answer on the event ring of the lcore that owns the port. */
+static void
+push_port_evt(const void *msg, size_t len)
+{
+	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[CP_PORT_LCORE], msg, len), 0);
+}
+
 /* The writer's output so far, NUL-terminated. */
 static const char *
 jout(void)
@@ -834,12 +841,27 @@ answer_port_q(struct ipc_msg_port_info *info, uint16_t n_q)
 		r.tx_packets = 10u * q + 3;
 		r.tx_bytes = 100u * q + 4;
 		r.errors = q;
-		CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[CP_PORT_LCORE], &r, sizeof(r)), 0);
+		push_port_evt(&r, sizeof(r));
 	}
 	ipc_hdr_init(&info->hdr, IPC_MSG_PORT_INFO, sizeof(*info), s.hdr.req_id);
 	info->n_queue_stats = n_q;
-	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[CP_PORT_LCORE], info, sizeof(*info)), 0);
+	push_port_evt(info, sizeof(*info));
 	cp_dplink_poll(&fx.cp.dp, cp_now_ns());
+}
+
+/* A PORT_XSTATS_END for request @p req_id. */
+static void
+push_xstats_end(uint32_t req_id, uint32_t count, uint32_t next, uint32_t served, uint32_t total)
+{
+	struct ipc_msg_port_xstats_end end;
+
+	memset(&end, 0, sizeof(end));
+	ipc_hdr_init(&end.hdr, IPC_MSG_PORT_XSTATS_END, sizeof(end), req_id);
+	end.count = count;
+	end.next = next;
+	end.served = served;
+	end.total = total;
+	push_port_evt(&end, sizeof(end));
 }
 
 static void
@@ -945,7 +967,7 @@ test_show_ports_queue_count_mismatch_is_an_error(void)
 	CU_ASSERT_EQUAL_FATAL(pop_cmd(CP_PORT_LCORE, &s), IPC_CMD_SLOT);
 	ipc_hdr_init(&p.hdr, IPC_MSG_PORT_INFO, sizeof(p), s.hdr.req_id);
 	p.n_queue_stats = 1;
-	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[CP_PORT_LCORE], &p, sizeof(p)), 0);
+	push_port_evt(&p, sizeof(p));
 	cp_dplink_poll(&fx.cp.dp, cp_now_ns());
 	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_ERR);
 	CU_ASSERT_STRING_EQUAL(fx.body, "error: unexpected answer from the dataplane\n");
@@ -998,7 +1020,6 @@ xstat_name(uint32_t id, char *out, size_t len)
 static void
 answer_xstats_page(uint32_t cursor, uint32_t n, uint32_t served, uint32_t total)
 {
-	struct ipc_msg_port_xstats_end end;
 	union cmd_slot s;
 
 	CU_ASSERT_EQUAL_FATAL(pop_cmd(CP_PORT_LCORE, &s), IPC_CMD_SLOT);
@@ -1014,15 +1035,9 @@ answer_xstats_page(uint32_t cursor, uint32_t n, uint32_t served, uint32_t total)
 		x.id = cursor + i;
 		x.value = 1000u + x.id;
 		xstat_name(x.id, x.name, sizeof(x.name));
-		CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[CP_PORT_LCORE], &x, sizeof(x)), 0);
+		push_port_evt(&x, sizeof(x));
 	}
-	memset(&end, 0, sizeof(end));
-	ipc_hdr_init(&end.hdr, IPC_MSG_PORT_XSTATS_END, sizeof(end), s.hdr.req_id);
-	end.count = n;
-	end.next = cursor + n < served ? cursor + n : 0;
-	end.served = served;
-	end.total = total;
-	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[CP_PORT_LCORE], &end, sizeof(end)), 0);
+	push_xstats_end(s.hdr.req_id, n, cursor + n < served ? cursor + n : 0, served, total);
 	cp_dplink_poll(&fx.cp.dp, cp_now_ns());
 }
 
@@ -1105,7 +1120,6 @@ test_show_ports_xstats_pages_and_cut(void)
 static void
 test_show_ports_xstats_short_page_is_an_error(void)
 {
-	struct ipc_msg_port_xstats_end end;
 	struct ipc_msg_port_info p;
 	union cmd_slot s;
 
@@ -1115,12 +1129,7 @@ test_show_ports_xstats_short_page_is_an_error(void)
 	answer_port(&p);
 	/* PORT_XSTATS_END counts one PORT_XSTAT that never came. */
 	CU_ASSERT_EQUAL_FATAL(pop_cmd(CP_PORT_LCORE, &s), IPC_CMD_SLOT);
-	memset(&end, 0, sizeof(end));
-	ipc_hdr_init(&end.hdr, IPC_MSG_PORT_XSTATS_END, sizeof(end), s.hdr.req_id);
-	end.count = 1;
-	end.served = 1;
-	end.total = 1;
-	CU_ASSERT_EQUAL_FATAL(ipc_ring_push(&fx.fdp.evt[CP_PORT_LCORE], &end, sizeof(end)), 0);
+	push_xstats_end(s.hdr.req_id, 1, 0, 1, 1);
 	cp_dplink_poll(&fx.cp.dp, cp_now_ns());
 	CU_ASSERT_EQUAL(fx.status, CLI_STATUS_ERR);
 	CU_ASSERT_STRING_EQUAL(fx.body, "{\"error\":\"unexpected answer from the dataplane\"}\n");
