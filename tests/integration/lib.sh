@@ -60,6 +60,22 @@ wait_exit() {
 	return 0
 }
 
+# it_veth NS KIF KADDR CIF: in network namespace NS (already made), loopback up
+# and a veth pair: KIF, the kernel's end, with address KADDR (a.b.c.d/len), and
+# CIF, the end chive-dataplane takes through af_packet. Offloads off on both, so
+# that the kernel puts real checksums and MTU-sized frames on the wire.
+it_veth() {
+	local nsx=(ip netns exec "$1") kif=$2 kaddr=$3 cif=$4
+
+	"${nsx[@]}" ip link set lo up
+	"${nsx[@]}" ip link add "$kif" type veth peer name "$cif"
+	"${nsx[@]}" ip addr add "$kaddr" dev "$kif"
+	"${nsx[@]}" ip link set "$kif" up
+	"${nsx[@]}" ip link set "$cif" up
+	"${nsx[@]}" ethtool -K "$kif" tx off tso off gso off gro off >/dev/null 2>&1
+	"${nsx[@]}" ethtool -K "$cif" rx off tx off tso off gso off gro off >/dev/null 2>&1
+}
+
 # start_dp SHM [EAL args...]: start chive-dataplane in the background; sets DP_PID.
 start_dp() {
 	local shm=$1

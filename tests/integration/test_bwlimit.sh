@@ -30,13 +30,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 0
 fi
 ip netns add "$NS" || { not_ok "netns_created"; it_finish; exit 1; }
-"${NSX[@]}" ip link set lo up
-"${NSX[@]}" ip link add vk type veth peer name vr
-"${NSX[@]}" ip addr add "$KIP/24" dev vk
-"${NSX[@]}" ip link set vk up
-"${NSX[@]}" ip link set vr up
-"${NSX[@]}" ethtool -K vk tx off tso off gso off gro off >/dev/null 2>&1
-"${NSX[@]}" ethtool -K vr rx off tx off tso off gso off gro off >/dev/null 2>&1
+it_veth "$NS" vk "$KIP/24" vr
 
 mkdir -m 0700 "$IT_DIR/data" "$IT_DIR/echo"
 cat >"$IT_DIR/chive.conf" <<CONF

@@ -353,13 +353,7 @@ else
 	kill -INT "$DP_PID"
 	wait_exit "$DP_PID" 20
 	ip netns add "$NS"
-	"${NSX[@]}" ip link set lo up
-	"${NSX[@]}" ip link add vk type veth peer name vr
-	"${NSX[@]}" ip addr add "$KIP/24" dev vk
-	"${NSX[@]}" ip link set vk up
-	"${NSX[@]}" ip link set vr up
-	"${NSX[@]}" ethtool -K vk tx off tso off gso off gro off >/dev/null 2>&1
-	"${NSX[@]}" ethtool -K vr rx off tx off tso off gso off gro off >/dev/null 2>&1
+	it_veth "$NS" vk "$KIP/24" vr
 	"${NSX[@]}" "$BIN/chive-dataplane" --no-huge --no-pci -m 512 -l 0 --log-level=warning \
 		--vdev=net_af_packet0,iface=vr,framecnt=4096,blocksz=4096,framesz=2048,qpairs=1 \
 		-- --shm "$SHM" --port net_af_packet0 --ip "$RIP/24" --orport "$ORPORT" \

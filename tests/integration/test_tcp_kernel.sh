@@ -74,14 +74,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 ip netns add "$NS" || { not_ok "netns_created"; it_finish; exit 1; }
-ip netns exec "$NS" ip link set lo up
-ip netns exec "$NS" ip link add vkern type veth peer name vchive
-ip netns exec "$NS" ip addr add "$KIP/24" dev vkern
-ip netns exec "$NS" ip link set vkern up
-ip netns exec "$NS" ip link set vchive up
-# The kernel must put real checksums and MTU-sized frames on the wire: no offloads.
-ip netns exec "$NS" ethtool -K vkern tx off tso off gso off gro off >/dev/null 2>&1
-ip netns exec "$NS" ethtool -K vchive rx off tx off tso off gso off gro off >/dev/null 2>&1
+it_veth "$NS" vkern "$KIP/24" vchive
 ulimit -n 16384
 
 start_cp "$SHM" "$SOCK"

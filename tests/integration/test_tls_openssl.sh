@@ -108,14 +108,7 @@ for tool in openssl python3; do
 done
 
 ip netns add "$NS" || { not_ok "netns_created"; it_finish; exit 1; }
-"${NSX[@]}" ip link set lo up
-"${NSX[@]}" ip link add vkern type veth peer name vchive
-"${NSX[@]}" ip addr add "$KIP/24" dev vkern
-"${NSX[@]}" ip link set vkern up
-"${NSX[@]}" ip link set vchive up
-# The kernel must put real checksums and MTU-sized frames on the wire: no offloads.
-"${NSX[@]}" ethtool -K vkern tx off tso off gso off gro off >/dev/null 2>&1
-"${NSX[@]}" ethtool -K vchive rx off tx off tso off gso off gro off >/dev/null 2>&1
+it_veth "$NS" vkern "$KIP/24" vchive
 
 head -c "$BULK" /dev/urandom >"$IT_DIR/bulk.bin"
 
